@@ -1,0 +1,165 @@
+#include "actors/partition_reader.hpp"
+
+#include <algorithm>
+
+#include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "core/shard_router.hpp"
+#include "core/window.hpp"
+
+namespace crashwatch {
+
+namespace {
+
+using self_ptr
+  = partition_reader_actor::stateful_pointer<partition_reader_state>;
+
+/// How long a reader waits before polling a source that had nothing.
+constexpr auto no_data_backoff = std::chrono::milliseconds(5);
+
+/// Parses, filters and routes the records of one chunk.
+void process(partition_reader_state& st) {
+  auto& parser = *st.parser;
+  auto& clock = *st.clock;
+  auto shard_count = static_cast<uint32_t>(st.shards.size());
+  for (auto& rec : st.records) {
+    auto parsed = parser.parse(rec.text);
+    switch (parsed.kind) {
+      case record_kind::blank:
+        ++st.stats.blank;
+        break;
+      case record_kind::malformed:
+        ++st.stats.records;
+        ++st.stats.malformed;
+        st.side.dead.push_back(dead_letter{st.partition, rec.offset,
+                                           parsed.reason,
+                                           std::string{rec.text}});
+        break;
+      case record_kind::other:
+        ++st.stats.records;
+        clock.observe(parsed.time);
+        break;
+      case record_kind::crash:
+        ++st.stats.records;
+        ++st.stats.crashes;
+        if (clock.is_late(parsed.time)) {
+          ++st.stats.late;
+          auto start = window_start(parsed.time, st.config.window_ms);
+          st.side.late.push_back(late_record{
+            st.partition, rec.offset, parsed.time, start,
+            window_end(start, st.config.window_ms), clock.watermark(),
+            std::string{parsed.user_id}, late_reason::behind_watermark});
+        } else {
+          auto shard = shard_for(parsed.user_id, shard_count);
+          st.pending[shard.value].push_back(
+            crash_event{parsed.time, rec.offset, std::string{parsed.user_id}});
+        }
+        clock.observe(parsed.time);
+        break;
+    }
+  }
+}
+
+void schedule_read(self_ptr self) {
+  self->send(self, atom::read_v);
+}
+
+/// Sends every shard a batch (possibly empty: the watermark must reach all
+/// shards) and the side records to the sink.
+void send_batches(self_ptr self) {
+  auto& st = self->state;
+  auto watermark = st.clock->watermark();
+  for (size_t i = 0; i < st.shards.size(); ++i) {
+    partition_batch batch{st.partition, ++st.sequence[i],
+                          std::move(st.pending[i]), watermark, st.state};
+    st.pending[i].clear();
+    --st.credits[i];
+    self->request(st.shards[i], caf::infinite, std::move(batch))
+      .then(
+        [self](atom::ack, shard_id shard) {
+          auto& st = self->state;
+          ++st.credits[shard.value];
+          if (st.paused
+              && std::all_of(st.credits.begin(), st.credits.end(),
+                             [](uint32_t c) { return c > 0; })) {
+            st.paused = false;
+            schedule_read(self);
+          }
+        },
+        [self](caf::error& err) { self->quit(std::move(err)); });
+  }
+  if (!st.side.late.empty() || !st.side.dead.empty()) {
+    self->send(st.sink, std::move(st.side));
+    st.side = side_batch{};
+  }
+}
+
+void read_chunk(self_ptr self) {
+  auto& st = self->state;
+  if (std::any_of(st.credits.begin(), st.credits.end(),
+                  [](uint32_t c) { return c == 0; })) {
+    st.paused = true;
+    return;
+  }
+  st.records.clear();
+  auto status = st.source->poll(st.records);
+  if (!status) {
+    self->quit(std::move(status.error()));
+    return;
+  }
+  auto now = std::chrono::steady_clock::now();
+  switch (*status) {
+    case poll_status::records:
+      process(st);
+      st.last_data = now;
+      st.state = partition_state::active;
+      send_batches(self);
+      schedule_read(self);
+      break;
+    case poll_status::no_data:
+      if (st.state == partition_state::active
+          && now - st.last_data
+               >= std::chrono::milliseconds(st.config.idle_timeout_ms)) {
+        st.state = partition_state::idle;
+        send_batches(self);
+      }
+      self->delayed_send(self, no_data_backoff, atom::read_v);
+      break;
+    case poll_status::end:
+      st.state = partition_state::ended;
+      send_batches(self);
+      st.stats.bytes = st.source->bytes_read();
+      self->send(st.sink, atom::finished_v, st.stats);
+      self->quit();
+      break;
+  }
+}
+
+} // namespace
+
+partition_reader_actor::behavior_type partition_reader(
+  partition_reader_actor::stateful_pointer<partition_reader_state> self,
+  partition_id partition, std::shared_ptr<record_source> source,
+  pipeline_config config, std::vector<shard_actor> shards,
+  alert_sink_actor sink) {
+  auto& st = self->state;
+  st.partition = partition;
+  st.source = std::move(source);
+  st.config = std::move(config);
+  st.parser.emplace(st.config.filter);
+  st.clock.emplace(st.config.watermark_delay_ms, st.config.window_ms);
+  st.credits.assign(shards.size(), defaults::credits_per_shard);
+  st.sequence.assign(shards.size(), 0);
+  st.pending.resize(shards.size());
+  st.shards = std::move(shards);
+  st.sink = std::move(sink);
+  st.stats.partition = partition;
+  st.last_data = std::chrono::steady_clock::now();
+  schedule_read(self);
+  return {
+    [self](atom::read) { read_chunk(self); },
+  };
+}
+
+} // namespace crashwatch

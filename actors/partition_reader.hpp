@@ -1,0 +1,62 @@
+// The partition reader: reads one partition in order, parses and filters its
+// records, keeps the partition's watermark, decides lateness (deterministic:
+// it sees the partition's order), and routes crashes to the shards that own
+// their users. Flow control: at most `credits_per_shard` unacknowledged
+// batches per shard; when a shard is out of credit the partition pauses.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+
+#include "core/partition_clock.hpp"
+#include "core/pipeline_config.hpp"
+#include "core/record_parser.hpp"
+#include "io/record_source.hpp"
+#include "messages/actors.hpp"
+
+namespace crashwatch {
+
+/// The state of one partition reader.
+struct partition_reader_state {
+  static constexpr const char* name = "partition_reader";
+
+  partition_id partition;
+  std::shared_ptr<record_source> source;
+  pipeline_config config;
+  std::optional<record_parser> parser;
+  std::optional<partition_clock> clock;
+  std::vector<shard_actor> shards;
+  alert_sink_actor sink;
+
+  /// Per shard: batches that may still be sent before an ack comes back.
+  std::vector<uint32_t> credits;
+  /// Per shard: sequence number of the last batch sent.
+  std::vector<uint64_t> sequence;
+  /// Per shard: crashes of the chunk being read.
+  std::vector<std::vector<crash_event>> pending;
+  /// Late and malformed records of the chunk being read.
+  side_batch side;
+  /// Scratch space for the records of one chunk.
+  std::vector<source_record> records;
+
+  partition_stats stats;
+  partition_state state = partition_state::active;
+  /// True while reading waits for credits.
+  bool paused = false;
+  /// Wall-clock time of the last record (or of the start).
+  std::chrono::steady_clock::time_point last_data;
+};
+
+/// Spawns with: the partition, its source, the pipeline settings, the shards
+/// (index = shard id) and the sink. Starts reading at once.
+partition_reader_actor::behavior_type partition_reader(
+  partition_reader_actor::stateful_pointer<partition_reader_state> self,
+  partition_id partition, std::shared_ptr<record_source> source,
+  pipeline_config config, std::vector<shard_actor> shards,
+  alert_sink_actor sink);
+
+} // namespace crashwatch

@@ -1,0 +1,105 @@
+#include "app/local_pipeline.hpp"
+
+#include <thread>
+
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/alert_sink.hpp"
+#include "actors/partition_reader.hpp"
+#include "actors/shard_aggregator.hpp"
+#include "io/file_source.hpp"
+#include "messages/type_ids.hpp"
+
+namespace crashwatch {
+
+void configure_actor_system(caf::actor_system_config& cfg) {
+  add_message_types(cfg);
+  // Readers run on threads of their own (they block in read()); the
+  // scheduler's threads serve shards and the sink.
+  auto cores = std::max(2u, std::thread::hardware_concurrency());
+  cfg.set("scheduler.max-threads", static_cast<size_t>(cores));
+}
+
+namespace {
+
+caf::expected<std::shared_ptr<output_stream>> open_output(
+  const std::string& path, const std::string& fallback) {
+  auto out = output_stream::open(path.empty() ? fallback : path);
+  if (!out)
+    return std::move(out.error());
+  return std::shared_ptr<output_stream>{std::move(*out)};
+}
+
+} // namespace
+
+caf::expected<pipeline_summary> run_local_pipeline(caf::actor_system& sys,
+                                                   const run_options& opts) {
+  // Open everything first, so that a bad path fails before any work is done.
+  std::vector<std::shared_ptr<record_source>> sources;
+  for (auto& path : opts.inputs) {
+    auto src = file_source::open(path, defaults::chunk_bytes);
+    if (!src)
+      return std::move(src.error());
+    sources.emplace_back(std::move(*src));
+  }
+  sink_outputs outputs;
+  outputs.format = opts.format;
+  auto alerts = open_output(opts.output_file, "-");
+  if (!alerts)
+    return std::move(alerts.error());
+  outputs.alerts = std::move(*alerts);
+  auto late = open_output(opts.late_output, "stderr");
+  if (!late)
+    return std::move(late.error());
+  outputs.late = std::move(*late);
+  auto dead = open_output(opts.dead_letter, "stderr");
+  if (!dead)
+    return std::move(dead.error());
+  outputs.dead_letters = std::move(*dead);
+
+  caf::scoped_actor self{sys};
+  std::vector<caf::actor> everyone;
+  auto sink = sys.spawn(alert_sink, outputs, size_t{opts.pipeline.shards},
+                        sources.size(), caf::actor{self});
+  everyone.push_back(caf::actor_cast<caf::actor>(sink));
+  std::vector<shard_actor> shards;
+  for (uint32_t i = 0; i < opts.pipeline.shards; ++i) {
+    shards.push_back(sys.spawn(shard_aggregator, shard_id{i}, opts.pipeline,
+                               sources.size(), sink));
+    everyone.push_back(caf::actor_cast<caf::actor>(shards.back()));
+  }
+  for (size_t i = 0; i < sources.size(); ++i) {
+    auto reader = sys.spawn<caf::detached>(
+      partition_reader, partition_id{static_cast<int32_t>(i)}, sources[i],
+      opts.pipeline, shards, sink);
+    everyone.push_back(caf::actor_cast<caf::actor>(reader));
+  }
+  for (auto& a : everyone)
+    self->monitor(a);
+
+  caf::expected<pipeline_summary> result = caf::error{};
+  bool running = true;
+  while (running) {
+    self->receive(
+      [&](atom::done, pipeline_summary& summary) {
+        result = std::move(summary);
+        running = false;
+      },
+      [&](caf::down_msg& down) {
+        if (!down.reason || down.reason == caf::exit_reason::normal)
+          return;
+        result = std::move(down.reason);
+        running = false;
+      });
+  }
+  // After a failure the others would wait forever for the failed one.
+  if (!result)
+    for (auto& a : everyone)
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+  return result;
+}
+
+} // namespace crashwatch

@@ -1,0 +1,40 @@
+// `crashwatch run`: the whole pipeline in one process.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include "app/cli_args.hpp"
+#include "app/commands.hpp"
+#include "app/local_pipeline.hpp"
+#include "app/run_summary.hpp"
+#include "core/error.hpp"
+
+namespace crashwatch {
+
+int run_command(std::vector<std::string> args) {
+  for (auto& a : args)
+    if (a == "--help" || a == "-h") {
+      std::cout << run_usage;
+      return 0;
+    }
+  auto opts = parse_run_options(std::move(args));
+  caf::actor_system_config cfg;
+  configure_actor_system(cfg);
+  caf::actor_system sys{cfg};
+  auto started = std::chrono::steady_clock::now();
+  auto summary = run_local_pipeline(sys, opts);
+  if (!summary) {
+    std::cerr << "crashwatch run: " << render(summary.error()) << '\n';
+    return 1;
+  }
+  auto seconds = std::chrono::duration<double>(
+                   std::chrono::steady_clock::now() - started)
+                   .count();
+  std::cerr << format_run_summary(*summary, seconds) << '\n';
+  return 0;
+}
+
+} // namespace crashwatch

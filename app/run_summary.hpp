@@ -1,0 +1,15 @@
+// The one line `crashwatch run` prints on stderr when it is done.
+#pragma once
+
+#include <string>
+
+#include "messages/partition_stats.hpp"
+
+namespace crashwatch {
+
+/// e.g. "crashwatch: 2 partitions, 10000000 records (512000 crashes, 1200
+/// late, 40 malformed, 0 blank), 14211 alerts in 1.21 s (8.26 M records/s)".
+std::string format_run_summary(const pipeline_summary& summary,
+                               double seconds);
+
+} // namespace crashwatch

@@ -1,0 +1,45 @@
+// The settings of one pipeline run (the options of `crashwatch run` that
+// shape the computation), with the defaults of SPEC.md.
+#pragma once
+
+#include <cstdint>
+
+#include "core/record.hpp"
+
+namespace crashwatch {
+
+/// Defaults, in one place (SPEC.md, "Command line").
+namespace defaults {
+constexpr int64_t window_ms = 10'000;
+constexpr int64_t watermark_delay_ms = 30'000;
+constexpr uint64_t threshold = 2;
+constexpr int64_t idle_timeout_ms = 60'000;
+constexpr uint32_t shards = 2;
+/// Unacknowledged batches a reader may have in flight to one shard before it
+/// pauses its partition (flow control; bounds memory).
+constexpr uint32_t credits_per_shard = 8;
+/// Bytes a reader reads per chunk before it hands over to other actors.
+constexpr size_t chunk_bytes = 1 << 20;
+} // namespace defaults
+
+/// What the pipeline computes and how.
+struct pipeline_config {
+  /// `--window`: tumbling window size.
+  int64_t window_ms = defaults::window_ms;
+  /// `--watermark-delay`: how far a partition's watermark trails its largest
+  /// event time.
+  int64_t watermark_delay_ms = defaults::watermark_delay_ms;
+  /// `--threshold`: alert when a count is greater than this.
+  uint64_t threshold = defaults::threshold;
+  /// `--idle-timeout`: wall-clock quiet time after which a partition stops
+  /// holding back the global watermark.
+  int64_t idle_timeout_ms = defaults::idle_timeout_ms;
+  /// `--emit early`: also alert the moment a count crosses the threshold.
+  bool emit_early = false;
+  /// `--shards`: number of shard aggregators.
+  uint32_t shards = defaults::shards;
+  /// `--keyword`, `--severity`, `--timestamp-unit`.
+  filter_config filter;
+};
+
+} // namespace crashwatch

@@ -1,0 +1,50 @@
+// Where a partition reader gets its records from: a file, stdin, and (later)
+// a Kafka partition. The reader does not care which.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/expected.hpp>
+
+#include "core/types.hpp"
+
+namespace crashwatch {
+
+/// One raw record and where it sits in its partition.
+struct source_record {
+  record_offset offset;
+  /// The record's bytes (a line without its '\n'); valid until the next
+  /// poll() of the source it came from.
+  std::string_view text;
+};
+
+/// What poll() found.
+enum class poll_status {
+  /// Records were appended.
+  records,
+  /// Nothing available right now; poll again later.
+  no_data,
+  /// The partition has ended; nothing more will come.
+  end,
+};
+
+/// A partition's records, read in order.
+class record_source {
+public:
+  virtual ~record_source() = default;
+
+  /// Appends the next records to `out` (about one chunk's worth) without
+  /// blocking for long. Errors (an unreadable file) are returned.
+  virtual caf::expected<poll_status> poll(std::vector<source_record>& out)
+    = 0;
+
+  /// Bytes consumed so far.
+  virtual uint64_t bytes_read() const = 0;
+
+  /// A name for log lines and errors, e.g. "file logs-0.jsonl".
+  virtual std::string describe() const = 0;
+};
+
+} // namespace crashwatch
