@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include "core/window_counts.hpp"
+
+using namespace crashwatch;
+
+namespace {
+
+using outcome = window_counts::outcome;
+
+constexpr int64_t window_ms = 10'000;
+constexpr uint64_t threshold = 2; // "more than 2 crashes"
+
+outcome add(window_counts& wc, int64_t t, const char* user) {
+  uint64_t n = 0;
+  return wc.add(event_time{t}, user, n);
+}
+
+} // namespace
+
+TEST_CASE("alerts need more than threshold crashes in one window",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  add(wc, 1'000, "u1");
+  add(wc, 2'000, "u1");
+  CHECK(add(wc, 9'999, "u1") == outcome::crossed_threshold);
+  CHECK(add(wc, 5'000, "u1") == outcome::counted); // 4th: no new crossing
+  add(wc, 1'000, "u2");
+  add(wc, 2'000, "u2");
+  add(wc, 10'000, "u2"); // next window: u2 has 2 + 1, no alert
+  std::vector<alert> out;
+  wc.fire(event_time{10'000}, out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].user_id == "u1");
+  CHECK(out[0].crash_count == 4);
+  CHECK(out[0].window_start == event_time{0});
+  CHECK(out[0].window_end == event_time{10'000});
+  CHECK(out[0].final);
+  CHECK(wc.open_windows() == 1); // [10 s, 20 s) still open
+  CHECK(wc.open_keys() == 1);
+}
+
+TEST_CASE("windows fire only when the watermark reaches their end",
+          "[window_counts]") {
+  window_counts wc{window_ms, 0};
+  add(wc, 15'000, "u");
+  std::vector<alert> out;
+  wc.fire(event_time{19'999}, out);
+  CHECK(out.empty());
+  wc.fire(event_time{20'000}, out);
+  CHECK(out.size() == 1);
+}
+
+TEST_CASE("fired alerts are sorted by window, then user_id",
+          "[window_counts]") {
+  window_counts wc{window_ms, 0};
+  for (auto user : {"u9", "u10", "u1", "U2"})
+    add(wc, 25'000, user);
+  add(wc, 5'000, "zz");
+  std::vector<alert> out;
+  wc.fire(max_event_time, out);
+  REQUIRE(out.size() == 5);
+  CHECK(out[0].user_id == "zz"); // earlier window first
+  CHECK(out[1].user_id == "U2"); // then bytewise: 'U' < 'u'
+  CHECK(out[2].user_id == "u1");
+  CHECK(out[3].user_id == "u10");
+  CHECK(out[4].user_id == "u9");
+  CHECK(wc.open_windows() == 0);
+  CHECK(wc.open_keys() == 0);
+}
+
+TEST_CASE("crashes for emitted windows are late", "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  std::vector<alert> out;
+  wc.fire(event_time{20'000}, out);
+  CHECK(add(wc, 19'999, "u") == outcome::window_emitted);
+  CHECK(add(wc, 20'000, "u") == outcome::counted);
+  // The emitted mark never moves back.
+  wc.fire(event_time{5'000}, out);
+  CHECK(wc.emitted_through() == event_time{20'000});
+}
+
+TEST_CASE("restore brings back counts and the emitted mark",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  add(wc, 31'000, "a");
+  add(wc, 32'000, "a");
+  add(wc, 33'000, "b");
+  window_counts copy{window_ms, threshold};
+  copy.restore(event_time{30'000}, wc.windows());
+  CHECK(copy.open_keys() == 2);
+  CHECK(add(copy, 34'000, "a") == outcome::crossed_threshold);
+  CHECK(add(copy, 29'000, "a") == outcome::window_emitted);
+}

@@ -1,0 +1,62 @@
+#include <catch2/catch.hpp>
+
+#include "io/alert_format.hpp"
+
+using namespace crashwatch;
+
+namespace {
+
+// SPEC.md's example alert: user_1361, 3 crashes in [13:53:00, 13:53:10).
+alert spec_example() {
+  return alert{event_time{1768917180000}, event_time{1768917190000},
+               "user_1361", 3, true};
+}
+
+} // namespace
+
+TEST_CASE("JSONL alerts are exactly SPEC.md's format", "[alert_format]") {
+  std::string out;
+  append_alert_jsonl(out, spec_example());
+  CHECK(out
+        == R"({"window_start":"2026-01-20T13:53:00.000Z","window_end":"2026-01-20T13:53:10.000Z","window_start_ms":1768917180000,"window_end_ms":1768917190000,"user_id":"user_1361","crash_count":3,"final":true})"
+           "\n");
+  auto early = spec_example();
+  early.final = false;
+  out.clear();
+  append_alert_jsonl(out, early);
+  CHECK(out.find(R"("final":false})") != std::string::npos);
+}
+
+TEST_CASE("user ids are escaped in JSONL", "[alert_format]") {
+  auto a = spec_example();
+  a.user_id = "we\"ird\\\n";
+  std::string out;
+  append_alert_jsonl(out, a);
+  CHECK(out.find(R"("user_id":"we\"ird\\\n")") != std::string::npos);
+}
+
+TEST_CASE("console batches look like SPEC.md's table", "[alert_format]") {
+  std::string out;
+  append_console_batch(out, 3, {spec_example()}, false);
+  CHECK(out
+        == "-------------------------------------------\n"
+           "Batch: 3\n"
+           "-------------------------------------------\n"
+           "+------------------------------------------+---------+-----------+\n"
+           "|Interval                                  |user_id  |crash_count|\n"
+           "+------------------------------------------+---------+-----------+\n"
+           "|{2026-01-20 13:53:00, 2026-01-20 13:53:10}|user_1361|3          |\n"
+           "+------------------------------------------+---------+-----------+\n"
+           "\n");
+}
+
+TEST_CASE("console columns widen to their longest cell", "[alert_format]") {
+  auto a = spec_example();
+  a.user_id = "a_rather_long_user";
+  a.crash_count = 123456789012;
+  std::string out;
+  append_console_batch(out, 0, {a}, true);
+  CHECK(out.find("Batch: 0 (early)\n") != std::string::npos);
+  CHECK(out.find("|user_id           |crash_count |") != std::string::npos);
+  CHECK(out.find("|a_rather_long_user|123456789012|") != std::string::npos);
+}
