@@ -12,6 +12,7 @@ packages=(
   librdkafka-dev
   libsimdjson-dev
   python3
+  time
 )
 
 missing=()

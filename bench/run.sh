@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Throughput benchmark of issue 2 (see docs/PERFORMANCE.md). Generates the
+# input files once (kept in $BENCH_DATA, default /tmp/crashwatch-bench), warms
+# the page cache, then measures:
+#   1. the single-threaded parse+filter loop alone (bench/parse_bench.cpp);
+#   2. the pipeline on two 5-million-line files (two partitions);
+#   3. the pipeline on one 10-million-line file;
+# each pipeline run as `run --shards 2 --output jsonl --output-file /dev/null`,
+# best of $BENCH_REPS runs (default 3), with peak memory (max RSS).
+# Prints a Markdown table and writes it to bench/results/pipeline.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/build.sh >/dev/null
+bin=build/crashwatch
+data=${BENCH_DATA:-/tmp/crashwatch-bench}
+reps=${BENCH_REPS:-3}
+mkdir -p "$data"
+
+make_file() { # path records seed
+  [[ -s $1 ]] || "$bin" generate --output-file "$1" --records "$2" --seed "$3"
+}
+make_file "$data/half-0.jsonl" 5000000 1
+make_file "$data/half-1.jsonl" 5000000 2
+make_file "$data/full.jsonl" 10000000 3
+cat "$data"/*.jsonl >/dev/null # page cache
+
+# Runs the pipeline $reps times; prints "<best seconds> <max RSS MiB>".
+measure() {
+  local best="" rss=0
+  for _ in $(seq "$reps"); do
+    local out
+    out=$( { /usr/bin/time -f '%e %M' "$bin" run "$@" --shards 2 --output jsonl \
+             --output-file /dev/null --late-output /dev/null \
+             --dead-letter /dev/null 2>&1 >/dev/null; } | tail -1)
+    local secs=${out% *} kib=${out#* }
+    if [[ -z $best ]] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs; fi
+    ((kib > rss)) && rss=$kib
+  done
+  echo "$best $((rss / 1024))"
+}
+
+parse_fast=$(build/bench/parse_bench "$data/full.jsonl" | tail -1)
+parse_ref=$(build/bench/parse_bench --reference "$data/full.jsonl" | tail -1)
+read -r two_s two_mib < <(measure --input "$data/half-0.jsonl" --input "$data/half-1.jsonl")
+read -r one_s one_mib < <(measure --input "$data/full.jsonl")
+rate() { awk "BEGIN{printf \"%.2f\", 10000000 / $1 / 1e6}"; }
+parse_rate=$(sed -E 's/.*= ([0-9.]+) M lines\/s.*/\1/' <<<"$parse_fast")
+
+{
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d)"
+  echo
+  echo "| measurement | input | time (best of $reps) | rate | peak memory |"
+  echo "|---|---|---|---|---|"
+  echo "| pipeline, 2 partitions | 2 × 5 M lines | ${two_s} s | **$(rate "$two_s") M records/s** | ${two_mib} MiB |"
+  echo "| pipeline, 1 partition | 1 × 10 M lines | ${one_s} s | **$(rate "$one_s") M records/s** | ${one_mib} MiB |"
+  echo "| parse+filter loop, 1 thread | 10 M lines | | ${parse_rate} M lines/s | |"
+  echo
+  echo "Pipeline overhead, 1 partition: $(awk "BEGIN{printf \"%.0f%%\", 100 * $(rate "$one_s") / $parse_rate}") of the bare parse+filter loop's rate."
+  echo
+  echo '```'
+  echo "$parse_fast"
+  echo "$parse_ref"
+  echo '```'
+} | tee bench/results/pipeline.md
