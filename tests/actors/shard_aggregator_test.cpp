@@ -64,10 +64,13 @@ TEST_CASE("a shard fires only when every partition passed the window end",
   fixture f;
   f.send(0, {1'000, 2'000, 3'000}, 50'000); // u: 3 crashes in [0, 10 s)
   CHECK_FALSE(f.next_progress());           // partition 1 unheard: hold
-  f.send(1, {}, 9'999);                     // min = 9.999 s < 10 s: hold
-  CHECK_FALSE(f.next_progress());
-  f.send(1, {}, 10'000); // min reaches the window end
+  f.send(1, {}, 9'999); // min = 9.999 s < 10 s: progress, nothing fired
   auto p = f.next_progress();
+  REQUIRE(p);
+  CHECK(p->emitted_through == event_time{9'999});
+  CHECK(p->fired.empty());
+  f.send(1, {}, 10'000); // min reaches the window end
+  p = f.next_progress();
   REQUIRE(p);
   CHECK(p->shard == shard_id{3});
   CHECK(p->emitted_through == event_time{10'000});
