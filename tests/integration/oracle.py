@@ -63,7 +63,10 @@ on them; the binary must agree for the generated data):
     malformed for a matching record and irrelevant for the others.
 10. Duplicate keys in one object: the last one wins (Python's json). The
     generator never writes duplicate keys, so the tests do not depend on it.
-11. Alerts are ordered by window_start, then user_id compared byte-wise
+11. ISO strings of windows are YYYY-MM-DDThh:mm:ss.mmmZ in the proleptic
+    Gregorian calendar; years outside 0000-9999 (only reachable with absurd
+    timestamps, never generated) are written with more digits or a minus sign.
+    Alerts are ordered by window_start, then user_id compared byte-wise
     (SQLite's BINARY collation on UTF-8); user_id is written as a JSON string
     with json.dumps(ensure_ascii=False) (only ", \\ and control characters
     escaped). Generated user ids are plain ASCII.
@@ -246,9 +249,27 @@ def evaluate(partitions, opts):
     return alerts, late, malformed
 
 
+def civil_from_days(z):
+    """(year, month, day) of a day count since 1970-01-01, for any year
+    (datetime stops at 9999)."""
+    z += 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + 3 if mp < 10 else mp - 9
+    return yoe + era * 400 + (m <= 2), m, d
+
+
 def iso_ms(ms):
-    t = EPOCH + dt.timedelta(milliseconds=ms)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+    days, in_day = divmod(ms, 86_400_000)
+    y, m, d = civil_from_days(days)
+    year = f"{y:04d}" if y >= 0 else f"-{-y:04d}"
+    return (f"{year}-{m:02d}-{d:02d}T{in_day // 3_600_000:02d}:"
+            f"{in_day // 60_000 % 60:02d}:{in_day // 1000 % 60:02d}."
+            f"{in_day % 1000:03d}Z")
 
 
 def alert_line(start, user, count, opts):
@@ -330,7 +351,8 @@ def main_offsets(path):
             if raw.strip(JSON_WS) == b"":
                 continue
             try:
-                obj = json.loads(raw)
+                # Tolerate a raw line with invalid UTF-8 inside "record".
+                obj = json.loads(raw.decode("utf-8", errors="replace"))
                 pairs.append((int(obj["partition"]), int(obj["offset"])))
             except (ValueError, KeyError, TypeError) as e:
                 raise SystemExit(f"oracle: {path}:{n}: not a side-output "
@@ -443,6 +465,11 @@ def self_test():
     # user_c 3+3 in [t0+20s, t0+30s), user_c 1+1 in the next window.
     assert alerts == [(t0 + 10000, "user_a", 6), (t0 + 20000, "user_c", 6)], \
         alerts
+    for ms_, text in ((0, "1970-01-01T00:00:00.000Z"),
+                      (-1, "1969-12-31T23:59:59.999Z"),
+                      (951782400000, "2000-02-29T00:00:00.000Z"),
+                      (253402300799999, "9999-12-31T23:59:59.999Z")):
+        assert iso_ms(ms_) == text, (ms_, iso_ms(ms_))
     line = alert_line(t0, "user_1361", 3, opts)
     assert line == (
         '{"window_start":"2026-01-20T13:53:00.000Z",'
