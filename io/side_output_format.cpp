@@ -36,8 +36,16 @@ void append_dead_letter_jsonl(std::string& out, const dead_letter& d) {
   out += std::to_string(d.offset.value);
   out += ",\"reason\":";
   append_json_string(out, d.reason);
-  out += ",\"record\":";
-  append_json_string(out, d.record);
+  // A JSON string cannot hold bytes that are not UTF-8: such records travel
+  // as base64, so the dead-letter line stays valid JSON and nothing is lost.
+  if (is_valid_utf8(d.record)) {
+    out += ",\"record\":";
+    append_json_string(out, d.record);
+  } else {
+    out += ",\"record_base64\":\"";
+    append_base64(out, d.record);
+    out += '"';
+  }
   out += "}\n";
 }
 

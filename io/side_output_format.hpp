@@ -13,7 +13,8 @@ namespace crashwatch {
 void append_late_jsonl(std::string& out, const late_record& r);
 
 /// {"partition":0,"offset":1234,"reason":"invalid JSON","record":"<raw>"}
-/// and a newline.
+/// and a newline; a raw record that is not valid UTF-8 is written as
+/// "record_base64":"<base64 of the raw bytes>" instead of "record".
 void append_dead_letter_jsonl(std::string& out, const dead_letter& d);
 
 /// "behind_watermark" or "window_emitted".

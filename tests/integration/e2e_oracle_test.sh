@@ -25,6 +25,9 @@ gen "$TMP/p3.jsonl" --records 30000 --users 400 --seed 14 \
 gen "$TMP/p6.jsonl" --records 20000 --users 20 --seed 17 \
   --events-per-second 0.1 --out-of-order 2 --late-fraction 0.5 \
   --malformed-fraction 0.05
+# Bytes that are not UTF-8 (a Latin-1 log line, a cut multi-byte character)
+# are malformed, and their dead letters must still carry them, losslessly.
+printf '{"timestamp": 1768917185000, "content": "caf\xe9 crash", "severity": "High", "user_id": "user_1"}\n{"timestamp": 1768917185001, "content": "\xe2\x82"}\n' >>"$TMP/p3.jsonl"
 inputs=(--input "$TMP/p0.jsonl" --input "$TMP/p1.jsonl"
         --input "$TMP/p2.jsonl" --input "$TMP/p3.jsonl"
         --input "$TMP/p6.jsonl")
@@ -47,6 +50,10 @@ check() {
   offsets "$d/dead.jsonl" "$d/actual.malformed"
   same_file "$d/expected.malformed" "$d/actual.malformed" \
     "$name: malformed records"
+  local files=() i
+  for ((i = 1; i < ${#inputs[@]}; i += 2)); do files+=("${inputs[i]}"); done
+  python3 "$ORACLE" check-dead-letters "$d/dead.jsonl" "${files[@]}" \
+    2>>"$d/oracle.err" || fail "$name: $(tail -1 "$d/oracle.err")"
   local alerts late bad
   alerts=$(wc -l <"$d/expected.jsonl")
   late=$(wc -l <"$d/expected.late")
