@@ -3,20 +3,18 @@
 //
 //   parse_bench [--reference] [--repeat N] FILE.jsonl
 //
-// The file is mapped into memory and split at '\n' inside the timed loop (as
-// the file reader does); --reference runs only the Boost.JSON reference path,
-// to show what the fast path buys; --repeat runs the loop N times.
+// The file is read into memory first and split at '\n' inside the timed loop
+// (as the file reader does); --reference runs only the Boost.JSON reference
+// path, to show what the fast path buys; --repeat runs the loop N times.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
-
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/record_parser.hpp"
 
@@ -69,35 +67,33 @@ int main(int argc, char** argv) {
   }
   if (path == nullptr || repeat < 1)
     return usage();
-  int fd = ::open(path, O_RDONLY);
-  struct stat st;
-  if (fd < 0 || ::fstat(fd, &st) != 0) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
     std::perror(path);
     return 1;
   }
-  auto size = static_cast<size_t>(st.st_size);
-  void* map = size ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0)
-                   : nullptr;
-  if (map == MAP_FAILED) {
-    std::perror(path);
-    return 1;
-  }
-  std::string_view data(static_cast<const char*>(map), size);
-  // Fault the pages in before timing: we measure parsing, not the disk.
-  volatile char sink = 0;
-  for (size_t i = 0; i < size; i += 4096)
-    sink = sink + data[i];
+  const std::string data{std::istreambuf_iterator<char>(in),
+                         std::istreambuf_iterator<char>()};
 
   record_parser parser{filter_config{}};
   counts c;
+  // Shared machines are noisy: besides the total, keep the fastest pass,
+  // the best estimate of what the code costs on an idle core.
+  double best_pass = 0;
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < repeat; ++i) {
+    auto pass_start = std::chrono::steady_clock::now();
+    auto lines_before = c.lines;
     if (reference)
       run(data, c, [&](std::string_view l) {
         return parser.parse_reference(l);
       });
     else
       run(data, c, [&](std::string_view l) { return parser.parse(l); });
+    std::chrono::duration<double> pass = std::chrono::steady_clock::now()
+                                         - pass_start;
+    best_pass = std::max(best_pass, static_cast<double>(c.lines - lines_before)
+                                      / pass.count() / 1e6);
   }
   std::chrono::duration<double> took = std::chrono::steady_clock::now()
                                        - start;
@@ -113,8 +109,8 @@ int main(int argc, char** argv) {
               kind(record_kind::crash), kind(record_kind::other),
               kind(record_kind::malformed), kind(record_kind::blank),
               static_cast<unsigned long long>(parser.fallbacks()));
-  if (map)
-    ::munmap(map, size);
-  ::close(fd);
+  if (repeat > 1)
+    std::printf("parse_bench%s: fastest of %d passes: %.1f M lines/s\n",
+                reference ? " --reference" : "", repeat, best_pass);
   return 0;
 }

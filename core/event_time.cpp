@@ -320,10 +320,7 @@ timestamp_result read_decimal_timestamp(std::string_view text,
       for (; i < text.size() && is_digit(text[i]); ++i)
         v = v * 10 + (text[i] - '0');
       if (i == text.size()) {
-        auto ms = timestamp_from_number(text[0] == '-' ? -v : v, unit);
-        return ms ? timestamp_result{*ms, timestamp_error::none}
-                  : timestamp_result{event_time{},
-                                     timestamp_error::out_of_range};
+        return read_integer_timestamp(text[0] == '-' ? -v : v, unit);
       }
     }
   }
@@ -343,25 +340,7 @@ timestamp_result read_string_timestamp(std::string_view text,
 
 std::optional<event_time> timestamp_from_number(int64_t v,
                                                 timestamp_unit unit) {
-  // |v| by comparisons: -v overflows for INT64_MIN.
-  int64_t magnitude = (v >= 100'000'000'000'000 || v <= -100'000'000'000'000)
-                        ? 14
-                      : (v >= 100'000'000'000 || v <= -100'000'000'000) ? 11
-                                                                        : 0;
-  timestamp_result result;
-  switch (resolve_unit(unit, magnitude)) {
-    case timestamp_unit::seconds:
-      // Guard before multiplying: anything this large is out of range.
-      if (v > max_record_time.value / 1000 || v < min_record_time.value / 1000)
-        return std::nullopt;
-      result = in_range(v * 1000);
-      break;
-    case timestamp_unit::microseconds:
-      result = in_range(floor_div(v, 1000));
-      break;
-    default:
-      result = in_range(v);
-  }
+  auto result = read_integer_timestamp(v, unit);
   if (!result)
     return std::nullopt;
   return result.time;

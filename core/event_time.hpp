@@ -71,6 +71,31 @@ timestamp_result read_decimal_timestamp(std::string_view text,
 timestamp_result read_string_timestamp(std::string_view text,
                                        timestamp_unit unit);
 
+/// An integral epoch time in `unit` as milliseconds (rounded down from
+/// microseconds). Inline: it runs once for nearly every record.
+inline timestamp_result read_integer_timestamp(int64_t v,
+                                               timestamp_unit unit) {
+  // The unit by comparisons, not |v|: -v overflows for INT64_MIN.
+  if (unit == timestamp_unit::automatic)
+    unit = (v >= 100'000'000'000'000 || v <= -100'000'000'000'000)
+             ? timestamp_unit::microseconds
+           : (v >= 100'000'000'000 || v <= -100'000'000'000)
+             ? timestamp_unit::milliseconds
+             : timestamp_unit::seconds;
+  int64_t ms = v;
+  if (unit == timestamp_unit::seconds) {
+    // Guard before multiplying: anything this large is out of range.
+    if (v > max_record_time.value / 1000 || v < min_record_time.value / 1000)
+      return {event_time{}, timestamp_error::out_of_range};
+    ms = v * 1000;
+  } else if (unit == timestamp_unit::microseconds) {
+    ms = v / 1000 - (v % 1000 < 0 ? 1 : 0); // floor, also below zero
+  }
+  if (ms < min_record_time.value || ms > max_record_time.value)
+    return {event_time{}, timestamp_error::out_of_range};
+  return {event_time{ms}, timestamp_error::none};
+}
+
 /// A numeric epoch time in `unit` as milliseconds; nullopt when out of range.
 std::optional<event_time> timestamp_from_number(int64_t value,
                                                 timestamp_unit unit);

@@ -138,6 +138,31 @@ inline const char* scan_plain_string(const char* p, const char* end) {
   }
 }
 
+/// The first position in [p, end) that is not an ASCII digit, or `end`;
+/// eight bytes per step (epoch timestamps have 10 to 16 digits).
+CRASHWATCH_HOT const char* skip_digits(const char* p, const char* end) {
+  while (end - p >= 8) {
+    uint64_t chunk;
+    std::memcpy(&chunk, p, 8);
+    // Per byte: zero for a digit (high nibble 3, and still 3 after adding
+    // 6). A carry out of a non-digit byte only disturbs later bytes, which do
+    // not matter: we want the first non-digit.
+    uint64_t odd = ((chunk & 0xF0F0F0F0F0F0F0F0) ^ 0x3030303030303030)
+                   | (((chunk + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0)
+                      ^ 0x3030303030303030);
+    if (odd != 0) {
+      // The high bit of each nonzero byte, without carries between bytes.
+      uint64_t flags = (((odd & 0x7F7F7F7F7F7F7F7F) + 0x7F7F7F7F7F7F7F7F) | odd)
+                       & 0x8080808080808080;
+      return p + __builtin_ctzll(flags) / 8;
+    }
+    p += 8;
+  }
+  while (p != end && *p >= '0' && *p <= '9')
+    ++p;
+  return p;
+}
+
 /// Scans a number (RFC 8259: `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`)
 /// starting at `p`. Returns the position after it, or nullptr. What follows is
 /// the caller's to check ("01" scans as "0" followed by a stray "1").
@@ -152,14 +177,12 @@ CRASHWATCH_HOT const char* scan_number(const char* p, const char* end) {
   if (!digit(p))
     return nullptr;
   if (*p++ != '0')
-    while (digit(p))
-      ++p;
+    p = skip_digits(p, end);
   if (p != end && *p == '.') {
     ++p;
     if (!digit(p))
       return nullptr;
-    while (digit(p))
-      ++p;
+    p = skip_digits(p, end);
   }
   if (p != end && (*p == 'e' || *p == 'E')) {
     ++p;
@@ -264,14 +287,14 @@ private:
 
 /// The value of 8 ASCII digits at p (not checked), without a multiply per
 /// digit (the usual SWAR reduction, as in simdjson).
-inline uint64_t eight_digits(uint64_t chunk) {
+CRASHWATCH_HOT uint64_t eight_digits(uint64_t chunk) {
   chunk = (chunk & 0x0F0F0F0F0F0F0F0F) * 2561 >> 8;
   chunk = (chunk & 0x00FF00FF00FF00FF) * 6553601 >> 16;
   return (chunk & 0x0000FFFF0000FFFF) * 42949672960001 >> 32;
 }
 
 /// True when all 8 bytes of `chunk` are ASCII digits.
-inline bool all_digits(uint64_t chunk) {
+CRASHWATCH_HOT bool all_digits(uint64_t chunk) {
   return ((chunk & 0xF0F0F0F0F0F0F0F0)
           | (((chunk + 0x0606060606060606) & 0xF0F0F0F0F0F0F0F0) >> 4))
          == 0x3333333333333333;
@@ -280,7 +303,7 @@ inline bool all_digits(uint64_t chunk) {
 /// Reads [begin, end) as an integer of 1 to 18 digits (so it fits int64
 /// without checks), optionally negative, into `out`; false for anything else
 /// (fractions, exponents, longer numbers). Leading zeros are not checked.
-inline bool read_small_integer(const char* begin, const char* end,
+CRASHWATCH_HOT bool read_small_integer(const char* begin, const char* end,
                                int64_t& out) {
   bool negative = begin != end && *begin == '-';
   const char* digits = begin + negative;

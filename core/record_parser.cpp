@@ -53,31 +53,54 @@ record_parser::record_parser(filter_config config)
 
 bool record_parser::is_severe(const char* begin, const char* end) const {
   auto size = static_cast<size_t>(end - begin);
-  for (auto& s : config_.severities)
-    if (s.size() == size && std::memcmp(s.data(), begin, size) == 0)
+  for (auto& s : config_.severities) {
+    if (s.size() != size)
+      continue;
+    // By hand: severities are a few bytes, a call to memcmp costs more.
+    size_t i = 0;
+    while (i < size && s[i] == begin[i])
+      ++i;
+    if (i == size)
       return true;
+  }
   return false;
 }
 
 bool record_parser::contains_keyword(const char* begin,
                                      const char* end) const {
-  auto k = keyword_.size();
+  const size_t k = keyword_.size();
   if (k == 0)
     return true;
   if (static_cast<size_t>(end - begin) < k)
     return false;
+  const char* const last = end - k; // the last place the keyword can start
+  auto matches_at = [&](const char* p) {
+    for (size_t j = 0; j < k; ++j)
+      if (ascii_lower(p[j]) != keyword_[j])
+        return false;
+    return true;
+  };
   // Candidates by the first byte with bit 5 forced on (which folds ASCII
   // case, and may also pair e.g. '@' with '`'), then an exact check.
   const char first = static_cast<char>(keyword_[0] | 0x20);
-  for (const char* p = begin; p + k <= end; ++p) {
-    if (static_cast<char>(*p | 0x20) != first)
-      continue;
-    size_t j = 0;
-    while (j < k && ascii_lower(p[j]) == keyword_[j])
-      ++j;
-    if (j == k)
-      return true;
+  const char* p = begin;
+#if defined(__SSE2__)
+  const __m128i fold = _mm_set1_epi8(0x20);
+  const __m128i want = _mm_set1_epi8(first);
+  // 16 starts at a time; the load stays inside the content because the
+  // keyword's remaining k - 1 >= 0 bytes follow the 16th start.
+  for (; last - p >= 15; p += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    auto mask = static_cast<unsigned>(
+      _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, fold), want)));
+    for (; mask != 0; mask &= mask - 1)
+      if (matches_at(p + __builtin_ctz(mask)))
+        return true;
   }
+#endif
+  for (; p <= last; ++p)
+    if (static_cast<char>(*p | 0x20) == first && matches_at(p))
+      return true;
   return false;
 }
 
@@ -292,10 +315,7 @@ void record_parser::classify(const raw_value* values,
     case raw_value::number:
       // Integers (epoch ms, s, us) without the general decimal reader.
       if (read_small_integer(ts.begin, ts.end, integer)) {
-        auto t = timestamp_from_number(integer, config_.unit);
-        time = t ? timestamp_result{*t, timestamp_error::none}
-                 : timestamp_result{event_time{},
-                                    timestamp_error::out_of_range};
+        time = read_integer_timestamp(integer, config_.unit);
       } else {
         time = read_decimal_timestamp(ts.text(), config_.unit);
       }

@@ -92,6 +92,8 @@ struct record_handler {
     --depth;
     return true;
   }
+  // Keys and values arrive in parts when they hold escapes; only the
+  // members of interest keep their text.
   bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
     if (depth == 1)
       key.append(s.data(), s.size());
@@ -99,31 +101,35 @@ struct record_handler {
   }
   bool on_key(json::string_view s, std::size_t, json::error_code&) {
     if (depth == 1) {
-      key.append(s.data(), s.size());
-      current = identify(key);
-      key.clear();
+      if (key.empty()) {
+        current = identify({s.data(), s.size()});
+      } else {
+        key.append(s.data(), s.size());
+        current = identify(key);
+        key.clear();
+      }
     }
     return true;
   }
   bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
-    if (depth == 1)
+    if (depth == 1 && current != ignored)
       text.append(s.data(), s.size());
     return true;
   }
   bool on_string(json::string_view s, std::size_t, json::error_code&) {
-    if (depth == 1) {
+    if (depth == 1 && current != ignored) {
       text.append(s.data(), s.size());
       set(member::string);
     }
     return true;
   }
   bool on_number_part(json::string_view s, json::error_code&) {
-    if (depth == 1)
+    if (depth == 1 && current != ignored)
       text.append(s.data(), s.size());
     return true;
   }
   bool on_number(json::string_view s) {
-    if (depth == 1) {
+    if (depth == 1 && current != ignored) {
       text.append(s.data(), s.size());
       set(member::number);
     }
