@@ -85,18 +85,16 @@ int main(int argc, char** argv) {
     auto pass_start = std::chrono::steady_clock::now();
     auto lines_before = c.lines;
     if (reference)
-      run(data, c, [&](std::string_view l) {
-        return parser.parse_reference(l);
-      });
+      run(data, c,
+          [&](std::string_view l) { return parser.parse_reference(l); });
     else
       run(data, c, [&](std::string_view l) { return parser.parse(l); });
-    std::chrono::duration<double> pass = std::chrono::steady_clock::now()
-                                         - pass_start;
+    std::chrono::duration<double> pass
+        = std::chrono::steady_clock::now() - pass_start;
     best_pass = std::max(best_pass, static_cast<double>(c.lines - lines_before)
-                                      / pass.count() / 1e6);
+                                        / pass.count() / 1e6);
   }
-  std::chrono::duration<double> took = std::chrono::steady_clock::now()
-                                       - start;
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
   auto kind = [&](record_kind k) {
     return static_cast<unsigned long long>(c.by_kind[static_cast<int>(k)]);
   };

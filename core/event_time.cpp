@@ -33,12 +33,12 @@ timestamp_unit resolve_unit(timestamp_unit unit, int64_t magnitude) {
 /// Power of ten that turns a value in `unit` into milliseconds.
 int64_t ms_shift(timestamp_unit unit) {
   switch (unit) {
-    case timestamp_unit::seconds:
-      return 3;
-    case timestamp_unit::microseconds:
-      return -3;
-    default:
-      return 0;
+  case timestamp_unit::seconds:
+    return 3;
+  case timestamp_unit::microseconds:
+    return -3;
+  default:
+    return 0;
   }
 }
 
@@ -152,8 +152,7 @@ timestamp_result decimal_to_ms(const decimal& num, timestamp_unit unit) {
   if (!num.negative) {
     if (integer > static_cast<uint64_t>(max_record_time.value))
       return {event_time{}, timestamp_error::out_of_range};
-    return {event_time{static_cast<int64_t>(integer)},
-            timestamp_error::none};
+    return {event_time{static_cast<int64_t>(integer)}, timestamp_error::none};
   }
   auto magnitude_ms = integer + (fraction_nonzero ? 1 : 0);
   if (magnitude_ms > static_cast<uint64_t>(-min_record_time.value))
@@ -167,8 +166,8 @@ bool is_leap_year(int64_t y) {
 }
 
 unsigned days_in_month(int64_t y, unsigned m) {
-  static constexpr unsigned days[] = {31, 28, 31, 30, 31, 30,
-                                      31, 31, 30, 31, 30, 31};
+  static constexpr unsigned days[]
+      = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return m == 2 && is_leap_year(y) ? 29 : days[m - 1];
 }
 
@@ -214,8 +213,7 @@ timestamp_result read_date_time(std::string_view s) {
       ++i;
       int offset_hour, offset_minute;
       bool colon = i + 5 == s.size() && s[i + 2] == ':';
-      if ((!colon && i + 4 != s.size())
-          || !read_digits(s, i, 2, offset_hour)
+      if ((!colon && i + 4 != s.size()) || !read_digits(s, i, 2, offset_hour)
           || !read_digits(s, i + (colon ? 3 : 2), 2, offset_minute)
           || offset_hour > 23 || offset_minute > 59)
         return invalid;
@@ -234,8 +232,8 @@ timestamp_result read_date_time(std::string_view s) {
     fraction_ms = 999;
   }
   auto ms = days_from_civil(year, month, day) * ms_per_day
-            + ((hour * 60 + minute) * 60 + second) * int64_t{1000}
-            + fraction_ms - offset_minutes * 60'000;
+            + ((hour * 60 + minute) * 60 + second) * int64_t{1000} + fraction_ms
+            - offset_minutes * 60'000;
   return in_range(ms);
 }
 
@@ -346,8 +344,7 @@ std::optional<event_time> timestamp_from_number(int64_t v,
   return result.time;
 }
 
-std::optional<event_time> timestamp_from_number(double v,
-                                                timestamp_unit unit) {
+std::optional<event_time> timestamp_from_number(double v, timestamp_unit unit) {
   if (!std::isfinite(v))
     return std::nullopt;
   char buf[64];

@@ -51,9 +51,7 @@ struct timestamp_result {
   timestamp_error error = timestamp_error::none;
 
   /// True when the timestamp was accepted.
-  explicit operator bool() const {
-    return error == timestamp_error::none;
-  }
+  explicit operator bool() const { return error == timestamp_error::none; }
 };
 
 /// Converts the text of a JSON number (RFC 8259 grammar: `-?(0|[1-9]\d*)
@@ -73,15 +71,14 @@ timestamp_result read_string_timestamp(std::string_view text,
 
 /// An integral epoch time in `unit` as milliseconds (rounded down from
 /// microseconds). Inline: it runs once for nearly every record.
-inline timestamp_result read_integer_timestamp(int64_t v,
-                                               timestamp_unit unit) {
+inline timestamp_result read_integer_timestamp(int64_t v, timestamp_unit unit) {
   // The unit by comparisons, not |v|: -v overflows for INT64_MIN.
   if (unit == timestamp_unit::automatic)
     unit = (v >= 100'000'000'000'000 || v <= -100'000'000'000'000)
-             ? timestamp_unit::microseconds
+               ? timestamp_unit::microseconds
            : (v >= 100'000'000'000 || v <= -100'000'000'000)
-             ? timestamp_unit::milliseconds
-             : timestamp_unit::seconds;
+               ? timestamp_unit::milliseconds
+               : timestamp_unit::seconds;
   int64_t ms = v;
   if (unit == timestamp_unit::seconds) {
     // Guard before multiplying: anything this large is out of range.
@@ -107,14 +104,16 @@ std::optional<event_time> timestamp_from_number(double value,
                                                 timestamp_unit unit);
 
 /// Any other integer type (int, unsigned, uint64_t, ...): as for int64_t.
-template <class Int, class = std::enable_if_t<
-                       std::is_integral_v<Int> && !std::is_same_v<Int, bool>
-                       && !std::is_same_v<Int, int64_t>>>
+template <
+    class Int,
+    class = std::enable_if_t<
+        std::is_integral_v<
+            Int> && !std::is_same_v<Int, bool> && !std::is_same_v<Int, int64_t>>>
 std::optional<event_time> timestamp_from_number(Int value,
                                                 timestamp_unit unit) {
   if constexpr (std::is_unsigned_v<Int>) {
     if (value > static_cast<std::make_unsigned_t<int64_t>>(
-          std::numeric_limits<int64_t>::max()))
+            std::numeric_limits<int64_t>::max()))
       return std::nullopt;
   }
   return timestamp_from_number(static_cast<int64_t>(value), unit);

@@ -16,7 +16,7 @@
 #include <string_view>
 
 #if defined(__SSE2__)
-#  include <emmintrin.h>
+#include <emmintrin.h>
 #endif
 
 // The scanners run a few times per record in one loop; a call that is not
@@ -59,9 +59,7 @@ CRASHWATCH_HOT const char* skip_space(const char* p, const char* end) {
 /// table 3-7: no overlongs, no surrogates, nothing above U+10FFFF). Returns
 /// the position after it, or nullptr.
 inline const char* skip_utf8_sequence(const char* p, const char* end) {
-  auto byte = [&](ptrdiff_t i) {
-    return static_cast<unsigned char>(p[i]);
-  };
+  auto byte = [&](ptrdiff_t i) { return static_cast<unsigned char>(p[i]); };
   auto in = [](unsigned char c, unsigned char lo, unsigned char hi) {
     return c >= lo && c <= hi;
   };
@@ -74,17 +72,17 @@ inline const char* skip_utf8_sequence(const char* p, const char* end) {
     unsigned char lo = lead == 0xE0 ? 0xA0 : 0x80;
     unsigned char hi = lead == 0xED ? 0x9F : 0xBF;
     return left >= 3 && in(byte(1), lo, hi) && in(byte(2), 0x80, 0xBF)
-             ? p + 3
-             : nullptr;
+               ? p + 3
+               : nullptr;
   }
   if (in(lead, 0xF0, 0xF4)) {
     // F0: no overlongs (90..), F4: nothing above U+10FFFF (..8F).
     unsigned char lo = lead == 0xF0 ? 0x90 : 0x80;
     unsigned char hi = lead == 0xF4 ? 0x8F : 0xBF;
     return left >= 4 && in(byte(1), lo, hi) && in(byte(2), 0x80, 0xBF)
-               && in(byte(3), 0x80, 0xBF)
-             ? p + 4
-             : nullptr;
+                   && in(byte(3), 0x80, 0xBF)
+               ? p + 4
+               : nullptr;
   }
   return nullptr; // continuation byte, C0/C1 overlong lead, F5..FF
 }
@@ -107,8 +105,8 @@ inline const char* find_string_special(const char* p, const char* end) {
     // Signed compare: bytes 0x80..0xFF are negative, so `< 0x20` catches
     // both control characters and non-ASCII bytes in one instruction.
     __m128i special = _mm_or_si128(
-      _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-      _mm_cmplt_epi8(v, space));
+        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+        _mm_cmplt_epi8(v, space));
     if (int mask = _mm_movemask_epi8(special))
       return p + __builtin_ctz(static_cast<unsigned>(mask));
     p += 16;
@@ -169,9 +167,8 @@ CRASHWATCH_HOT const char* skip_digits(const char* p, const char* end) {
 /// Exponents of 1e8 and more are refused: Boost.JSON rejects exponents beyond
 /// INT_MAX, and deciding that edge is left to the reference parser.
 CRASHWATCH_HOT const char* scan_number(const char* p, const char* end) {
-  auto digit = [&](const char* q) {
-    return q != end && *q >= '0' && *q <= '9';
-  };
+  auto digit
+      = [&](const char* q) { return q != end && *q >= '0' && *q <= '9'; };
   if (p != end && *p == '-')
     ++p;
   if (!digit(p))
@@ -201,8 +198,8 @@ CRASHWATCH_HOT const char* scan_number(const char* p, const char* end) {
 }
 
 /// True when [p, end) starts with the literal `word` of length `n`.
-CRASHWATCH_HOT bool starts_with(const char* p, const char* end, const char* word,
-                        size_t n) {
+CRASHWATCH_HOT bool starts_with(const char* p, const char* end,
+                                const char* word, size_t n) {
   return static_cast<size_t>(end - p) >= n && std::memcmp(p, word, n) == 0;
 }
 
@@ -226,10 +223,10 @@ inline bool index_plain_line(const char* s, size_t n, uint64_t* quotes) {
   auto block = [&](const char* at) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
     // Signed compare: < 0x20 also catches the bytes 0x80..0xFF.
-    any_special |= static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
-      _mm_cmpeq_epi8(v, backslash), _mm_cmplt_epi8(v, space))));
+    any_special |= static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmplt_epi8(v, space))));
     return static_cast<uint64_t>(
-      static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote))));
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote))));
   };
   const size_t full = n / 16;
   uint64_t word = 0;
@@ -257,14 +254,13 @@ inline bool index_plain_line(const char* s, size_t n, uint64_t* quotes) {
 
 /// Hands out the positions of a quote index in increasing order.
 class quote_cursor {
-public:
+ public:
   /// No more quotes.
   static constexpr size_t none = static_cast<size_t>(-1);
 
   /// Walks `words` words of `quotes`.
   quote_cursor(const uint64_t* quotes, size_t words)
-    : quotes_(quotes), words_(words), bits_(quotes[0]) {
-  }
+      : quotes_(quotes), words_(words), bits_(quotes[0]) {}
 
   /// The next quote's position, or `none`.
   [[gnu::always_inline]] size_t next() {
@@ -278,7 +274,7 @@ public:
     return pos;
   }
 
-private:
+ private:
   const uint64_t* quotes_;
   size_t words_;
   size_t word_ = 0;
@@ -304,7 +300,7 @@ CRASHWATCH_HOT bool all_digits(uint64_t chunk) {
 /// without checks), optionally negative, into `out`; false for anything else
 /// (fractions, exponents, longer numbers). Leading zeros are not checked.
 CRASHWATCH_HOT bool read_small_integer(const char* begin, const char* end,
-                               int64_t& out) {
+                                       int64_t& out) {
   bool negative = begin != end && *begin == '-';
   const char* digits = begin + negative;
   auto count = end - digits;
@@ -323,9 +319,8 @@ CRASHWATCH_HOT bool read_small_integer(const char* begin, const char* end,
   // 8..16 digits, the common case (epoch ms have 13): two 8-byte loads,
   // both inside the number, the first 8 digits and the last 8 with the ones
   // the first load already covered masked to digit 0.
-  static constexpr uint64_t pow10[] = {1,      10,      100,      1000,
-                                       10000,  100000,  1000000,  10000000,
-                                       100000000};
+  static constexpr uint64_t pow10[]
+      = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
   uint64_t high, low;
   std::memcpy(&high, digits, 8);
   std::memcpy(&low, end - 8, 8);

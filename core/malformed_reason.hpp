@@ -17,8 +17,8 @@ inline constexpr const char* not_an_object = "not a JSON object";
 inline constexpr const char* missing_timestamp = "missing timestamp";
 
 /// `timestamp` is a boolean, object or array.
-inline constexpr const char* timestamp_not_number_or_string =
-  "timestamp is not a number or string";
+inline constexpr const char* timestamp_not_number_or_string
+    = "timestamp is not a number or string";
 
 /// `timestamp` is a string but neither a decimal number nor a date-time of
 /// the accepted forms (including impossible dates such as Feb 30).

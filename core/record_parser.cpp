@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/event_time.hpp"
+#include "core/flat_object_scan.hpp"
 #include "core/json_scan.hpp"
 
 namespace crashwatch {
@@ -17,18 +18,18 @@ enum field_id { ignored, timestamp, content, severity, user_id, field_count };
 CRASHWATCH_HOT field_id identify(const char* key, size_t size) {
   // Dispatch on the length first: most keys of a record fail right there.
   switch (size) {
-    case 7:
-      if (std::memcmp(key, "content", 7) == 0)
-        return content;
-      if (std::memcmp(key, "user_id", 7) == 0)
-        return user_id;
-      return ignored;
-    case 8:
-      return std::memcmp(key, "severity", 8) == 0 ? severity : ignored;
-    case 9:
-      return std::memcmp(key, "timestamp", 9) == 0 ? timestamp : ignored;
-    default:
-      return ignored;
+  case 7:
+    if (std::memcmp(key, "content", 7) == 0)
+      return content;
+    if (std::memcmp(key, "user_id", 7) == 0)
+      return user_id;
+    return ignored;
+  case 8:
+    return std::memcmp(key, "severity", 8) == 0 ? severity : ignored;
+  case 9:
+    return std::memcmp(key, "timestamp", 9) == 0 ? timestamp : ignored;
+  default:
+    return ignored;
   }
 }
 
@@ -46,7 +47,7 @@ parsed_record malformed(const char* reason) {
 } // namespace
 
 record_parser::record_parser(filter_config config)
-  : config_(config), reference_(std::move(config)) {
+    : config_(config), reference_(std::move(config)) {
   for (char c : config_.keyword)
     keyword_ += ascii_lower(c);
 }
@@ -66,8 +67,7 @@ bool record_parser::is_severe(const char* begin, const char* end) const {
   return false;
 }
 
-bool record_parser::contains_keyword(const char* begin,
-                                     const char* end) const {
+bool record_parser::contains_keyword(const char* begin, const char* end) const {
   const size_t k = keyword_.size();
   if (k == 0)
     return true;
@@ -92,7 +92,7 @@ bool record_parser::contains_keyword(const char* begin,
   for (; last - p >= 15; p += 16) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     auto mask = static_cast<unsigned>(
-      _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, fold), want)));
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, fold), want)));
     for (; mask != 0; mask &= mask - 1)
       if (matches_at(p + __builtin_ctz(mask)))
         return true;
@@ -103,176 +103,6 @@ bool record_parser::contains_keyword(const char* begin,
       return true;
   return false;
 }
-
-namespace {
-
-/// What a scanner made of a line.
-enum class scan_result {
-  /// The line is a valid JSON object and `values` holds its members.
-  object,
-  /// The line is not plain (escapes, control or non-ASCII bytes): try the
-  /// general scanner.
-  not_plain,
-  /// The fast path cannot vouch for the line: the reference path decides.
-  refused,
-};
-
-/// Reads a literal, number or (with the string scanned by the caller) nothing
-/// at s[p]; the shared value grammar of both scanners. `p` moves past it.
-template <class ScanString>
-CRASHWATCH_HOT bool scan_value(const char* s, const char* end, size_t& p, raw_value& value,
-                ScanString&& scan_string) {
-  switch (s[p]) {
-    case '"':
-      return scan_string(value);
-    case 't':
-      if (!starts_with(s + p, end, "true", 4))
-        return false;
-      value.type = raw_value::boolean;
-      p += 4;
-      return true;
-    case 'f':
-      if (!starts_with(s + p, end, "false", 5))
-        return false;
-      value.type = raw_value::boolean;
-      p += 5;
-      return true;
-    case 'n':
-      if (!starts_with(s + p, end, "null", 4))
-        return false;
-      value.type = raw_value::null;
-      p += 4;
-      return true;
-    default: {
-      // '{', '[' and anything invalid end up here and are refused.
-      const char* number_end = scan_number(s + p, end);
-      if (number_end == nullptr)
-        return false;
-      value = {raw_value::number, s + p, number_end};
-      p = static_cast<size_t>(number_end - s);
-      return true;
-    }
-  }
-}
-
-#if defined(__SSE2__)
-/// The fastest scanner: a plain line s[0, n) with '{' at 0 and '}' at n - 1,
-/// 16 <= n <= max_indexed_line. The quote index gives every string's end
-/// without looking at its bytes; the closing '}' stops every whitespace and
-/// number scan, so those need no bounds checks. Whitespace here can only be
-/// ' ': a tab or newline makes the line not plain.
-scan_result scan_indexed(const char* s, size_t n, raw_value* values) {
-  uint64_t quotes[quote_index_words];
-  auto words = (n + 63) / 64;
-  if (!index_plain_line(s, n, quotes))
-    return scan_result::not_plain;
-  quote_cursor cursor{quotes, words};
-  const char* end = s + n;
-  // The string at s[p]: every quote before p has been handed out (other
-  // scans stop at a quote), so the next two are its own.
-  auto scan_string = [&](size_t& p, const char*& begin, const char*& stop) {
-    if (cursor.next() != p)
-      return false;
-    auto close = cursor.next();
-    if (close == quote_cursor::none)
-      return false;
-    begin = s + p + 1;
-    stop = s + close;
-    p = close + 1;
-    return true;
-  };
-  size_t p = 1;
-  while (s[p] == ' ')
-    ++p;
-  if (p == n - 1)
-    return scan_result::object; // {}
-  for (;;) {
-    const char *key, *key_end;
-    if (s[p] != '"' || !scan_string(p, key, key_end))
-      return scan_result::refused;
-    while (s[p] == ' ')
-      ++p;
-    if (s[p] != ':')
-      return scan_result::refused;
-    ++p;
-    while (s[p] == ' ')
-      ++p;
-    raw_value value;
-    if (!scan_value(s, end, p, value, [&](raw_value& v) {
-          v.type = raw_value::string;
-          return scan_string(p, v.begin, v.end);
-        }))
-      return scan_result::refused;
-    // Duplicate keys: the last one wins.
-    values[identify(key, static_cast<size_t>(key_end - key))] = value;
-    while (s[p] == ' ')
-      ++p;
-    if (s[p] == ',') {
-      ++p;
-      while (s[p] == ' ')
-        ++p;
-      continue;
-    }
-    return s[p] == '}' && p == n - 1 ? scan_result::object
-                                     : scan_result::refused;
-  }
-}
-#endif
-
-/// The general scanner: any JSON whitespace, strings with non-ASCII (UTF-8
-/// checked byte by byte); still no escapes and no nesting. s[0] is '{' and
-/// `end` follows the last non-whitespace byte.
-scan_result scan_general(const char* s, const char* end, raw_value* values) {
-  auto n = static_cast<size_t>(end - s);
-  auto skip = [&](size_t p) {
-    return static_cast<size_t>(skip_space(s + p, end) - s);
-  };
-  auto scan_string = [&](size_t& p, const char*& begin, const char*& stop) {
-    const char* close = scan_plain_string(s + p + 1, end);
-    if (close == nullptr)
-      return false;
-    begin = s + p + 1;
-    stop = close;
-    p = static_cast<size_t>(close - s) + 1;
-    return true;
-  };
-  size_t p = skip(1);
-  if (p == n)
-    return scan_result::refused;
-  if (s[p] == '}')
-    return p == n - 1 ? scan_result::object : scan_result::refused;
-  for (;;) {
-    const char *key, *key_end;
-    if (s[p] != '"' || !scan_string(p, key, key_end))
-      return scan_result::refused;
-    p = skip(p);
-    if (p == n || s[p] != ':')
-      return scan_result::refused;
-    p = skip(p + 1);
-    if (p == n)
-      return scan_result::refused;
-    raw_value value;
-    if (!scan_value(s, end, p, value, [&](raw_value& v) {
-          v.type = raw_value::string;
-          return scan_string(p, v.begin, v.end);
-        }))
-      return scan_result::refused;
-    values[identify(key, static_cast<size_t>(key_end - key))] = value;
-    p = skip(p);
-    if (p == n)
-      return scan_result::refused;
-    if (s[p] == ',') {
-      p = skip(p + 1);
-      if (p == n)
-        return scan_result::refused;
-      continue;
-    }
-    return s[p] == '}' && p == n - 1 ? scan_result::object
-                                     : scan_result::refused;
-  }
-}
-
-} // namespace
 
 bool record_parser::parse_fast(std::string_view line,
                                parsed_record& out) const {
@@ -291,13 +121,15 @@ bool record_parser::parse_fast(std::string_view line,
   if (s[0] != '{' || end[-1] != '}')
     return false;
   raw_value values[field_count];
+  // A lambda rather than the function itself, so that it is inlined.
+  auto slot = [](const char* key, size_t size) { return identify(key, size); };
   auto result = scan_result::not_plain;
 #if defined(__SSE2__)
   if (n >= 16 && n <= max_indexed_line)
-    result = scan_indexed(s, n, values);
+    result = scan_indexed(s, n, values, slot);
 #endif
   if (result == scan_result::not_plain)
-    result = scan_general(s, end, values);
+    result = scan_general(s, end, values, slot);
   if (result != scan_result::object)
     return false;
   classify(values, out);
@@ -312,28 +144,28 @@ void record_parser::classify(const raw_value* values,
   timestamp_result time;
   int64_t integer;
   switch (ts.type) {
-    case raw_value::number:
-      // Integers (epoch ms, s, us) without the general decimal reader.
-      if (read_small_integer(ts.begin, ts.end, integer)) {
-        time = read_integer_timestamp(integer, config_.unit);
-      } else {
-        time = read_decimal_timestamp(ts.text(), config_.unit);
-      }
-      break;
-    case raw_value::string:
-      time = read_string_timestamp(ts.text(), config_.unit);
-      break;
-    case raw_value::boolean:
-      out = malformed(malformed_reason::timestamp_not_number_or_string);
-      return;
-    default:
-      out = malformed(malformed_reason::missing_timestamp);
-      return;
+  case raw_value::number:
+    // Integers (epoch ms, s, us) without the general decimal reader.
+    if (read_small_integer(ts.begin, ts.end, integer)) {
+      time = read_integer_timestamp(integer, config_.unit);
+    } else {
+      time = read_decimal_timestamp(ts.text(), config_.unit);
+    }
+    break;
+  case raw_value::string:
+    time = read_string_timestamp(ts.text(), config_.unit);
+    break;
+  case raw_value::boolean:
+    out = malformed(malformed_reason::timestamp_not_number_or_string);
+    return;
+  default:
+    out = malformed(malformed_reason::missing_timestamp);
+    return;
   }
   if (!time) {
     out = malformed(time.error == timestamp_error::out_of_range
-                      ? malformed_reason::timestamp_out_of_range
-                      : malformed_reason::invalid_timestamp);
+                        ? malformed_reason::timestamp_out_of_range
+                        : malformed_reason::invalid_timestamp);
     return;
   }
   out = parsed_record{};

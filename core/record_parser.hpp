@@ -15,6 +15,8 @@
 // * Blank means only JSON whitespace (space, tab, CR, LF), or nothing.
 // * The checks run in this order, the first failure is the reason: JSON,
 //   object, timestamp, then (for matching records only) user_id.
+// * Timestamp forms, exact rounding and the accepted range (years 0000 to
+//   9999): core/event_time.hpp. Reasons: core/malformed_reason.hpp.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +36,7 @@ struct raw_value;
 /// Turns one record (a line without its '\n', or a Kafka message value) into
 /// a parsed_record. Not thread-safe: one parser per reader.
 class record_parser {
-public:
+ public:
   /// A parser for the filter options `config`.
   explicit record_parser(filter_config config);
 
@@ -59,16 +61,12 @@ public:
   }
 
   /// How many parse() calls went to the reference path so far.
-  uint64_t fallbacks() const {
-    return fallbacks_;
-  }
+  uint64_t fallbacks() const { return fallbacks_; }
 
   /// The filter options this parser applies.
-  const filter_config& config() const {
-    return config_;
-  }
+  const filter_config& config() const { return config_; }
 
-private:
+ private:
   void classify(const json_scan::raw_value* values, parsed_record& out) const;
   bool is_severe(const char* begin, const char* end) const;
   bool contains_keyword(const char* begin, const char* end) const;

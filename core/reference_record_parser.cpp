@@ -67,9 +67,7 @@ struct record_handler {
       m.type = member::absent;
     return true;
   }
-  bool on_document_end(json::error_code&) {
-    return true;
-  }
+  bool on_document_end(json::error_code&) { return true; }
   bool on_object_begin(json::error_code&) {
     if (depth == 0)
       is_object = true;
@@ -154,12 +152,8 @@ struct record_handler {
       set(member::null);
     return true;
   }
-  bool on_comment_part(json::string_view, json::error_code&) {
-    return true;
-  }
-  bool on_comment(json::string_view, json::error_code&) {
-    return true;
-  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
 };
 
 json::parse_options strict_options() {
@@ -231,17 +225,17 @@ struct reference_record_parser::impl {
     auto& ts = h.members[timestamp];
     timestamp_result time;
     switch (ts.type) {
-      case member::absent:
-      case member::null:
-        return malformed(malformed_reason::missing_timestamp);
-      case member::number:
-        time = read_decimal_timestamp(ts.text, config.unit);
-        break;
-      case member::string:
-        time = read_string_timestamp(ts.text, config.unit);
-        break;
-      default:
-        return malformed(malformed_reason::timestamp_not_number_or_string);
+    case member::absent:
+    case member::null:
+      return malformed(malformed_reason::missing_timestamp);
+    case member::number:
+      time = read_decimal_timestamp(ts.text, config.unit);
+      break;
+    case member::string:
+      time = read_string_timestamp(ts.text, config.unit);
+      break;
+    default:
+      return malformed(malformed_reason::timestamp_not_number_or_string);
     }
     if (time.error == timestamp_error::out_of_range)
       return malformed(malformed_reason::timestamp_out_of_range);
@@ -262,17 +256,15 @@ struct reference_record_parser::impl {
 };
 
 reference_record_parser::reference_record_parser(filter_config config)
-  : impl_(std::make_unique<impl>(std::move(config))) {
-}
+    : impl_(std::make_unique<impl>(std::move(config))) {}
 
 reference_record_parser::~reference_record_parser() = default;
 
 reference_record_parser::reference_record_parser(
-  reference_record_parser&&) noexcept = default;
+    reference_record_parser&&) noexcept = default;
 
-reference_record_parser&
-reference_record_parser::operator=(reference_record_parser&&) noexcept
-  = default;
+reference_record_parser& reference_record_parser::operator=(
+    reference_record_parser&&) noexcept = default;
 
 parsed_record reference_record_parser::parse(std::string_view line) {
   return impl_->parse(line);

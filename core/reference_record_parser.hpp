@@ -14,7 +14,7 @@ namespace crashwatch {
 /// Parses records with Boost.JSON (strict RFC 8259, UTF-8 checked, at most 64
 /// levels of nesting); duplicate keys: the last one wins.
 class reference_record_parser {
-public:
+ public:
   /// A parser for the filter options `config`.
   explicit reference_record_parser(filter_config config);
   ~reference_record_parser();
@@ -28,7 +28,7 @@ public:
   /// valid until the next call.
   parsed_record parse(std::string_view line);
 
-private:
+ private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -37,8 +37,7 @@ int64_t str(std::string_view text, timestamp_unit unit = automatic) {
 } // namespace
 
 TEST_CASE("integral timestamps in each unit", "[event_time]") {
-  CHECK(timestamp_from_number(int64_t{1768917185}, s)->value
-        == 1768917185000);
+  CHECK(timestamp_from_number(int64_t{1768917185}, s)->value == 1768917185000);
   CHECK(timestamp_from_number(example_ms, ms)->value == example_ms);
   CHECK(timestamp_from_number(int64_t{1768917185123456}, us)->value
         == example_ms);
@@ -105,15 +104,13 @@ TEST_CASE("fractions round down, also below zero", "[event_time]") {
   CHECK(number("-1e-999999999") == -1);
   // Doubles are read as their shortest decimal form.
   CHECK(timestamp_from_number(1768917185.123, s)->value == example_ms);
-  CHECK(timestamp_from_number(1768917185.123, automatic)->value
-        == example_ms);
-  CHECK(timestamp_from_number(1768917185123.0, automatic)->value
-        == example_ms);
+  CHECK(timestamp_from_number(1768917185.123, automatic)->value == example_ms);
+  CHECK(timestamp_from_number(1768917185123.0, automatic)->value == example_ms);
   CHECK(timestamp_from_number(-0.5, ms)->value == -1);
-  CHECK_FALSE(timestamp_from_number(std::numeric_limits<double>::infinity(),
-                                    ms));
-  CHECK_FALSE(timestamp_from_number(std::numeric_limits<double>::quiet_NaN(),
-                                    ms));
+  CHECK_FALSE(
+      timestamp_from_number(std::numeric_limits<double>::infinity(), ms));
+  CHECK_FALSE(
+      timestamp_from_number(std::numeric_limits<double>::quiet_NaN(), ms));
 }
 
 TEST_CASE("timestamps outside years 0000-9999 are out of range",
@@ -144,9 +141,9 @@ TEST_CASE("timestamps outside years 0000-9999 are out of range",
 }
 
 TEST_CASE("numbers follow the JSON grammar", "[event_time]") {
-  for (auto bad : {"", "-", "+1", "01", "-01", "1.", ".5", "1e", "1e+",
-                   "1E-", "0x10", "1 ", " 1", "1,5", "1.5.5", "NaN",
-                   "Infinity", "1_000", "١٢٣"}) {
+  for (auto bad :
+       {"", "-", "+1", "01", "-01", "1.", ".5", "1e", "1e+", "1E-", "0x10",
+        "1 ", " 1", "1,5", "1.5.5", "NaN", "Infinity", "1_000", "١٢٣"}) {
     INFO(bad);
     CHECK(read_decimal_timestamp(bad, ms).error == timestamp_error::invalid);
   }
@@ -213,40 +210,40 @@ TEST_CASE("a leap second is floored to :59.999", "[event_time]") {
 
 TEST_CASE("impossible or malformed date-times are refused", "[event_time]") {
   for (auto bad : {
-         "2026-02-30T00:00:00Z",      // Feb 30
-         "2025-02-29T00:00:00Z",      // not a leap year
-         "1900-02-29T00:00:00Z",      // century, not a leap year
-         "2026-04-31T00:00:00Z",      // April has 30 days
-         "2026-00-10T00:00:00Z",      // month 0
-         "2026-13-10T00:00:00Z",      // month 13
-         "2026-01-00T00:00:00Z",      // day 0
-         "2026-01-32T00:00:00Z",      // day 32
-         "2026-01-20T24:00:00Z",      // hour 24
-         "2026-01-20T13:60:00Z",      // minute 60
-         "2026-01-20T13:53:05+24:00", // offset hour 24
-         "2026-01-20T13:53:05+02:60", // offset minute 60
-         "2026-01-20T13:53:05+02",    // offset without minutes
-         "2026-01-20T13:53:05+2:00",  // one-digit offset hour
-         "2026-01-20T13:53:05+02:0",  // one-digit offset minute
-         "2026-01-20T13:53:05+02:000",
-         "2026-01-20T13:53:05ZZ",
-         "2026-01-20T13:53:05 Z",     // space before the zone
-         "2026-01-20T13:53:05.Z",     // dot without digits
-         "2026-01-20T13:53:05,123Z",  // comma fraction
-         "2026-01-20T13:53Z",         // no seconds
-         "2026-01-20",                // date only
-         "2026-01-20T",               //
-         "2026-1-20T13:53:05Z",       // one-digit month
-         "26-01-20T13:53:05Z",        // two-digit year
-         "+2026-01-20T13:53:05Z",     // expanded year
-         "2026/01/20 13:53:05",       // slashes
-         "2026-01-20_13:53:05",       // other separator
-         "2026-01-20T13:53:05Z ",     // trailing space
-         " 2026-01-20T13:53:05Z",     // leading space
-         "2026-01-20T13:53:05UTC",    // zone name
-         "Tue, 20 Jan 2026 13:53:05 GMT",
-         "now",
-         "",
+           "2026-02-30T00:00:00Z",      // Feb 30
+           "2025-02-29T00:00:00Z",      // not a leap year
+           "1900-02-29T00:00:00Z",      // century, not a leap year
+           "2026-04-31T00:00:00Z",      // April has 30 days
+           "2026-00-10T00:00:00Z",      // month 0
+           "2026-13-10T00:00:00Z",      // month 13
+           "2026-01-00T00:00:00Z",      // day 0
+           "2026-01-32T00:00:00Z",      // day 32
+           "2026-01-20T24:00:00Z",      // hour 24
+           "2026-01-20T13:60:00Z",      // minute 60
+           "2026-01-20T13:53:05+24:00", // offset hour 24
+           "2026-01-20T13:53:05+02:60", // offset minute 60
+           "2026-01-20T13:53:05+02",    // offset without minutes
+           "2026-01-20T13:53:05+2:00",  // one-digit offset hour
+           "2026-01-20T13:53:05+02:0",  // one-digit offset minute
+           "2026-01-20T13:53:05+02:000",
+           "2026-01-20T13:53:05ZZ",
+           "2026-01-20T13:53:05 Z",    // space before the zone
+           "2026-01-20T13:53:05.Z",    // dot without digits
+           "2026-01-20T13:53:05,123Z", // comma fraction
+           "2026-01-20T13:53Z",        // no seconds
+           "2026-01-20",               // date only
+           "2026-01-20T",              //
+           "2026-1-20T13:53:05Z",      // one-digit month
+           "26-01-20T13:53:05Z",       // two-digit year
+           "+2026-01-20T13:53:05Z",    // expanded year
+           "2026/01/20 13:53:05",      // slashes
+           "2026-01-20_13:53:05",      // other separator
+           "2026-01-20T13:53:05Z ",    // trailing space
+           " 2026-01-20T13:53:05Z",    // leading space
+           "2026-01-20T13:53:05UTC",   // zone name
+           "Tue, 20 Jan 2026 13:53:05 GMT",
+           "now",
+           "",
        }) {
     INFO(bad);
     CHECK(read_string_timestamp(bad, automatic).error
@@ -267,13 +264,16 @@ TEST_CASE("days_from_civil", "[event_time]") {
 }
 
 TEST_CASE("ISO formatting always shows milliseconds and Z", "[event_time]") {
-  CHECK(format_iso_utc(event_time{1768917180000}) == "2026-01-20T13:53:00.000Z");
+  CHECK(format_iso_utc(event_time{1768917180000})
+        == "2026-01-20T13:53:00.000Z");
   CHECK(format_iso_utc(event_time{example_ms}) == "2026-01-20T13:53:05.123Z");
   CHECK(format_iso_utc(event_time{0}) == "1970-01-01T00:00:00.000Z");
   CHECK(format_iso_utc(event_time{-1}) == "1969-12-31T23:59:59.999Z");
   CHECK(format_iso_utc(event_time{-1000}) == "1969-12-31T23:59:59.000Z");
-  CHECK(format_iso_utc(event_time{-2208988800000}) == "1900-01-01T00:00:00.000Z");
-  CHECK(format_iso_utc(event_time{1709164800000}) == "2024-02-29T00:00:00.000Z");
+  CHECK(format_iso_utc(event_time{-2208988800000})
+        == "1900-01-01T00:00:00.000Z");
+  CHECK(format_iso_utc(event_time{1709164800000})
+        == "2024-02-29T00:00:00.000Z");
   CHECK(format_iso_utc(min_record_time) == "0000-01-01T00:00:00.000Z");
   CHECK(format_iso_utc(max_record_time) == "9999-12-31T23:59:59.999Z");
   // The sentinels print too (a saturated window end, say).
@@ -284,8 +284,10 @@ TEST_CASE("ISO formatting always shows milliseconds and Z", "[event_time]") {
 }
 
 TEST_CASE("console formatting has seconds precision", "[event_time]") {
-  CHECK(format_console_time(event_time{1768917180000}) == "2026-01-20 13:53:00");
-  CHECK(format_console_time(event_time{1768917190000}) == "2026-01-20 13:53:10");
+  CHECK(format_console_time(event_time{1768917180000})
+        == "2026-01-20 13:53:00");
+  CHECK(format_console_time(event_time{1768917190000})
+        == "2026-01-20 13:53:10");
   CHECK(format_console_time(event_time{example_ms}) == "2026-01-20 13:53:05");
   CHECK(format_console_time(event_time{-1}) == "1969-12-31 23:59:59");
   CHECK(format_console_time(event_time{-86'400'000}) == "1969-12-31 00:00:00");

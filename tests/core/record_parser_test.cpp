@@ -4,8 +4,8 @@
 #include <cstring>
 #include <iterator>
 #include <memory>
-#include <sstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,9 +20,9 @@ namespace {
 constexpr int64_t example_ms = 1768917185123;
 
 const std::string example
-  = R"({"timestamp": 1768917185123, "status": "ERROR", "severity": "Critical", )"
-    R"("source_ip": "10.0.4.17", "user_id": "user_1361", )"
-    R"("content": "App crash detected"})";
+    = R"({"timestamp": 1768917185123, "status": "ERROR", "severity": "Critical", )"
+      R"("source_ip": "10.0.4.17", "user_id": "user_1361", )"
+      R"("content": "App crash detected"})";
 
 /// A record with these members, in this order (raw JSON texts).
 std::string record(std::vector<std::pair<std::string, std::string>> members) {
@@ -51,8 +51,8 @@ struct outcome {
   std::string reason;
 
   bool operator==(const outcome& other) const {
-    return kind == other.kind && time == other.time
-           && user_id == other.user_id && reason == other.reason;
+    return kind == other.kind && time == other.time && user_id == other.user_id
+           && reason == other.reason;
   }
 };
 
@@ -69,8 +69,8 @@ outcome outcome_of(const parsed_record& r) {
 
 std::ostream& operator<<(std::ostream& os, const outcome& o) {
   static const char* kinds[] = {"blank", "malformed", "other", "crash"};
-  return os << kinds[static_cast<int>(o.kind)] << " t=" << o.time << " user="
-            << o.user_id << " reason=" << o.reason;
+  return os << kinds[static_cast<int>(o.kind)] << " t=" << o.time
+            << " user=" << o.user_id << " reason=" << o.reason;
 }
 
 /// Parses `line` from an exactly sized heap copy (no padding to read into,
@@ -148,26 +148,26 @@ TEST_CASE("only JSON objects are records", "[record_parser]") {
 
 TEST_CASE("invalid JSON is malformed", "[record_parser]") {
   for (auto line : {
-         "{",
-         "}",
-         "{]",
-         "nope",
-         "crash",
-         "{timestamp: 1}",
-         "{'timestamp': 1}",
-         R"({"timestamp": 1,})",
-         R"({"timestamp": 1 "a": 2})",
-         R"({"timestamp" 1})",
-         R"({"timestamp":})",
-         R"({"timestamp": 1}})",
-         R"({"timestamp": 1} x)",
-         R"({"timestamp": 1}{})",
-         R"({"timestamp": 1}, {"timestamp": 2})",
-         R"({"timestamp": 1, "content": "crash)",
-         R"({"timestamp": 1, "content": "crash"}/* comment */)",
-         R"({"timestamp": 1} // comment)",
-         R"([1, 2)",
-         "\xEF\xBB\xBF{\"timestamp\": 1}", // a byte order mark
+           "{",
+           "}",
+           "{]",
+           "nope",
+           "crash",
+           "{timestamp: 1}",
+           "{'timestamp': 1}",
+           R"({"timestamp": 1,})",
+           R"({"timestamp": 1 "a": 2})",
+           R"({"timestamp" 1})",
+           R"({"timestamp":})",
+           R"({"timestamp": 1}})",
+           R"({"timestamp": 1} x)",
+           R"({"timestamp": 1}{})",
+           R"({"timestamp": 1}, {"timestamp": 2})",
+           R"({"timestamp": 1, "content": "crash)",
+           R"({"timestamp": 1, "content": "crash"}/* comment */)",
+           R"({"timestamp": 1} // comment)",
+           R"([1, 2)",
+           "\xEF\xBB\xBF{\"timestamp\": 1}", // a byte order mark
        }) {
     INFO(line);
     CHECK(parse(line) == malformed(reason::invalid_json));
@@ -185,16 +185,48 @@ TEST_CASE("invalid JSON in ignored fields is malformed too",
   };
   CHECK(parse(with(R"("ERROR")")) == crash(example_ms, "u1"));
   for (const std::string& bad : std::vector<std::string>{
-         "ERROR", "01", "-01", "1.", ".5", "+1", "1e", "1e+", "-", "0x1F",
-         "NaN", "Infinity", "tru", "nul", "falsey", "True", "NULL",
-         R"("bad \q escape")", R"("bad \u12 escape")", R"("bad \x41")",
-         R"("lone \ud800 surrogate")", R"("lone \udc00 surrogate")",
-         "\"tab \t inside\"", "\"newline \n inside\"",
-         std::string("\"nul \0 inside\"", 14), "\"del \x1f\"",
-         "\"\xff\"", "\"\xc0\x80\"", "\"\xc3\"", "\"\xed\xa0\x80\"",
-         "\"\xf4\x90\x80\x80\"", "\"\x80\"", "\"\xe2\x82\"",
-         "[1, 2,]", "[1 2]", R"({"a"})", R"({"a": 1,})", R"({"a" 1})",
-         "[", "{", R"("unterminated)", "1e99999999999",
+           "ERROR",
+           "01",
+           "-01",
+           "1.",
+           ".5",
+           "+1",
+           "1e",
+           "1e+",
+           "-",
+           "0x1F",
+           "NaN",
+           "Infinity",
+           "tru",
+           "nul",
+           "falsey",
+           "True",
+           "NULL",
+           R"("bad \q escape")",
+           R"("bad \u12 escape")",
+           R"("bad \x41")",
+           R"("lone \ud800 surrogate")",
+           R"("lone \udc00 surrogate")",
+           "\"tab \t inside\"",
+           "\"newline \n inside\"",
+           std::string("\"nul \0 inside\"", 14),
+           "\"del \x1f\"",
+           "\"\xff\"",
+           "\"\xc0\x80\"",
+           "\"\xc3\"",
+           "\"\xed\xa0\x80\"",
+           "\"\xf4\x90\x80\x80\"",
+           "\"\x80\"",
+           "\"\xe2\x82\"",
+           "[1, 2,]",
+           "[1 2]",
+           R"({"a"})",
+           R"({"a": 1,})",
+           R"({"a" 1})",
+           "[",
+           "{",
+           R"("unterminated)",
+           "1e99999999999",
        }) {
     INFO(bad);
     CHECK(parse(with(bad)) == malformed(reason::invalid_json));
@@ -206,9 +238,19 @@ TEST_CASE("invalid JSON in ignored fields is malformed too",
         == malformed(reason::invalid_json));
   // Valid odd values are fine.
   for (std::string good : {
-         "-0", "0.5e-7", "1E+400", "[]", "{}", R"({"a": [1, {"b": null}]})",
-         R"("\"\\\/\b\f\n\r\t\u0000\uD83D\uDE00")", "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"",
-         "\"\xef\xbf\xbf\"", "\"\x7f\"", "true", "false", "null",
+           "-0",
+           "0.5e-7",
+           "1E+400",
+           "[]",
+           "{}",
+           R"({"a": [1, {"b": null}]})",
+           R"("\"\\\/\b\f\n\r\t\u0000\uD83D\uDE00")",
+           "\"caf\xc3\xa9 \xf0\x9f\x98\x80\"",
+           "\"\xef\xbf\xbf\"",
+           "\"\x7f\"",
+           "true",
+           "false",
+           "null",
        }) {
     INFO(good);
     CHECK(parse(with(good)) == crash(example_ms, "u1"));
@@ -229,12 +271,12 @@ TEST_CASE("timestamp is required", "[record_parser]") {
     CHECK(parse(with_time(wrong))
           == malformed(reason::timestamp_not_number_or_string));
   for (auto bad : {R"("")", R"("yesterday")", R"("2026-02-30T00:00:00Z")",
-                   R"(" 1768917185123")", R"("1768917185123 ")",
-                   R"("0x1A")", R"("2026-01-20T13:53:05 Z")"})
+                   R"(" 1768917185123")", R"("1768917185123 ")", R"("0x1A")",
+                   R"("2026-01-20T13:53:05 Z")"})
     CHECK(parse(with_time(bad)) == malformed(reason::invalid_timestamp));
-  for (auto far : {"1e400", "-1e400", "9999999999999999999",
-                   R"("9999999999999999999")", "99999999999999999999999",
-                   "-62167219200001"})
+  for (auto far :
+       {"1e400", "-1e400", "9999999999999999999", R"("9999999999999999999")",
+        "99999999999999999999999", "-62167219200001"})
     CHECK(parse(with_time(far)) == malformed(reason::timestamp_out_of_range));
 }
 
@@ -268,12 +310,10 @@ TEST_CASE("timestamp forms and units", "[record_parser]") {
   config.unit = timestamp_unit::seconds;
   CHECK(parse(with_time("1768917185123"), config)
         == malformed(reason::timestamp_out_of_range));
-  CHECK(parse(with_time("1768917185.5"), config)
-        == crash(1768917185500, "u1"));
+  CHECK(parse(with_time("1768917185.5"), config) == crash(1768917185500, "u1"));
   config.unit = timestamp_unit::milliseconds;
   CHECK(parse(with_time("1768917185"), config) == crash(1768917185, "u1"));
-  CHECK(parse(with_time(R"("1768917185")"), config)
-        == crash(1768917185, "u1"));
+  CHECK(parse(with_time(R"("1768917185")"), config) == crash(1768917185, "u1"));
   config.unit = timestamp_unit::microseconds;
   CHECK(parse(with_time("1768917185123456"), config)
         == crash(example_ms, "u1"));
@@ -288,21 +328,24 @@ TEST_CASE("content matches the keyword ignoring ASCII case",
                    {"user_id", R"("u7")"},
                    {"content", content}});
   };
-  for (auto hit : {R"("crash")", R"("CRASH")", R"("App Crash detected")",
-                   R"("cRaSh")", R"("crashed")", R"("xcrashx")",
-                   R"("c\u0072ash")", R"("\u0043RASH")", R"("\u0063\u0072\u0061\u0073\u0068")",
-                   R"("line\ncrash")", "\"caf\xc3\xa9 crash\""}) {
+  for (auto hit :
+       {R"("crash")", R"("CRASH")", R"("App Crash detected")", R"("cRaSh")",
+        R"("crashed")", R"("xcrashx")", R"("c\u0072ash")", R"("\u0043RASH")",
+        R"("\u0063\u0072\u0061\u0073\u0068")", R"("line\ncrash")",
+        "\"caf\xc3\xa9 crash\""}) {
     INFO(hit);
     CHECK(parse(with_content(hit)) == crash(example_ms, "u7"));
   }
   for (auto miss : {R"("")", R"("cras")", R"("c rash")", R"("cras h")",
-                    R"("c\\rash")", R"("c\u0000rash")", R"("ｃｒａｓｈ")",
-                    "1", "null", "true", R"(["crash"])", R"({"crash": 1})"}) {
+                    R"("c\\rash")", R"("c\u0000rash")", R"("ｃｒａｓｈ")", "1",
+                    "null", "true", R"(["crash"])", R"({"crash": 1})"}) {
     INFO(miss);
     CHECK(parse(with_content(miss)) == other(example_ms));
   }
-  CHECK(parse(R"({"timestamp": 1768917185123, "severity": "High", "user_id": "u"})")
-        == other(example_ms));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "severity": "High", "user_id": "u"})")
+      == other(example_ms));
 }
 
 TEST_CASE("severity matches exactly", "[record_parser]") {
@@ -321,8 +364,10 @@ TEST_CASE("severity matches exactly", "[record_parser]") {
     INFO(miss);
     CHECK(parse(with_severity(miss)) == other(example_ms));
   }
-  CHECK(parse(R"({"timestamp": 1768917185123, "content": "crash", "user_id": "u"})")
-        == other(example_ms));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "content": "crash", "user_id": "u"})")
+      == other(example_ms));
 }
 
 TEST_CASE("a matching record needs a non-empty string user_id",
@@ -333,38 +378,54 @@ TEST_CASE("a matching record needs a non-empty string user_id",
                    {"user_id", user},
                    {"content", R"("crash")"}});
   };
-  for (auto bad : {R"("")", "1361", "null", "true", R"(["u"])", R"({"id": "u"})"})
+  for (auto bad :
+       {R"("")", "1361", "null", "true", R"(["u"])", R"({"id": "u"})"})
     CHECK(parse(with_user(bad)) == malformed(reason::missing_user_id));
-  CHECK(parse(R"({"timestamp": 1768917185123, "severity": "High", "content": "crash"})")
-        == malformed(reason::missing_user_id));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "severity": "High", "content": "crash"})")
+      == malformed(reason::missing_user_id));
   CHECK(parse(with_user(R"("user\u005f1")")) == crash(example_ms, "user_1"));
   CHECK(parse(with_user(R"(" ")")) == crash(example_ms, " "));
-  CHECK(parse(with_user("\"\xc3\xa9l\xc3\xa8ve\"")) == crash(example_ms, "\xc3\xa9l\xc3\xa8ve"));
+  CHECK(parse(with_user("\"\xc3\xa9l\xc3\xa8ve\""))
+        == crash(example_ms, "\xc3\xa9l\xc3\xa8ve"));
   // Non-matching records need no user_id.
-  CHECK(parse(R"({"timestamp": 1768917185123, "severity": "Low", "content": "crash"})")
-        == other(example_ms));
-  CHECK(parse(R"({"timestamp": 1768917185123, "severity": "High", "content": "ok", "user_id": 5})")
-        == other(example_ms));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "severity": "Low", "content": "crash"})")
+      == other(example_ms));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "severity": "High", "content": "ok", "user_id": 5})")
+      == other(example_ms));
   // The timestamp is checked first.
   CHECK(parse(R"({"timestamp": "x", "severity": "High", "content": "crash"})")
         == malformed(reason::invalid_timestamp));
 }
 
 TEST_CASE("any field order, extra and nested fields", "[record_parser]") {
-  CHECK(parse(R"({"content": "crash", "user_id": "u", "x": [1, {"y": "crash"}],)"
-              R"( "severity": "High", "meta": {"timestamp": 5}, "timestamp": 1768917185123})")
-        == crash(example_ms, "u"));
-  CHECK(parse(R"({"user_id":"u","severity":"High","content":"crash","timestamp":1768917185123})")
-        == crash(example_ms, "u"));
+  CHECK(
+      parse(
+          R"({"content": "crash", "user_id": "u", "x": [1, {"y": "crash"}],)"
+          R"( "severity": "High", "meta": {"timestamp": 5}, "timestamp": 1768917185123})")
+      == crash(example_ms, "u"));
+  CHECK(
+      parse(
+          R"({"user_id":"u","severity":"High","content":"crash","timestamp":1768917185123})")
+      == crash(example_ms, "u"));
   CHECK(parse("{\n\t\"timestamp\" :\r 1768917185123 ,\"severity\":\"High\",  "
               "\"content\":\"crash\" , \"user_id\":\"u\"\n}")
         == crash(example_ms, "u"));
   // Keys are compared after unescaping.
-  CHECK(parse(R"({"time\u0073tamp": 1768917185123, "severity": "High", "content": "crash", "user_id": "u"})")
-        == crash(example_ms, "u"));
+  CHECK(
+      parse(
+          R"({"time\u0073tamp": 1768917185123, "severity": "High", "content": "crash", "user_id": "u"})")
+      == crash(example_ms, "u"));
   // Keys that only look alike are other keys.
-  CHECK(parse(R"({"timestamp ": 1, "timestamp": 1768917185123, "severity": "High", "Content": "crash", "user_id": "u"})")
-        == other(example_ms));
+  CHECK(
+      parse(
+          R"({"timestamp ": 1, "timestamp": 1768917185123, "severity": "High", "Content": "crash", "user_id": "u"})")
+      == other(example_ms));
 }
 
 TEST_CASE("duplicate keys: the last one wins", "[record_parser]") {
@@ -374,21 +435,31 @@ TEST_CASE("duplicate keys: the last one wins", "[record_parser]") {
         == malformed(reason::missing_timestamp));
   CHECK(parse(R"({"timestamp": "bad", "timestamp": 1768917185123})")
         == other(example_ms));
-  CHECK(parse(R"({"timestamp": 1768917185123, "severity": "High", "content": "crash",)"
-              R"( "user_id": "a", "user_id": "b"})")
-        == crash(example_ms, "b"));
-  CHECK(parse(R"({"timestamp": 1768917185123, "severity": "High", "content": "crash",)"
-              R"( "user_id": "a", "user_id": ""})")
-        == malformed(reason::missing_user_id));
-  CHECK(parse(R"({"timestamp": 1768917185123, "severity": "High", "content": "crash",)"
-              R"( "user_id": "a", "content": "fine"})")
-        == other(example_ms));
-  CHECK(parse(R"({"timestamp": 1768917185123, "severity": "Low", "content": "crash",)"
-              R"( "user_id": "a", "severity": "High"})")
-        == crash(example_ms, "a"));
-  CHECK(parse(R"({"timestamp": 1768917185123, "severity": "High", "content": "crash",)"
-              R"( "user_id": "a", "severity": {"x": 1}})")
-        == other(example_ms));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "severity": "High", "content": "crash",)"
+          R"( "user_id": "a", "user_id": "b"})")
+      == crash(example_ms, "b"));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "severity": "High", "content": "crash",)"
+          R"( "user_id": "a", "user_id": ""})")
+      == malformed(reason::missing_user_id));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "severity": "High", "content": "crash",)"
+          R"( "user_id": "a", "content": "fine"})")
+      == other(example_ms));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "severity": "Low", "content": "crash",)"
+          R"( "user_id": "a", "severity": "High"})")
+      == crash(example_ms, "a"));
+  CHECK(
+      parse(
+          R"({"timestamp": 1768917185123, "severity": "High", "content": "crash",)"
+          R"( "user_id": "a", "severity": {"x": 1}})")
+      == other(example_ms));
 }
 
 TEST_CASE("keyword and severities are options", "[record_parser]") {
@@ -425,14 +496,18 @@ TEST_CASE("keyword and severities are options", "[record_parser]") {
 
 TEST_CASE("the fast path takes the common shapes", "[record_parser]") {
   CHECK(fast(example));
-  CHECK(fast(R"({"timestamp":1768917185123,"severity":"High","content":"crash","user_id":"u"})"));
-  CHECK(fast("{\t\"timestamp\": 1768917185123,\n\"content\": \"caf\xc3\xa9\"}"));
-  CHECK(fast(R"({"timestamp": "2026-01-20T13:53:05Z", "ok": true, "n": null, "f": 1.5e3})"));
+  CHECK(fast(
+      R"({"timestamp":1768917185123,"severity":"High","content":"crash","user_id":"u"})"));
+  CHECK(
+      fast("{\t\"timestamp\": 1768917185123,\n\"content\": \"caf\xc3\xa9\"}"));
+  CHECK(fast(
+      R"({"timestamp": "2026-01-20T13:53:05Z", "ok": true, "n": null, "f": 1.5e3})"));
   CHECK(fast(R"({"timestamp": 1})")); // short lines too
   CHECK(fast("{}"));
   CHECK(fast(""));
   // Beyond the size of the quote index.
-  CHECK(fast(record({{"timestamp", "1"}, {"x", "\"" + std::string(3000, 'x') + "\""}})));
+  CHECK(fast(record(
+      {{"timestamp", "1"}, {"x", "\"" + std::string(3000, 'x') + "\""}})));
   // ... and leaves the rest to the reference path.
   CHECK_FALSE(fast(R"({"timestamp": 1, "content": "c\u0072ash"})"));
   CHECK_FALSE(fast(R"({"timestamp": 1, "x": [1]})"));
@@ -445,18 +520,17 @@ namespace {
 
 /// Random records in the shapes producers write, and some they should not.
 class line_generator {
-public:
-  explicit line_generator(uint64_t seed) : rng_(seed) {
-  }
+ public:
+  explicit line_generator(uint64_t seed) : rng_(seed) {}
 
   std::string record() {
     // Half the records are tame (what most producers write: no escapes, no
     // nesting), so that the fast path gets its share of the lines.
     tame_ = chance(0.5);
     std::vector<std::string> members;
-    static const char* keys[] = {"timestamp", "content", "severity", "user_id",
-                                 "status",    "source_ip", "time\\u0073tamp",
-                                 "user_\\u0069d", "Timestamp", "x"};
+    static const char* keys[] = {
+        "timestamp", "content",         "severity",      "user_id",   "status",
+        "source_ip", "time\\u0073tamp", "user_\\u0069d", "Timestamp", "x"};
     // The four interesting members most of the time, in random order.
     for (int i = 0; i < 4; ++i)
       if (chance(0.9))
@@ -470,53 +544,52 @@ public:
         out += "," + space();
       out += members[i];
     }
-    return space() + out + space() + "}" + (chance(0.1) ? "\r" : "")
-           + space();
+    return space() + out + space() + "}" + (chance(0.1) ? "\r" : "") + space();
   }
 
   /// Byte-level damage: deletions, insertions of JSON-significant, control
   /// and non-ASCII bytes, replacements, truncation.
   std::string mutate(std::string line) {
     static const char inserts[] = {'"', '\\', '{', '}', ',', ':', '[', ']',
-                                   ' ', '0', '-', '.', 'e', 'u', 'n'};
+                                   ' ', '0',  '-', '.', 'e', 'u', 'n'};
     for (int n = 1 + pick(3); n > 0 && !line.empty(); --n) {
       auto at = pick(line.size());
       switch (pick(7)) {
-        case 0:
-          line.erase(at, 1);
-          break;
-        case 1:
-          line.insert(at, 1, inserts[pick(sizeof(inserts))]);
-          break;
-        case 2:
-          line.insert(at, 1, static_cast<char>(pick(0x20)));
-          break;
-        case 3:
-          line.insert(at, 1, static_cast<char>(0x80 + pick(0x80)));
-          break;
-        case 4:
-          line[at] = static_cast<char>(pick(256));
-          break;
-        case 5:
-          line.insert(at, utf8_edge());
-          break;
-        default:
-          line.resize(at);
+      case 0:
+        line.erase(at, 1);
+        break;
+      case 1:
+        line.insert(at, 1, inserts[pick(sizeof(inserts))]);
+        break;
+      case 2:
+        line.insert(at, 1, static_cast<char>(pick(0x20)));
+        break;
+      case 3:
+        line.insert(at, 1, static_cast<char>(0x80 + pick(0x80)));
+        break;
+      case 4:
+        line[at] = static_cast<char>(pick(256));
+        break;
+      case 5:
+        line.insert(at, utf8_edge());
+        break;
+      default:
+        line.resize(at);
       }
     }
     return line;
   }
 
-private:
+ private:
   /// A multi-byte sequence near the edges of UTF-8's validity rules: lead
   /// bytes around the overlong, surrogate and U+10FFFF limits, followed by
   /// bytes around the continuation range, mostly of the right length.
   std::string utf8_edge() {
-    static const unsigned char leads[] = {0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1,
-                                          0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1,
-                                          0xF3, 0xF4, 0xF5, 0xFF, 0x80, 0xBF};
-    static const unsigned char follows[] = {0x7F, 0x80, 0x8F, 0x90, 0x9F,
-                                            0xA0, 0xBF, 0xC0, 0x22};
+    static const unsigned char leads[]
+        = {0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE,
+           0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF, 0x80, 0xBF};
+    static const unsigned char follows[]
+        = {0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0x22};
     auto lead = leads[pick(sizeof(leads))];
     size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
     if (chance(0.2))
@@ -540,8 +613,8 @@ private:
   }
 
   std::string space() {
-    static const char* const options[] = {"", "", "", " ", " ", "  ", "\t",
-                                          "\n", "\r\n", " \t "};
+    static const char* const options[]
+        = {"", "", "", " ", " ", "  ", "\t", "\n", "\r\n", " \t "};
     return chance(0.7) ? "" : one_of(options);
   }
 
@@ -561,86 +634,118 @@ private:
   }
 
   std::string timestamp() {
-    static const char* const options[] = {
-      "1768917185123", "1768917185", "1768917185123456", "1768917185.123",
-      "1768917185.9999", "-1.5", "0", "-0", "99999999999", "100000000000",
-      "100000000000000", "1.768917185123e12", "1E14", "1e400", "253402300800000",
-      "-62167219200001", "12345678901234567890123", "0.5e-3", "null", "true",
-      "false", "{}", "[1768917185123]", R"("1768917185123")",
-      R"("1768917185.5")", R"("2026-01-20T13:53:05Z")",
-      R"("2026-01-20T13:53:05.123+02:00")", R"("2026-01-20 13:53:05")",
-      R"("2026-01-20t13:53:05.1234567z")", R"("2026-02-30T00:00:00Z")",
-      R"("2024-02-29T23:59:60-0130")", R"("2026-01-20T13:53:05\u005a")",
-      R"("yesterday")", R"("")", R"(" 1768917185")"};
+    static const char* const options[] = {"1768917185123",
+                                          "1768917185",
+                                          "1768917185123456",
+                                          "1768917185.123",
+                                          "1768917185.9999",
+                                          "-1.5",
+                                          "0",
+                                          "-0",
+                                          "99999999999",
+                                          "100000000000",
+                                          "100000000000000",
+                                          "1.768917185123e12",
+                                          "1E14",
+                                          "1e400",
+                                          "253402300800000",
+                                          "-62167219200001",
+                                          "12345678901234567890123",
+                                          "0.5e-3",
+                                          "null",
+                                          "true",
+                                          "false",
+                                          "{}",
+                                          "[1768917185123]",
+                                          R"("1768917185123")",
+                                          R"("1768917185.5")",
+                                          R"("2026-01-20T13:53:05Z")",
+                                          R"("2026-01-20T13:53:05.123+02:00")",
+                                          R"("2026-01-20 13:53:05")",
+                                          R"("2026-01-20t13:53:05.1234567z")",
+                                          R"("2026-02-30T00:00:00Z")",
+                                          R"("2024-02-29T23:59:60-0130")",
+                                          R"("2026-01-20T13:53:05\u005a")",
+                                          R"("yesterday")",
+                                          R"("")",
+                                          R"(" 1768917185")"};
     if (chance(0.5))
       return std::to_string(1768917185000 + static_cast<int64_t>(pick(100000)));
     return one_of(options);
   }
 
   std::string content() {
-    static const char* const tame[] = {"App crash detected", "all good",
-                                       "CRASH", "cRaSh loop", "c rash",
-                                       "caf\xc3\xa9 crash", "", "cras"};
+    static const char* const tame[]
+        = {"App crash detected", "all good", "CRASH", "cRaSh loop", "c rash",
+           "caf\xc3\xa9 crash",  "",         "cras"};
     if (tame_)
       return one_of(tame);
-    static const char* const options[] = {
-      "App crash detected", "all good", "CRASH", "cRaSh loop", "c\\u0072ash",
-      "\\u0043rash", "cr\\u0061sh", "crash\\n", "line\\\"crash\\\"",
-      "caf\xc3\xa9 crash", "\xe6\x97\xa5\xe6\x9c\xac crash", "c rash",
-      "cras", "\xf0\x9f\x98\x80 crashed", "", "crash\\u0000", "\\\\crash"};
+    static const char* const options[] = {"App crash detected",
+                                          "all good",
+                                          "CRASH",
+                                          "cRaSh loop",
+                                          "c\\u0072ash",
+                                          "\\u0043rash",
+                                          "cr\\u0061sh",
+                                          "crash\\n",
+                                          "line\\\"crash\\\"",
+                                          "caf\xc3\xa9 crash",
+                                          "\xe6\x97\xa5\xe6\x9c\xac crash",
+                                          "c rash",
+                                          "cras",
+                                          "\xf0\x9f\x98\x80 crashed",
+                                          "",
+                                          "crash\\u0000",
+                                          "\\\\crash"};
     return one_of(options);
   }
 
   std::string severity() {
-    static const char* const options[] = {"High", "Critical", "high", " High",
-                                          "Low", "Critical ", "Medium", "",
-                                          "\\u0048igh"};
+    static const char* const options[]
+        = {"High",      "Critical", "high", " High",     "Low",
+           "Critical ", "Medium",   "",     "\\u0048igh"};
     return options[pick(std::size(options) - (tame_ ? 1 : 0))];
   }
 
   std::string user() {
-    static const char* const options[] = {"user_1361", "u", "",
-                                          "\xc3\xa9l\xc3\xa8ve", "a b",
-                                          "user\\u005f9"};
+    static const char* const options[]
+        = {"user_1361", "u", "", "\xc3\xa9l\xc3\xa8ve", "a b", "user\\u005f9"};
     if (chance(0.5))
       return "user_" + std::to_string(pick(5000));
     return options[pick(std::size(options) - (tame_ ? 1 : 0))];
   }
 
-  std::string string_of(const std::string& text) {
-    return "\"" + text + "\"";
-  }
+  std::string string_of(const std::string& text) { return "\"" + text + "\""; }
 
   std::string any_value(int depth) {
     switch (pick(depth > 2 || tame_ ? 6 : 8)) {
-      case 0:
-        return string_of(content());
-      case 1:
-        return string_of(chance(0.5) ? "10.0.4.17" : "ERROR");
-      case 2: {
-        static const char* const numbers[] = {"0", "-1", "3.25", "1e5",
-                                              "-2.5E-3", "42", "1e400"};
-        return one_of(numbers);
-      }
-      case 3:
-        return "true";
-      case 4:
-        return "false";
-      case 5:
-        return "null";
-      case 6: {
-        std::string out = "[" + space();
-        for (int n = static_cast<int>(pick(3)); n > 0; --n)
-          out += any_value(depth + 1) + (n > 1 ? "," + space() : "");
-        return out + space() + "]";
-      }
-      default: {
-        std::string out = "{" + space();
-        for (int n = static_cast<int>(pick(3)); n > 0; --n)
-          out += "\"k\":" + space() + any_value(depth + 1)
-                 + (n > 1 ? "," : "");
-        return out + "}";
-      }
+    case 0:
+      return string_of(content());
+    case 1:
+      return string_of(chance(0.5) ? "10.0.4.17" : "ERROR");
+    case 2: {
+      static const char* const numbers[]
+          = {"0", "-1", "3.25", "1e5", "-2.5E-3", "42", "1e400"};
+      return one_of(numbers);
+    }
+    case 3:
+      return "true";
+    case 4:
+      return "false";
+    case 5:
+      return "null";
+    case 6: {
+      std::string out = "[" + space();
+      for (int n = static_cast<int>(pick(3)); n > 0; --n)
+        out += any_value(depth + 1) + (n > 1 ? "," + space() : "");
+      return out + space() + "]";
+    }
+    default: {
+      std::string out = "{" + space();
+      for (int n = static_cast<int>(pick(3)); n > 0; --n)
+        out += "\"k\":" + space() + any_value(depth + 1) + (n > 1 ? "," : "");
+      return out + "}";
+    }
     }
   }
 
@@ -656,8 +761,8 @@ TEST_CASE("fast path and reference path agree on random and damaged lines",
   custom.keyword = "CrAsH";
   custom.severities = {"High", "Critical", ""};
   custom.unit = timestamp_unit::milliseconds;
-  record_parser parsers[] = {record_parser{filter_config{}},
-                             record_parser{custom}};
+  record_parser parsers[]
+      = {record_parser{filter_config{}}, record_parser{custom}};
   line_generator gen{20260120};
   constexpr int lines = 240'000;
   int decided_by_fast = 0;
