@@ -244,10 +244,10 @@ inline bool index_plain_line(const char* s, size_t n, uint64_t* quotes) {
     // twice, which is harmless.
     auto seen = static_cast<unsigned>(16 - n % 16);
     word |= (block(s + n - 16) >> seen) << (16 * (i % 4));
-    ++i;
-  }
-  if (i % 4 != 0)
+    quotes[i / 4] = word; // also when this block is the word's fourth
+  } else if (i % 4 != 0) {
     quotes[i / 4] = word;
+  }
   return any_special == 0;
 }
 #endif
