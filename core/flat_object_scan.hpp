@@ -75,10 +75,9 @@ template <class Slot>
 scan_result scan_indexed(const char* s, size_t n, raw_value* values,
                          Slot&& slot) {
   uint64_t quotes[quote_index_words];
-  auto words = (n + 63) / 64;
   if (!index_plain_line(s, n, quotes))
     return scan_result::not_plain;
-  quote_cursor cursor{quotes, words};
+  quote_cursor cursor{quotes};
   const char* end = s + n;
   // The string at s[p]: every quote before p has been handed out (other
   // scans stop at a quote), so the next two are its own.
@@ -86,7 +85,7 @@ scan_result scan_indexed(const char* s, size_t n, raw_value* values,
     if (cursor.next() != p)
       return false;
     auto close = cursor.next();
-    if (close == quote_cursor::none)
+    if (close >= n) // the sentinel: no closing quote
       return false;
     begin = s + p + 1;
     stop = s + close;

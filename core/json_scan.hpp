@@ -206,79 +206,76 @@ CRASHWATCH_HOT bool starts_with(const char* p, const char* end,
 /// Lines up to this many bytes can get a quote index (index_plain_line()).
 constexpr size_t max_indexed_line = 1024;
 
-/// Words of a quote index for a line of max_indexed_line bytes.
-constexpr size_t quote_index_words = max_indexed_line / 64;
+/// Words of a quote index for a line of max_indexed_line bytes, with room
+/// for the sentinel word.
+constexpr size_t quote_index_words = max_indexed_line / 64 + 2;
 
 #if defined(__SSE2__)
 /// Sets bit i % 64 of quotes[i / 64] for every '"' at s[i], i < n, and
 /// returns true when the line is plain: not one backslash, control character
 /// or non-ASCII byte anywhere. In a plain line every quote delimits a string
 /// and every string is valid as it stands, so strings need no scanning at
-/// all. Needs 16 <= n <= max_indexed_line; writes (n + 63) / 64 words.
+/// all. Needs 16 <= n <= max_indexed_line. After the line's words comes a
+/// sentinel word with a "quote" at a position >= n, so that quote_cursor
+/// needs no end check.
 inline bool index_plain_line(const char* s, size_t n, uint64_t* quotes) {
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
   const __m128i space = _mm_set1_epi8(0x20);
-  unsigned any_special = 0;
+  __m128i special = _mm_setzero_si128();
   auto block = [&](const char* at) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
     // Signed compare: < 0x20 also catches the bytes 0x80..0xFF.
-    any_special |= static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmplt_epi8(v, space))));
+    special = _mm_or_si128(special, _mm_or_si128(_mm_cmpeq_epi8(v, backslash),
+                                                 _mm_cmplt_epi8(v, space)));
     return static_cast<uint64_t>(
         static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote))));
   };
-  const size_t full = n / 16;
-  uint64_t word = 0;
+  uint64_t* out = quotes;
   size_t i = 0;
-  for (; i < full; ++i) {
-    word |= block(s + 16 * i) << (16 * (i % 4));
-    if (i % 4 == 3) {
-      quotes[i / 4] = word;
-      word = 0;
-    }
-  }
-  if (n % 16 != 0) {
+  for (; i + 64 <= n; i += 64)
+    *out++ = block(s + i) | block(s + i + 16) << 16 | block(s + i + 32) << 32
+             | block(s + i + 48) << 48;
+  uint64_t word = 0;
+  unsigned shift = 0;
+  for (; i + 16 <= n; i += 16, shift += 16)
+    word |= block(s + i) << shift;
+  if (i < n) {
     // The last partial block: load the 16 bytes that end the line (no read
-    // past it) and drop the ones already indexed. any_special sees them
-    // twice, which is harmless.
-    auto seen = static_cast<unsigned>(16 - n % 16);
-    word |= (block(s + n - 16) >> seen) << (16 * (i % 4));
-    quotes[i / 4] = word; // also when this block is the word's fourth
-  } else if (i % 4 != 0) {
-    quotes[i / 4] = word;
+    // past it) and drop the ones already indexed. `special` sees them twice,
+    // which is harmless.
+    word |= (block(s + n - 16) >> (i + 16 - n)) << shift;
   }
-  return any_special == 0;
+  out[0] = word; // when n % 64 == 0 an empty word, harmless
+  out[1] = 1;    // the sentinel
+  return _mm_movemask_epi8(special) == 0;
 }
 #endif
 
-/// Hands out the positions of a quote index in increasing order.
+/// Hands out the positions of a quote index in increasing order; after the
+/// line's last quote comes the sentinel, a position >= the line's size, and
+/// then nothing may be asked any more.
 class quote_cursor {
  public:
-  /// No more quotes.
-  static constexpr size_t none = static_cast<size_t>(-1);
+  /// Walks the quote index `quotes` made by index_plain_line().
+  explicit quote_cursor(const uint64_t* quotes)
+      : word_(quotes), bits_(quotes[0]) {}
 
-  /// Walks `words` words of `quotes`.
-  quote_cursor(const uint64_t* quotes, size_t words)
-      : quotes_(quotes), words_(words), bits_(quotes[0]) {}
-
-  /// The next quote's position, or `none`.
+  /// The next quote's position.
   [[gnu::always_inline]] size_t next() {
     while (bits_ == 0) {
-      if (++word_ == words_)
-        return none;
-      bits_ = quotes_[word_];
+      bits_ = *++word_;
+      base_ += 64;
     }
-    auto pos = word_ * 64 + static_cast<size_t>(__builtin_ctzll(bits_));
+    auto pos = base_ + static_cast<size_t>(__builtin_ctzll(bits_));
     bits_ &= bits_ - 1;
     return pos;
   }
 
  private:
-  const uint64_t* quotes_;
-  size_t words_;
-  size_t word_ = 0;
+  const uint64_t* word_;
   uint64_t bits_;
+  size_t base_ = 0;
 };
 
 /// The value of 8 ASCII digits at p (not checked), without a multiply per
