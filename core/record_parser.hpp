@@ -67,8 +67,12 @@ class record_parser {
   const filter_config& config() const { return config_; }
 
  private:
+  // The record rules applied to the members a walker found (indexed by the
+  // field ids of record_parser.cpp).
   void classify(const json_scan::raw_value* values, parsed_record& out) const;
+  // Whether [begin, end) is exactly one of the severities.
   bool is_severe(const char* begin, const char* end) const;
+  // Whether [begin, end) contains keyword_, ignoring ASCII case.
   bool contains_keyword(const char* begin, const char* end) const;
 
   filter_config config_;
