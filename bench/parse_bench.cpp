@@ -1,22 +1,26 @@
-// Throughput of the record parser alone, single-threaded: the parse + filter
-// loop a partition reader runs, without actors, I/O waits or aggregation.
+// Throughput of the record parser alone, single-threaded: the read + parse +
+// filter loop a partition reader runs, without actors, routing or
+// aggregation. The file is read through the reader's own file_source in the
+// pipeline's chunk size, so the pipeline's rate divided by this one is the
+// cost of everything else (docs/PERFORMANCE.md).
 //
 //   parse_bench [--reference] [--repeat N] FILE.jsonl
 //
-// The file is read into memory first and split at '\n' inside the timed loop
-// (as the file reader does); --reference runs only the Boost.JSON reference
-// path, to show what the fast path buys; --repeat runs the loop N times.
+// --reference runs only the Boost.JSON reference path, to show what the fast
+// path buys; --repeat runs the loop N times.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "core/error.hpp"
+#include "core/pipeline_config.hpp"
 #include "core/record_parser.hpp"
+#include "io/file_source.hpp"
 
 using namespace crashwatch;
 
@@ -34,17 +38,30 @@ struct counts {
   uint64_t lines = 0;
 };
 
+/// One pass over the file; false (with a message) when it cannot be read.
 template <class Parse>
-void run(std::string_view data, counts& c, Parse&& parse) {
-  const char* p = data.data();
-  const char* end = p + data.size();
-  while (p < end) {
-    auto nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
-    const char* line_end = nl ? nl : end;
-    auto r = parse(std::string_view(p, line_end - p));
-    ++c.by_kind[static_cast<int>(r.kind)];
-    ++c.lines;
-    p = line_end + 1;
+bool run(const char* path, counts& c, Parse&& parse) {
+  auto source = file_source::open(path, defaults::chunk_bytes);
+  if (!source) {
+    std::fprintf(stderr, "parse_bench: %s\n", render(source.error()).c_str());
+    return false;
+  }
+  std::vector<source_record> records;
+  for (;;) {
+    records.clear();
+    auto status = (*source)->poll(records);
+    if (!status) {
+      std::fprintf(stderr, "parse_bench: %s\n",
+                   render(status.error()).c_str());
+      return false;
+    }
+    if (*status == poll_status::end)
+      return true;
+    for (auto& rec : records) {
+      auto r = parse(rec.text);
+      ++c.by_kind[static_cast<int>(r.kind)];
+      ++c.lines;
+    }
   }
 }
 
@@ -67,14 +84,6 @@ int main(int argc, char** argv) {
   }
   if (path == nullptr || repeat < 1)
     return usage();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::perror(path);
-    return 1;
-  }
-  const std::string data{std::istreambuf_iterator<char>(in),
-                         std::istreambuf_iterator<char>()};
-
   record_parser parser{filter_config{}};
   counts c;
   // Shared machines are noisy: besides the total, keep the fastest pass,
@@ -84,11 +93,13 @@ int main(int argc, char** argv) {
   for (int i = 0; i < repeat; ++i) {
     auto pass_start = std::chrono::steady_clock::now();
     auto lines_before = c.lines;
-    if (reference)
-      run(data, c,
-          [&](std::string_view l) { return parser.parse_reference(l); });
-    else
-      run(data, c, [&](std::string_view l) { return parser.parse(l); });
+    bool ok
+      = reference
+          ? run(path, c,
+                [&](std::string_view l) { return parser.parse_reference(l); })
+          : run(path, c, [&](std::string_view l) { return parser.parse(l); });
+    if (!ok)
+      return 1;
     std::chrono::duration<double> pass
         = std::chrono::steady_clock::now() - pass_start;
     best_pass = std::max(best_pass, static_cast<double>(c.lines - lines_before)
