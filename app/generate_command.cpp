@@ -18,6 +18,7 @@
 #include "app/cli_args.hpp"
 #include "app/commands.hpp"
 #include "core/duration.hpp"
+#include "core/event_time.hpp"
 #include "core/log_generator.hpp"
 
 namespace crashwatch {
@@ -46,83 +47,6 @@ options:
 
 /// Flush the output buffer once it holds this much.
 constexpr size_t flush_bytes = size_t{4} << 20;
-
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-/// Reads `n` digits at `s[pos]` into `out`.
-bool digits(const std::string& s, size_t pos, size_t n, int64_t& out) {
-  if (pos + n > s.size())
-    return false;
-  out = 0;
-  for (size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9')
-      return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-/// "2026-01-20T13:53:00Z", "2026-01-20 13:53:00.250+01:00" (no zone: UTC),
-/// or epoch milliseconds ("1768917180000").
-std::optional<int64_t> parse_start(const std::string& s) {
-  if (!s.empty()
-      && s.find_first_not_of("0123456789", s[0] == '-' ? 1 : 0)
-           == std::string::npos
-      && s.size() < 19 && s != "-")
-    return std::stoll(s);
-  int64_t y, mo, d, h, mi, se;
-  if (!digits(s, 0, 4, y) || s.size() < 19 || s[4] != '-'
-      || !digits(s, 5, 2, mo) || s[7] != '-' || !digits(s, 8, 2, d)
-      || (s[10] != 'T' && s[10] != ' ') || !digits(s, 11, 2, h) || s[13] != ':'
-      || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se))
-    return std::nullopt;
-  static constexpr int month_days[] = {31, 29, 31, 30, 31, 30,
-                                       31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1]
-      || (mo == 2 && d == 29 && !leap) || h > 23 || mi > 59 || se > 59)
-    return std::nullopt;
-  size_t pos = 19;
-  int64_t ms = 0;
-  if (pos < s.size() && s[pos] == '.') {
-    ++pos;
-    int64_t scale = 100;
-    size_t first = pos;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      ms += (s[pos] - '0') * scale;
-      scale /= 10;
-      ++pos;
-    }
-    if (pos == first)
-      return std::nullopt;
-  }
-  int64_t offset_min = 0;
-  if (pos == s.size()) {
-    // No zone: UTC.
-  } else if (s[pos] == 'Z' && pos + 1 == s.size()) {
-    ++pos;
-  } else if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size()
-             && s[pos + 3] == ':') {
-    int64_t oh, om;
-    if (!digits(s, pos + 1, 2, oh) || !digits(s, pos + 4, 2, om) || oh > 23
-        || om > 59)
-      return std::nullopt;
-    offset_min = (s[pos] == '-' ? -1 : 1) * (oh * 60 + om);
-  } else {
-    return std::nullopt;
-  }
-  auto days = days_from_civil(y, static_cast<unsigned>(mo),
-                              static_cast<unsigned>(d));
-  return ((days * 24 + h) * 60 + mi) * 60000 + se * 1000 + ms
-         - offset_min * 60000;
-}
 
 /// Writes all of `data` to `fd`; 0 or the errno of the failure.
 int write_all(int fd, const char* data, size_t size) {
@@ -233,12 +157,13 @@ int generate_command(std::vector<std::string> args) {
         cli.integer(0, std::numeric_limits<int64_t>::max()));
     } else if (opt == "--start") {
       auto text = cli.value();
-      auto start = parse_start(text);
+      // The record rules' own reader: epoch milliseconds or ISO-8601.
+      auto start = timestamp_from_string(text, timestamp_unit::milliseconds);
       if (!start)
         cli.fail("'" + text
                  + "' is no time (use ISO-8601 like 2026-01-20T13:53:00Z "
                    "or epoch milliseconds)");
-      opts.start_ms = *start;
+      opts.start_ms = start->value;
     } else if (opt == "--events-per-second") {
       opts.events_per_second = cli.number(0.001, 1e9);
     } else if (opt == "--late-fraction") {

@@ -47,11 +47,14 @@ on them; the binary must agree for the generated data):
  6. A timestamp string is a decimal number when it matches the JSON number
     grammar exactly (-?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?, no spaces, no '+',
     no leading zeros); otherwise it must be an RFC 3339 / ISO-8601 date-time
-    YYYY-MM-DD(T|t| )hh:mm:ss(.f+)?(Z|z|+hh:mm|-hh:mm)? with a real calendar
-    date and time (2026-02-30, hour 24, second 60 are malformed); no zone is
-    UTC; fractions beyond ms are rounded down. Anything else is malformed.
- 7. An event time that does not fit a signed 64-bit number of ms is
-    malformed.
+    YYYY-MM-DD(T|t| )hh:mm:ss(.f+)?(Z|z|+hh:mm|-hh:mm|+hhmm|-hhmm)? with a
+    real calendar date and time (2026-02-30, hour 24 are malformed); a leap
+    second :60 is taken as :59.999 (docs/parser.md); no zone is UTC;
+    fractions beyond ms are rounded down. Anything else is malformed.
+    (Year 0000 is accepted by crashwatch but not by Python's datetime: the
+    one known difference, on no generated data.)
+ 7. An event time outside years 0000-9999 (docs/parser.md: "timestamp out of
+    range") is malformed.
  8. Only well-formed records move a partition's watermark: a malformed
     record (e.g. a crash without user_id, with a perfectly good timestamp)
     does not (SPEC: "the largest event time of the well-formed records").
@@ -87,15 +90,17 @@ import sys
 
 decimal.getcontext().prec = 80
 
-INT64_MIN = -(2 ** 63)
-INT64_MAX = 2 ** 63 - 1
 JSON_WS = b" \t\r\n"
 NUMBER_RE = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 ISO_RE = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})"
-    r"(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?")
+    r"(\.[0-9]+)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?")
 ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+# docs/parser.md: event times are years 0000-9999; wider ones are malformed
+# ("timestamp out of range").
+MIN_RECORD_MS = -62_167_219_200_000  # 0000-01-01T00:00:00.000Z
+MAX_RECORD_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
 
 
 class Options:
@@ -136,7 +141,7 @@ def number_to_ms(value, unit):
         unit = "us" if a >= 10 ** 14 else "ms" if a >= 10 ** 11 else "s"
     scaled = {"s": value * 1000, "ms": value, "us": value / 1000}[unit]
     ms = int(scaled.to_integral_value(decimal.ROUND_FLOOR))
-    return ms if INT64_MIN <= ms <= INT64_MAX else None
+    return ms if MIN_RECORD_MS <= ms <= MAX_RECORD_MS else None
 
 
 def iso_to_ms(text):
@@ -147,21 +152,25 @@ def iso_to_ms(text):
     frac, zone = m.group(7), m.group(8)
     offset = dt.timedelta(0)
     if zone and zone not in "Zz":
-        oh, om = int(zone[1:3]), int(zone[4:6])
+        oh, om = int(zone[1:3]), int(zone[-2:])  # +HH:MM or +HHMM
         if oh > 23 or om > 59:
             return None
         offset = dt.timedelta(hours=oh, minutes=om)
         if zone[0] == "-":
             offset = -offset
+    leap_second = s == 60  # documented: floored to :59.999
     try:
-        t = dt.datetime(y, mo, d, h, mi, s, tzinfo=dt.timezone(offset))
+        t = dt.datetime(y, mo, d, h, mi, 59 if leap_second else s,
+                        tzinfo=dt.timezone(offset))
     except ValueError:
         return None
     delta = t - EPOCH
     ms = (delta.days * 86_400 + delta.seconds) * 1000
-    if frac:
+    if leap_second:
+        ms += 999
+    elif frac:
         ms += int((frac[1:] + "000")[:3])
-    return ms
+    return ms if MIN_RECORD_MS <= ms <= MAX_RECORD_MS else None
 
 
 def timestamp_to_ms(value, unit):
@@ -424,14 +433,20 @@ def self_test():
     assert ms('"2026-01-20T13:53:05.123+02:00"') == t0 + 5123 - 7_200_000
     assert ms('"2026-01-20 13:53:05"') == t0 + 5000
     assert ms('"2026-01-20T13:53:05.9999-00:30"') == t0 + 5999 + 1_800_000
+    assert ms('"2026-01-20T13:53:05+0200"') == t0 + 5000 - 7_200_000
+    assert ms('"2026-01-20T13:53:60.5Z"') == t0 + 59_999  # leap second
+    assert ms('"9999-12-31T23:59:59.999Z"') == MAX_RECORD_MS
     for bad in ('"yesterday"', '""', '"2026-02-30T10:00:00Z"',
-                '"2026-01-20T24:00:00Z"', '"2026-01-20T13:53:60Z"',
+                '"2026-01-20T24:00:00Z"', '"2026-01-20T13:53:61Z"',
+                '"253402300800000000"', '-62167219200001',  # out of range
                 '"2026-01-20"', '"1768917185123ms"', '" 1768917185123"',
                 '"0123"', 'null', 'true', '[1]', '{"a":1}', '1e400'):
         assert ms(bad) is None, bad
     assert timestamp_to_ms(decimal.Decimal("1768917185"), "ms") == 1768917185
-    assert timestamp_to_ms(decimal.Decimal("1768917185123"), "s") == \
-        1768917185123000
+    assert timestamp_to_ms(decimal.Decimal("1768917185"), "s") == \
+        1768917185000
+    # 1768917185123 seconds is the year 58024: out of range.
+    assert timestamp_to_ms(decimal.Decimal("1768917185123"), "s") is None
     assert timestamp_to_ms(decimal.Decimal("1768917185123"), "us") == \
         1768917185
 
