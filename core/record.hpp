@@ -56,4 +56,17 @@ struct parsed_record {
   const char* reason = nullptr;
 };
 
+/// A malformed result with `reason` (one of core/malformed_reason.hpp).
+inline parsed_record malformed_record(const char* reason) {
+  parsed_record r;
+  r.kind = record_kind::malformed;
+  r.reason = reason;
+  return r;
+}
+
+/// ASCII-only lower case: the keyword rule folds A-Z and nothing else.
+constexpr char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 } // namespace crashwatch

@@ -33,16 +33,7 @@ CRASHWATCH_HOT field_id identify(const char* key, size_t size) {
   }
 }
 
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
-parsed_record malformed(const char* reason) {
-  parsed_record r;
-  r.kind = record_kind::malformed;
-  r.reason = reason;
-  return r;
-}
 
 } // namespace
 
@@ -156,14 +147,14 @@ void record_parser::classify(const raw_value* values,
     time = read_string_timestamp(ts.text(), config_.unit);
     break;
   case raw_value::boolean:
-    out = malformed(malformed_reason::timestamp_not_number_or_string);
+    out = malformed_record(malformed_reason::timestamp_not_number_or_string);
     return;
   default:
-    out = malformed(malformed_reason::missing_timestamp);
+    out = malformed_record(malformed_reason::missing_timestamp);
     return;
   }
   if (!time) {
-    out = malformed(time.error == timestamp_error::out_of_range
+    out = malformed_record(time.error == timestamp_error::out_of_range
                         ? malformed_reason::timestamp_out_of_range
                         : malformed_reason::invalid_timestamp);
     return;
@@ -180,7 +171,7 @@ void record_parser::classify(const raw_value* values,
       && contains_keyword(text.begin, text.end)) {
     const auto& uid = values[user_id];
     if (uid.type != raw_value::string || uid.begin == uid.end) {
-      out = malformed(malformed_reason::missing_user_id);
+      out = malformed_record(malformed_reason::missing_user_id);
       return;
     }
     out.kind = record_kind::crash;

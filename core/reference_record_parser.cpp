@@ -162,9 +162,6 @@ json::parse_options strict_options() {
   return opt;
 }
 
-char ascii_lower(char c) {
-  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 /// Whether `text` contains `lower_keyword` ignoring ASCII case: the naive way.
 bool contains_ignoring_case(std::string_view text,
@@ -182,12 +179,6 @@ bool contains_ignoring_case(std::string_view text,
   return false;
 }
 
-parsed_record malformed(const char* reason) {
-  parsed_record r;
-  r.kind = record_kind::malformed;
-  r.reason = reason;
-  return r;
-}
 
 } // namespace
 
@@ -218,16 +209,16 @@ struct reference_record_parser::impl {
     json::error_code ec;
     auto used = parser.write_some(false, line.data(), line.size(), ec);
     if (ec || used != line.size())
-      return malformed(malformed_reason::invalid_json);
+      return malformed_record(malformed_reason::invalid_json);
     auto& h = parser.handler();
     if (!h.is_object)
-      return malformed(malformed_reason::not_an_object);
+      return malformed_record(malformed_reason::not_an_object);
     auto& ts = h.members[timestamp];
     timestamp_result time;
     switch (ts.type) {
     case member::absent:
     case member::null:
-      return malformed(malformed_reason::missing_timestamp);
+      return malformed_record(malformed_reason::missing_timestamp);
     case member::number:
       time = read_decimal_timestamp(ts.text, config.unit);
       break;
@@ -235,19 +226,19 @@ struct reference_record_parser::impl {
       time = read_string_timestamp(ts.text, config.unit);
       break;
     default:
-      return malformed(malformed_reason::timestamp_not_number_or_string);
+      return malformed_record(malformed_reason::timestamp_not_number_or_string);
     }
     if (time.error == timestamp_error::out_of_range)
-      return malformed(malformed_reason::timestamp_out_of_range);
+      return malformed_record(malformed_reason::timestamp_out_of_range);
     if (time.error != timestamp_error::none)
-      return malformed(malformed_reason::invalid_timestamp);
+      return malformed_record(malformed_reason::invalid_timestamp);
     parsed_record r;
     r.time = time.time;
     r.kind = record_kind::other;
     if (matches(h.members[content], h.members[severity])) {
       auto& uid = h.members[user_id];
       if (uid.type != member::string || uid.text.empty())
-        return malformed(malformed_reason::missing_user_id);
+        return malformed_record(malformed_reason::missing_user_id);
       r.kind = record_kind::crash;
       r.user_id = uid.text;
     }
