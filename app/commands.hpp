@@ -17,4 +17,7 @@ int generate_command(std::vector<std::string> args);
 /// `crashwatch demo`: sample data through the pipeline, alerts on the console.
 int demo_command(std::vector<std::string> args);
 
+/// `crashwatch broker ...`: an embedded development Kafka broker.
+int broker_command(std::vector<std::string> args);
+
 } // namespace crashwatch

@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev sqlite3
   catch2
   librdkafka-dev
+  kcat
   libsimdjson-dev
   python3
   time
