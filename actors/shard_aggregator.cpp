@@ -35,7 +35,8 @@ void count(shard_aggregator_state& st, const partition_batch& batch,
 
 shard_actor::behavior_type shard_aggregator(
   shard_actor::stateful_pointer<shard_aggregator_state> self, shard_id id,
-  pipeline_config config, size_t partitions, alert_sink_actor sink) {
+  pipeline_config config, std::vector<partition_id> partitions,
+  alert_sink_actor sink) {
   auto& st = self->state;
   st.id = id;
   st.counts.emplace(config.window_ms, config.threshold);

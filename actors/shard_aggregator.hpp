@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include <caf/stateful_actor.hpp>
 
@@ -25,10 +26,11 @@ struct shard_aggregator_state {
   alert_sink_actor sink;
 };
 
-/// Spawns with: the shard's id, the pipeline settings, the number of input
+/// Spawns with: the shard's id, the pipeline settings, the ids of the input
 /// partitions and the sink. Quits once every partition has ended.
 shard_actor::behavior_type shard_aggregator(
   shard_actor::stateful_pointer<shard_aggregator_state> self, shard_id id,
-  pipeline_config config, size_t partitions, alert_sink_actor sink);
+  pipeline_config config, std::vector<partition_id> partitions,
+  alert_sink_actor sink);
 
 } // namespace crashwatch

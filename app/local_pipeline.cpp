@@ -10,6 +10,8 @@
 #include "actors/alert_sink.hpp"
 #include "actors/partition_reader.hpp"
 #include "actors/shard_aggregator.hpp"
+#include "app/stop_signals.hpp"
+#include "core/error.hpp"
 #include "io/file_source.hpp"
 #include "messages/type_ids.hpp"
 
@@ -38,18 +40,37 @@ caf::expected<std::shared_ptr<output_stream>> open_output(
   return std::shared_ptr<output_stream>{std::move(*out)};
 }
 
+/// One input partition and where its records come from.
+struct partition_input {
+  partition_id id;
+  std::shared_ptr<record_source> source;
+};
+
+/// Opens every input of `opts`: each file (or stdin) is one partition,
+/// numbered in the order given.
+caf::expected<std::vector<partition_input>> open_inputs(const run_options& opts) {
+  std::vector<partition_input> inputs;
+  for (auto& path : opts.inputs) {
+    auto src = file_source::open(path, defaults::chunk_bytes);
+    if (!src)
+      return std::move(src.error());
+    inputs.push_back({partition_id{static_cast<int32_t>(inputs.size())},
+                      std::move(*src)});
+  }
+  return inputs;
+}
+
 } // namespace
 
 caf::expected<pipeline_summary> run_local_pipeline(caf::actor_system& sys,
                                                    const run_options& opts) {
   // Open everything first, so that a bad path fails before any work is done.
-  std::vector<std::shared_ptr<record_source>> sources;
-  for (auto& path : opts.inputs) {
-    auto src = file_source::open(path, defaults::chunk_bytes);
-    if (!src)
-      return std::move(src.error());
-    sources.emplace_back(std::move(*src));
-  }
+  auto inputs = open_inputs(opts);
+  if (!inputs)
+    return std::move(inputs.error());
+  std::vector<partition_id> partitions;
+  for (auto& in : *inputs)
+    partitions.push_back(in.id);
   sink_outputs outputs;
   outputs.format = opts.format;
   auto alerts = open_output(opts.output_file, "-");
@@ -67,19 +88,20 @@ caf::expected<pipeline_summary> run_local_pipeline(caf::actor_system& sys,
 
   caf::scoped_actor self{sys};
   std::vector<caf::actor> everyone;
-  auto sink = sys.spawn(alert_sink, outputs, size_t{opts.pipeline.shards},
-                        sources.size(), caf::actor{self});
+  // The sink writes files (and waits for Kafka deliveries): its own thread.
+  auto sink = sys.spawn<caf::detached>(alert_sink, outputs,
+                                       size_t{opts.pipeline.shards},
+                                       partitions.size(), caf::actor{self});
   everyone.push_back(caf::actor_cast<caf::actor>(sink));
   std::vector<shard_actor> shards;
   for (uint32_t i = 0; i < opts.pipeline.shards; ++i) {
     shards.push_back(sys.spawn(shard_aggregator, shard_id{i}, opts.pipeline,
-                               sources.size(), sink));
+                               partitions, sink));
     everyone.push_back(caf::actor_cast<caf::actor>(shards.back()));
   }
-  for (size_t i = 0; i < sources.size(); ++i) {
-    auto reader = sys.spawn<caf::detached>(
-      partition_reader, partition_id{static_cast<int32_t>(i)}, sources[i],
-      opts.pipeline, shards, sink);
+  for (auto& in : *inputs) {
+    auto reader = sys.spawn<caf::detached>(partition_reader, in.id, in.source,
+                                           opts.pipeline, shards, sink);
     everyone.push_back(caf::actor_cast<caf::actor>(reader));
   }
   for (auto& a : everyone)
@@ -98,6 +120,14 @@ caf::expected<pipeline_summary> run_local_pipeline(caf::actor_system& sys,
           return;
         result = std::move(down.reason);
         running = false;
+      },
+      caf::after(std::chrono::milliseconds(100)) >> [&] {
+        if (stop_requested()) {
+          result = make_error(ec::interrupted,
+                              "interrupted: stopped reading; windows not yet "
+                              "complete were not emitted");
+          running = false;
+        }
       });
   }
   // After a failure the others would wait forever for the failed one.

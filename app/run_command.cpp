@@ -10,6 +10,7 @@
 #include "app/commands.hpp"
 #include "app/local_pipeline.hpp"
 #include "app/run_summary.hpp"
+#include "app/stop_signals.hpp"
 #include "core/error.hpp"
 
 namespace crashwatch {
@@ -25,10 +26,12 @@ int run_command(std::vector<std::string> args) {
   configure_actor_system(cfg);
   caf::actor_system sys{cfg};
   auto started = std::chrono::steady_clock::now();
+  install_stop_signals();
   auto summary = run_local_pipeline(sys, opts);
   if (!summary) {
     std::cerr << "crashwatch run: " << render(summary.error()) << '\n';
-    return 1;
+    // 130 = 128 + SIGINT, as shells report a command stopped by Ctrl-C.
+    return has_code(summary.error(), ec::interrupted) ? 130 : 1;
   }
   auto seconds = std::chrono::duration<double>(
                    std::chrono::steady_clock::now() - started)

@@ -18,6 +18,8 @@ enum class ec : uint8_t {
   output_error,
   /// The settings do not fit together or do not fit stored state.
   config_error,
+  /// Stopped by SIGINT or SIGTERM before the end of the input.
+  interrupted,
 };
 
 /// The error category of `ec` inside caf::error.
@@ -26,6 +28,12 @@ constexpr caf::atom_value error_category = caf::atom("crashwatch");
 /// An error of code `code` with `text` for people, e.g.
 /// make_error(ec::input_error, "cannot open input x.jsonl: No such file").
 caf::error make_error(ec code, std::string text);
+
+/// True when `err` is an error of crashwatch's category with code `code`.
+inline bool has_code(const caf::error& err, ec code) {
+  return err.category() == error_category
+         && err.code() == static_cast<uint8_t>(code);
+}
 
 /// The text of an error made by make_error(), or CAF's rendering of others.
 std::string render(const caf::error& err);

@@ -6,12 +6,22 @@
 
 namespace crashwatch {
 
-global_watermark::global_watermark(size_t partitions) : marks_(partitions) {
+global_watermark::global_watermark(const std::vector<partition_id>& partitions) {
+  for (auto p : partitions) {
+    if (p.value < 0)
+      throw std::out_of_range("negative partition " + std::to_string(p.value));
+    if (static_cast<size_t>(p.value) >= marks_.size())
+      marks_.resize(static_cast<size_t>(p.value) + 1,
+                    mark{max_event_time, partition_state::ended, false});
+    marks_[static_cast<size_t>(p.value)] = mark{};
+    marks_[static_cast<size_t>(p.value)].read = true;
+  }
 }
 
 void global_watermark::update(partition_id p, event_time watermark,
                               partition_state state) {
-  if (p.value < 0 || static_cast<size_t>(p.value) >= marks_.size())
+  if (p.value < 0 || static_cast<size_t>(p.value) >= marks_.size()
+      || !marks_[static_cast<size_t>(p.value)].read)
     throw std::out_of_range("unknown partition " + std::to_string(p.value));
   auto& m = marks_[static_cast<size_t>(p.value)];
   m.watermark = state == partition_state::ended ? max_event_time : watermark;

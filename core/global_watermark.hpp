@@ -30,10 +30,13 @@ enum class partition_state : uint8_t {
 /// have ended it is +infinity.
 class global_watermark {
 public:
-  /// Starts with `partitions` partitions, all active with no watermark.
-  explicit global_watermark(size_t partitions);
+  /// Starts with the partitions `partitions` (ids need not be contiguous:
+  /// `--partitions 0,2` reads Kafka partitions 0 and 2), all active with no
+  /// watermark.
+  explicit global_watermark(const std::vector<partition_id>& partitions);
 
-  /// Records what partition `p` reported.
+  /// Records what partition `p` reported. Throws std::out_of_range for a
+  /// partition that is not read.
   void update(partition_id p, event_time watermark, partition_state state);
 
   /// The current global watermark (not monotonic: a partition coming back
@@ -43,15 +46,14 @@ public:
   /// True once every partition has ended.
   bool all_ended() const;
 
-  size_t size() const {
-    return marks_.size();
-  }
-
 private:
   struct mark {
     event_time watermark = min_event_time;
     partition_state state = partition_state::active;
+    /// False for ids in the gaps between the partitions read.
+    bool read = false;
   };
+  /// Indexed by partition id.
   std::vector<mark> marks_;
 };
 

@@ -27,7 +27,9 @@ struct fixture {
     pipeline_config pc; // 10 s windows, threshold 2
     pc.emit_early = early;
     // Two partitions feed this shard (id 3).
-    shard = sys->spawn(shard_aggregator, shard_id{3}, pc, size_t{2},
+    shard = sys->spawn(shard_aggregator, shard_id{3}, pc,
+                       std::vector<partition_id>{partition_id{0},
+                                                 partition_id{1}},
                        caf::actor_cast<alert_sink_actor>(*self));
   }
 

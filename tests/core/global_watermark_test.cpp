@@ -14,7 +14,7 @@ const partition_id p2{2};
 
 TEST_CASE("global watermark is the minimum over partitions",
           "[global_watermark]") {
-  global_watermark g{3};
+  global_watermark g{{p0, p1, p2}};
   CHECK(g.current() == min_event_time); // nobody has reported
   g.update(p0, event_time{100}, partition_state::active);
   g.update(p1, event_time{50}, partition_state::active);
@@ -25,7 +25,7 @@ TEST_CASE("global watermark is the minimum over partitions",
 
 TEST_CASE("idle partitions are left out of the minimum",
           "[global_watermark]") {
-  global_watermark g{3};
+  global_watermark g{{p0, p1, p2}};
   g.update(p0, event_time{100}, partition_state::active);
   g.update(p1, event_time{50}, partition_state::idle);
   g.update(p2, event_time{70}, partition_state::active);
@@ -36,7 +36,7 @@ TEST_CASE("idle partitions are left out of the minimum",
 }
 
 TEST_CASE("ended partitions count as +infinity", "[global_watermark]") {
-  global_watermark g{2};
+  global_watermark g{{p0, p1}};
   g.update(p0, event_time{100}, partition_state::ended);
   g.update(p1, event_time{40}, partition_state::active);
   CHECK(g.current() == event_time{40});
@@ -48,7 +48,7 @@ TEST_CASE("ended partitions count as +infinity", "[global_watermark]") {
 
 TEST_CASE("with no active partition, the largest idle watermark rules",
           "[global_watermark]") {
-  global_watermark g{3};
+  global_watermark g{{p0, p1, p2}};
   g.update(p0, event_time{100}, partition_state::idle);
   g.update(p1, event_time{300}, partition_state::idle);
   g.update(p2, event_time{0}, partition_state::ended);
@@ -57,6 +57,20 @@ TEST_CASE("with no active partition, the largest idle watermark rules",
 }
 
 TEST_CASE("unknown partitions are refused", "[global_watermark]") {
-  global_watermark g{1};
+  global_watermark g{{p0, p2}};
   CHECK_THROWS(g.update(p1, event_time{1}, partition_state::active));
+  CHECK_THROWS(g.update(partition_id{3}, event_time{1},
+                        partition_state::active));
+}
+
+TEST_CASE("partition ids need not be contiguous", "[global_watermark]") {
+  // --partitions 0,2: the gap at 1 neither holds back nor counts as read.
+  global_watermark g{{p0, p2}};
+  g.update(p0, event_time{100}, partition_state::active);
+  CHECK(g.current() == min_event_time); // p2 unheard
+  g.update(p2, event_time{70}, partition_state::active);
+  CHECK(g.current() == event_time{70});
+  g.update(p0, event_time{0}, partition_state::ended);
+  g.update(p2, event_time{0}, partition_state::ended);
+  CHECK(g.all_ended());
 }
