@@ -49,6 +49,9 @@ struct partition_input {
 /// Opens every input of `opts`: each file (or stdin) is one partition,
 /// numbered in the order given.
 caf::expected<std::vector<partition_input>> open_inputs(const run_options& opts) {
+  if (!opts.kafka.brokers.empty())
+    return make_error(ec::config_error,
+                      "Kafka input is not available in this build yet");
   std::vector<partition_input> inputs;
   for (auto& path : opts.inputs) {
     auto src = file_source::open(path, defaults::chunk_bytes);

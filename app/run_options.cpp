@@ -1,5 +1,6 @@
 #include "app/run_options.hpp"
 
+#include <cstdlib>
 #include <sstream>
 
 #include "app/cli_args.hpp"
@@ -10,6 +11,17 @@ const char* const run_usage = R"(usage: crashwatch run --input FILE|- [--input F
 
 input (each file is one partition; - reads stdin):
   --input FILE|-            JSON Lines file; repeat for more partitions
+or Kafka (one partition reader per partition):
+  --brokers HOST:PORT       bootstrap servers (comma-separated)
+  --topic logs              topic to read
+  --partitions 0,2          only these partitions (default: all)
+  --from earliest|latest    where to start (default latest)
+  --group ID                consumer group name (default crashwatch)
+  --exit-at-end             stop at the end offsets seen at start, flush, exit
+  --on-data-loss fail|warn  offsets gone from the broker: stop (default) or
+                            report, count and continue
+  -X key=value              any librdkafka property (repeatable)
+  --alerts-topic NAME       also produce alerts to this Kafka topic
 options:
   --window 10s              tumbling window size (ms, s, m, h)
   --watermark-delay 30s     how far each partition's watermark trails its
@@ -44,6 +56,8 @@ std::vector<std::string> split_list(const std::string& text) {
 run_options parse_run_options(std::vector<std::string> args) {
   run_options opts;
   auto& p = opts.pipeline;
+  // Options that mean something only with --brokers.
+  std::vector<std::string> kafka_only;
   cli_args in{std::move(args)};
   while (!in.done()) {
     auto opt = in.next_option();
@@ -90,17 +104,71 @@ run_options parse_run_options(std::vector<std::string> args) {
       opts.late_output = in.value();
     } else if (opt == "--dead-letter") {
       opts.dead_letter = in.value();
-    } else if (opt == "--brokers" || opt == "--topic" || opt == "--group"
-               || opt == "--exit-at-end" || opt == "--data-dir") {
-      throw usage_error(opt + ": not available in this version yet (Kafka "
-                              "input and durable state are being built)");
+    } else if (opt == "--brokers") {
+      opts.kafka.brokers = in.value();
+      if (opts.kafka.brokers.empty())
+        in.fail("give host:port of at least one Kafka broker");
+    } else if (opt == "--topic") {
+      opts.kafka.topic = in.value();
+      kafka_only.push_back(opt);
+      if (opts.kafka.topic.empty())
+        in.fail("the topic name must not be empty");
+    } else if (opt == "--group") {
+      opts.kafka.group = in.value();
+      kafka_only.push_back(opt);
+      if (opts.kafka.group.empty())
+        in.fail("the group name must not be empty");
+    } else if (opt == "--partitions") {
+      kafka_only.push_back(opt);
+      for (auto& item : split_list(in.value())) {
+        char* end = nullptr;
+        auto v = std::strtol(item.c_str(), &end, 10);
+        if (item.empty() || *end != '\0' || v < 0 || v > 1'000'000)
+          in.fail("'" + item + "' is not a partition number (use 0,2)");
+        opts.kafka.partitions.push_back(static_cast<int32_t>(v));
+      }
+      if (opts.kafka.partitions.empty())
+        in.fail("at least one partition is needed");
+    } else if (opt == "--from") {
+      kafka_only.push_back(opt);
+      opts.kafka.from_earliest = in.choice({"earliest", "latest"})
+                                 == "earliest";
+    } else if (opt == "--exit-at-end") {
+      kafka_only.push_back(opt);
+      opts.kafka.exit_at_end = true;
+    } else if (opt == "--on-data-loss") {
+      kafka_only.push_back(opt);
+      opts.kafka.fail_on_data_loss = in.choice({"fail", "warn"}) == "fail";
+    } else if (opt == "-X") {
+      kafka_only.push_back(opt);
+      auto kv = in.value();
+      auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0)
+        in.fail("'" + kv + "' is not key=value");
+      opts.kafka.properties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    } else if (opt == "--alerts-topic") {
+      opts.alerts_topic = in.value();
+      if (opts.alerts_topic.empty())
+        in.fail("the topic name must not be empty");
+    } else if (opt == "--data-dir") {
+      throw usage_error(opt + ": not available in this version yet (durable "
+                              "state is being built)");
     } else {
       in.unknown("run");
     }
   }
-  if (opts.inputs.empty())
-    throw usage_error("--input is required (a JSON Lines file, or - for "
-                      "stdin)");
+  bool kafka = !opts.kafka.brokers.empty();
+  if (kafka && !opts.inputs.empty())
+    throw usage_error("--input and --brokers exclude each other (read files "
+                      "or Kafka)");
+  if (!kafka && !kafka_only.empty())
+    throw usage_error(kafka_only.front() + " needs --brokers");
+  if (!kafka && opts.inputs.empty())
+    throw usage_error("--input or --brokers is required (a JSON Lines file, "
+                      "- for stdin, or Kafka brokers)");
+  if (!opts.alerts_topic.empty() && !kafka)
+    throw usage_error("--alerts-topic needs --brokers (the Kafka cluster to "
+                      "produce to)");
   int stdin_inputs = 0;
   for (auto& i : opts.inputs)
     stdin_inputs += i == "-" ? 1 : 0;

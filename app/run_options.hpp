@@ -10,6 +10,26 @@
 
 namespace crashwatch {
 
+/// Where and how to read Kafka (`--brokers` and friends).
+struct kafka_input_options {
+  /// `--brokers`: bootstrap servers, host:port[,host:port...]; empty = files.
+  std::string brokers;
+  /// `--topic`.
+  std::string topic = "logs";
+  /// `--group`: consumer group name, used for metrics and offset commits.
+  std::string group = "crashwatch";
+  /// `--partitions 0,2`: the partitions to read; empty = all of the topic.
+  std::vector<int32_t> partitions;
+  /// `--from earliest|latest` (default latest, like Spark's startingOffsets).
+  bool from_earliest = false;
+  /// `--exit-at-end`: stop each partition at the end offset seen at start.
+  bool exit_at_end = false;
+  /// `--on-data-loss fail|warn`.
+  bool fail_on_data_loss = true;
+  /// `-X key=value`: librdkafka properties, in order.
+  std::vector<std::pair<std::string, std::string>> properties;
+};
+
 /// Everything `crashwatch run` was told.
 struct run_options {
   pipeline_config pipeline;
@@ -23,6 +43,10 @@ struct run_options {
   std::string late_output;
   /// `--dead-letter`: empty = stderr.
   std::string dead_letter;
+  /// Kafka input, when `--brokers` is given.
+  kafka_input_options kafka;
+  /// `--alerts-topic`: also produce every alert to this Kafka topic.
+  std::string alerts_topic;
 };
 
 /// Parses the arguments of `run`. Throws usage_error.

@@ -75,3 +75,47 @@ TEST_CASE("bad run options name the option", "[run_options]") {
   CHECK(error_of({"--input", "-", "--input", "-"}).find("stdin")
         != std::string::npos);
 }
+
+TEST_CASE("Kafka options", "[run_options]") {
+  auto opts = parse_run_options(
+    {"--brokers", "127.0.0.1:9092", "--topic", "app-logs", "--partitions",
+     "0,2", "--from", "earliest", "--group", "ops", "--exit-at-end",
+     "--on-data-loss", "warn", "-X", "fetch.wait.max.ms=10", "-X",
+     "client.id=a=b", "--alerts-topic", "alerts"});
+  CHECK(opts.inputs.empty());
+  CHECK(opts.kafka.brokers == "127.0.0.1:9092");
+  CHECK(opts.kafka.topic == "app-logs");
+  CHECK(opts.kafka.partitions == std::vector<int32_t>{0, 2});
+  CHECK(opts.kafka.from_earliest);
+  CHECK(opts.kafka.group == "ops");
+  CHECK(opts.kafka.exit_at_end);
+  CHECK_FALSE(opts.kafka.fail_on_data_loss);
+  REQUIRE(opts.kafka.properties.size() == 2);
+  CHECK(opts.kafka.properties[1].first == "client.id");
+  CHECK(opts.kafka.properties[1].second == "a=b");
+  CHECK(opts.alerts_topic == "alerts");
+  // Defaults: latest, fail on data loss, topic logs.
+  auto plain = parse_run_options({"--brokers", "b:1"});
+  CHECK_FALSE(plain.kafka.from_earliest);
+  CHECK(plain.kafka.fail_on_data_loss);
+  CHECK(plain.kafka.topic == "logs");
+}
+
+TEST_CASE("bad Kafka options name the option", "[run_options]") {
+  CHECK(error_of({"--input", "a", "--brokers", "b:1"}).find("exclude")
+        != std::string::npos);
+  CHECK(error_of({"--input", "a", "--exit-at-end"})
+        == "--exit-at-end needs --brokers");
+  CHECK(error_of({"--input", "a", "--alerts-topic", "t"})
+          .rfind("--alerts-topic", 0)
+        == 0);
+  CHECK(error_of({"--brokers", "b:1", "--partitions", "0,x"})
+          .rfind("--partitions", 0)
+        == 0);
+  CHECK(error_of({"--brokers", "b:1", "--from", "middle"}).rfind("--from", 0)
+        == 0);
+  CHECK(error_of({"--brokers", "b:1", "-X", "novalue"}).rfind("-X", 0) == 0);
+  CHECK(error_of({"--brokers", "b:1", "--on-data-loss", "ignore"})
+          .rfind("--on-data-loss", 0)
+        == 0);
+}
