@@ -17,6 +17,9 @@ Usage:
               [--alerts PATH] [--late PATH] [--malformed PATH]
         Writes the expected JSONL alerts (default: stdout), and the expected
         late and malformed records as "partition offset" lines, sorted.
+        --offsets messages: offsets are line numbers from 0 (the Kafka
+        offsets of lines produced one message each to empty partitions);
+        the default, bytes, is the byte offset of the line (files).
         Run options as `crashwatch run`: --window --watermark-delay
         --threshold --timestamp-unit --keyword --severity; the options that do
         not change final alerts (--shards, --emit, --output, ...) are refused
@@ -113,6 +116,10 @@ class Options:
         self.unit = "auto"
         self.keyword = "crash"
         self.severities = ["High", "Critical"]
+        # "bytes": a record's offset is its line's byte offset (files);
+        # "messages": its 0-based line number, the Kafka offset it gets when
+        # each line is produced as one message to an empty partition.
+        self.offsets = "bytes"
 
 
 def parse_duration_ms(text):
@@ -214,15 +221,17 @@ def classify(raw, opts):
     return ("crash", t, user)
 
 
-def lines_with_offsets(data):
+def lines_with_offsets(data, offsets="bytes"):
     offset = 0
+    index = 0
     n = len(data)
     while offset < n:
         end = data.find(b"\n", offset)
         if end < 0:
             end = n
-        yield offset, data[offset:end]
+        yield (offset if offsets == "bytes" else index), data[offset:end]
         offset = end + 1
+        index += 1
 
 
 def evaluate(partitions, opts):
@@ -235,7 +244,7 @@ def evaluate(partitions, opts):
     rows = []
     for p, data in enumerate(partitions):
         max_seen = None
-        for offset, raw in lines_with_offsets(data):
+        for offset, raw in lines_with_offsets(data, opts.offsets):
             kind, t, user = classify(raw, opts)
             if kind == "blank":
                 continue
@@ -324,6 +333,10 @@ def parse_args(argv):
             opts.keyword = value
         elif arg == "--severity":
             opts.severities = value.split(",")
+        elif arg == "--offsets":
+            if value not in ("bytes", "messages"):
+                raise SystemExit(f"oracle: bad --offsets {value}")
+            opts.offsets = value
         elif arg in ("--alerts", "--late", "--malformed"):
             outputs[arg[2:]] = value
         else:
