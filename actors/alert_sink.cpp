@@ -1,6 +1,7 @@
 #include "actors/alert_sink.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -27,11 +28,37 @@ bool write(self_ptr self, output_stream& out, const std::string& text,
   return true;
 }
 
+/// How long the sink waits for Kafka to confirm a batch of alerts; librdkafka
+/// retries on its own meanwhile (broker restarts, leader changes).
+constexpr auto alert_delivery_timeout = std::chrono::seconds(60);
+
+/// Produces `alerts` to the alerts topic and waits until the broker has
+/// confirmed every one of them.
+caf::error produce_alerts(alert_sink_state& st,
+                          const std::vector<alert>& alerts) {
+  std::string value;
+  for (auto& a : alerts) {
+    value.clear();
+    append_alert_jsonl(value, a);
+    value.pop_back(); // the newline
+    auto key = std::to_string(a.window_start.value) + ":" + a.user_id;
+    if (auto err = st.outputs.kafka->produce(st.outputs.kafka_topic, key,
+                                             value))
+      return err;
+  }
+  return st.outputs.kafka->flush(alert_delivery_timeout);
+}
+
 bool write_alerts(self_ptr self, const std::vector<alert>& alerts,
                   bool early) {
   auto& st = self->state;
   if (alerts.empty())
     return true;
+  if (st.outputs.kafka != nullptr)
+    if (auto err = produce_alerts(st, alerts)) {
+      self->quit(std::move(err));
+      return false;
+    }
   std::string text;
   if (st.outputs.format == alert_format::console)
     append_console_batch(text, st.next_batch++, alerts, early);

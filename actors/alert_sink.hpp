@@ -10,6 +10,7 @@
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "io/kafka_producer.hpp"
 #include "io/output_stream.hpp"
 #include "messages/actors.hpp"
 
@@ -24,6 +25,11 @@ struct sink_outputs {
   std::shared_ptr<output_stream> alerts;
   std::shared_ptr<output_stream> late;
   std::shared_ptr<output_stream> dead_letters;
+  /// `--alerts-topic`: every alert is also produced here (JSON value, key
+  /// `<window_start_ms>:<user_id>`) and its delivery confirmed before it
+  /// counts as emitted. Null without --alerts-topic.
+  std::shared_ptr<kafka_producer> kafka;
+  std::string kafka_topic;
 };
 
 /// The state of the sink.

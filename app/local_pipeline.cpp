@@ -88,6 +88,17 @@ caf::expected<pipeline_summary> run_local_pipeline(caf::actor_system& sys,
   if (!dead)
     return std::move(dead.error());
   outputs.dead_letters = std::move(*dead);
+  if (!opts.alerts_topic.empty()) {
+    auto producer = kafka_producer::open(opts.kafka.brokers,
+                                         opts.kafka.properties);
+    if (!producer)
+      return std::move(producer.error());
+    // Fail now, not at the first alert, when the topic does not exist.
+    if (auto n = (*producer)->partition_count(opts.alerts_topic); !n)
+      return std::move(n.error());
+    outputs.kafka = std::move(*producer);
+    outputs.kafka_topic = opts.alerts_topic;
+  }
 
   caf::scoped_actor self{sys};
   std::vector<caf::actor> everyone;

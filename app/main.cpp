@@ -16,6 +16,7 @@ commands:
             severe crashes per event-time window
   generate  write realistic log records (for demos, tests and benchmarks)
   demo      generate sample records and run the pipeline on them
+  broker    an embedded Kafka broker for development and tests
 
 'crashwatch <command> --help' lists the options of a command.
 )";
@@ -36,12 +37,14 @@ int main(int argc, char** argv) {
       return crashwatch::generate_command(std::move(args));
     if (command == "demo")
       return crashwatch::demo_command(std::move(args));
+    if (command == "broker")
+      return crashwatch::broker_command(std::move(args));
     if (command == "--help" || command == "-h" || command == "help") {
       std::cout << usage_text;
       return 0;
     }
     std::cerr << "crashwatch: unknown command '" << command
-              << "' (try: run, generate, demo)\n";
+              << "' (try: run, generate, demo, broker)\n";
     return 2;
   } catch (const crashwatch::usage_error& e) {
     std::cerr << "crashwatch " << command << ": " << e.what() << '\n';
