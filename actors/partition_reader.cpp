@@ -130,6 +130,7 @@ void read_chunk(self_ptr self) {
       st.state = partition_state::ended;
       send_batches(self);
       st.stats.bytes = st.source->bytes_read();
+      st.stats.lost = st.source->lost_records();
       self->send(st.sink, atom::finished_v, st.stats);
       self->quit();
       break;

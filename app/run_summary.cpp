@@ -12,6 +12,7 @@ std::string format_run_summary(const pipeline_summary& s, double seconds) {
     total.late += p.late;
     total.malformed += p.malformed;
     total.blank += p.blank;
+    total.lost += p.lost;
   }
   char buf[512];
   std::snprintf(
@@ -30,7 +31,11 @@ std::string format_run_summary(const pipeline_summary& s, double seconds) {
       ? (" (+" + std::to_string(s.early_alerts) + " early)").c_str()
       : "",
     seconds, seconds > 0 ? total.records / seconds / 1e6 : 0.0);
-  return buf;
+  std::string line = buf;
+  if (total.lost > 0)
+    line += "; " + std::to_string(total.lost)
+            + " records LOST to data loss in Kafka (see the warnings above)";
+  return line;
 }
 
 } // namespace crashwatch

@@ -43,6 +43,13 @@ public:
   /// Bytes consumed so far.
   virtual uint64_t bytes_read() const = 0;
 
+  /// Records known to be lost before they could be read (a Kafka partition
+  /// whose next offsets were deleted, with --on-data-loss warn). Files lose
+  /// nothing.
+  virtual uint64_t lost_records() const {
+    return 0;
+  }
+
   /// A name for log lines and errors, e.g. "file logs-0.jsonl".
   virtual std::string describe() const = 0;
 };

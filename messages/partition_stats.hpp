@@ -25,12 +25,15 @@ struct partition_stats {
   uint64_t blank = 0;
   /// Bytes read.
   uint64_t bytes = 0;
+  /// Records lost before they could be read (data loss in Kafka, reported
+  /// and counted with --on-data-loss warn).
+  uint64_t lost = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partition_stats& x) {
   return f(caf::meta::type_name("partition_stats"), x.partition, x.records,
-           x.crashes, x.late, x.malformed, x.blank, x.bytes);
+           x.crashes, x.late, x.malformed, x.blank, x.bytes, x.lost);
 }
 
 /// Sink -> whoever waits for the pipeline, at the end: what was done.
