@@ -74,6 +74,12 @@ public:
   /// Brings every broker back up.
   caf::error set_up();
 
+  /// The mock cluster itself, for fault injection beyond set_down()
+  /// (rd_kafka_mock_topic_set_error, rd_kafka_mock_broker_set_rtt, ...).
+  rd_kafka_mock_cluster_t* mock() const {
+    return cluster_;
+  }
+
   /// The options it was started with.
   const embedded_broker_options& options() const {
     return options_;
