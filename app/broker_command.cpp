@@ -20,7 +20,7 @@ constexpr const char* broker_usage = R"(usage: crashwatch broker [options]
 
 Runs an embedded Kafka broker for development, demos and tests, and prints
 one line on stdout:
-  crashwatch broker: 127.0.0.1:PORT topic TOPIC, N partitions
+  crashwatch-broker: 127.0.0.1:PORT topic TOPIC, N partitions
 (the second word is the address for --brokers). Runs until SIGINT/SIGTERM.
 
 options:
@@ -81,7 +81,8 @@ int broker_command(std::vector<std::string> args) {
     std::cerr << "crashwatch broker: " << render(broker.error()) << '\n';
     return 1;
   }
-  std::cout << "crashwatch broker: " << (*broker)->bootstraps() << " topic "
+  // The address is the second word: scripts read it with awk '{print $2}'.
+  std::cout << "crashwatch-broker: " << (*broker)->bootstraps() << " topic "
             << opts.topic << ", " << opts.partitions << " partitions"
             << std::endl;
   if (opts.port != 0)
