@@ -19,6 +19,7 @@
 
 #include "app/cli_args.hpp"
 #include "app/commands.hpp"
+#include "app/stop_signals.hpp"
 #include "core/duration.hpp"
 #include "core/event_time.hpp"
 #include "core/error.hpp"
@@ -67,7 +68,8 @@ Kafka (instead of --output-file):
   --events-per-second to the rate); with --rate 0 it starts at the fixed
   default, so a run is reproducible. No blank lines are produced. Progress
   goes to stderr every 5 s; the exit status is 1 when the broker cannot be
-  reached or any message is not delivered (the first failure is named).
+  reached or any message is not delivered (the first failure is named),
+  130 after SIGINT/SIGTERM (what was produced is still flushed).
 )";
 
 /// Flush the output buffer once it holds this much.
@@ -245,10 +247,18 @@ int generate_to_kafka(generator_options gen_opts,
   const uint64_t limit = opts.records < 0 ? std::numeric_limits<uint64_t>::max()
                                           : static_cast<uint64_t>(opts.records);
   caf::error failure;
+  // Ctrl-C stops producing but still waits for what is in flight, so the
+  // final line tells exactly what reached the broker.
+  install_stop_signals();
+  bool interrupted = false;
   while (sent < limit) {
     auto now = clock::now();
     if (now >= deadline)
       break;
+    if (stop_requested()) {
+      interrupted = true;
+      break;
+    }
     if (now >= next_progress) {
       auto secs = std::chrono::duration<double>(now - started).count();
       char text[256];
@@ -329,7 +339,8 @@ int generate_to_kafka(generator_options gen_opts,
     std::cerr << "crashwatch generate: " << render(failure) << '\n';
     return 1;
   }
-  return 0;
+  // 130 = 128 + SIGINT, as `run` reports a stop by Ctrl-C.
+  return interrupted ? 130 : 0;
 }
 
 } // namespace
