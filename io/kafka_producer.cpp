@@ -104,7 +104,10 @@ caf::error kafka_producer::produce(std::string_view topic, std::string_view key,
     auto err = rd_kafka_producev(
       rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_PARTITION(partition),
       RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-      RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
+      // No key rather than an empty one: consumers see "no key", and the
+      // default partitioner (consistent_random) spreads such messages.
+      RD_KAFKA_V_KEY(key.empty() ? nullptr : const_cast<char*>(key.data()),
+                     key.size()),
       RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
       RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {

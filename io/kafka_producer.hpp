@@ -65,7 +65,9 @@ public:
   kafka_producer& operator=(const kafka_producer&) = delete;
 
   /// Enqueues one message (copied). `partition` is RD_KAFKA_PARTITION_UA to
-  /// let the key pick it (librdkafka's murmur2, like Java clients). When the
+  /// let the key pick it (librdkafka's default consistent_random: CRC32 of
+  /// the key, not Java's murmur2; an empty `key` is sent as no key and lands
+  /// on a random partition). Override with -X partitioner=murmur2_random. When the
   /// local queue is full it serves delivery reports and retries, so it may
   /// block while the broker is slow or down; fails only for errors that no
   /// retry can fix (unknown partition, message too large, ...).
