@@ -1,0 +1,46 @@
+#include "io/kafka_config.hpp"
+
+#include "core/error.hpp"
+
+namespace crashwatch {
+
+caf::expected<kafka_property> parse_kafka_setting(const std::string& text) {
+  auto eq = text.find('=');
+  if (eq == std::string::npos)
+    return make_error(ec::config_error, "-X " + text
+                                          + ": expected key=value (a "
+                                            "librdkafka property)");
+  if (eq == 0)
+    return make_error(ec::config_error,
+                      "-X " + text + ": the property name before '=' is empty");
+  return kafka_property{text.substr(0, eq), text.substr(eq + 1)};
+}
+
+caf::error kafka_conf::set(const std::string& key, const std::string& value) {
+  char errstr[512];
+  errstr[0] = '\0';
+  if (rd_kafka_conf_set(conf_, key.c_str(), value.c_str(), errstr,
+                        sizeof errstr)
+      != RD_KAFKA_CONF_OK)
+    return make_error(ec::config_error,
+                      "-X " + key + "=" + value + ": " + errstr);
+  return caf::none;
+}
+
+caf::expected<kafka_conf>
+make_kafka_conf(const std::string& brokers,
+                const std::vector<kafka_property>& defaults,
+                const std::vector<kafka_property>& properties) {
+  kafka_conf conf{rd_kafka_conf_new()};
+  if (auto err = conf.set("bootstrap.servers", brokers))
+    return err;
+  for (auto& [key, value] : defaults)
+    if (auto err = conf.set(key, value))
+      return err;
+  for (auto& [key, value] : properties)
+    if (auto err = conf.set(key, value))
+      return err;
+  return conf;
+}
+
+} // namespace crashwatch

@@ -1,0 +1,372 @@
+#include "io/kafka_source.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include <boost/json.hpp>
+
+#include "core/error.hpp"
+
+namespace crashwatch {
+
+namespace {
+
+/// Least time between two "connection lost" lines: librdkafka reports every
+/// failed reconnect, an outage must not flood stderr.
+constexpr auto down_log_interval = std::chrono::seconds{10};
+
+/// How often librdkafka reports statistics, from which the source learns
+/// that the partition leader is reachable again.
+constexpr const char* stats_interval_ms = "1000";
+
+bool is_connection_error(int err) {
+  return err == RD_KAFKA_RESP_ERR__TRANSPORT
+         || err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN
+         || err == RD_KAFKA_RESP_ERR__RESOLVE
+         || err == RD_KAFKA_RESP_ERR__TIMED_OUT;
+}
+
+} // namespace
+
+caf::expected<std::unique_ptr<kafka_source>>
+kafka_source::open(const kafka_source_options& options) {
+  std::unique_ptr<kafka_source> src{new kafka_source(options)};
+  auto conf = make_kafka_conf(
+    options.brokers,
+    {
+      {"group.id", options.group},
+      // Positions are ours (next_offset_), never the group's.
+      {"enable.auto.commit", "false"},
+      {"enable.auto.offset.store", "false"},
+      // Never skip lost offsets silently: report them (see on_gap()).
+      {"auto.offset.reset", "error"},
+      {"allow.auto.create.topics", "false"},
+      {"statistics.interval.ms", stats_interval_ms},
+    },
+    options.properties);
+  if (!conf)
+    return std::move(conf.error());
+  rd_kafka_conf_set_error_cb(conf->get(), on_error);
+  rd_kafka_conf_set_stats_cb(conf->get(), on_stats);
+  rd_kafka_conf_set_opaque(conf->get(), src.get());
+  char errstr[512];
+  src->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr,
+                          sizeof errstr);
+  if (src->rk_ == nullptr)
+    return make_error(ec::config_error,
+                      std::string{"cannot create Kafka consumer for "}
+                        + src->describe() + ": " + errstr);
+  conf->release();
+  auto partitions = list_partitions(src->rk_, options.brokers, options.topic,
+                                    options.timeout);
+  if (!partitions)
+    return std::move(partitions.error());
+  if (!std::binary_search(partitions->begin(), partitions->end(),
+                          options.partition))
+    return make_error(ec::input_error,
+                      "topic '" + options.topic + "' has no partition "
+                        + std::to_string(options.partition) + " at "
+                        + options.brokers + " ("
+                        + std::to_string(partitions->size())
+                        + " partitions)");
+  if (options.start != kafka_start::offset || options.exit_at_end) {
+    auto marks = query_watermarks(src->rk_, options.brokers, options.topic,
+                                  options.partition, options.timeout);
+    if (!marks)
+      return std::move(marks.error());
+    switch (options.start) {
+      case kafka_start::earliest:
+        src->next_offset_ = marks->low;
+        break;
+      case kafka_start::latest:
+        src->next_offset_ = marks->high;
+        break;
+      case kafka_start::offset:
+        src->next_offset_ = options.start_offset;
+        break;
+    }
+    if (options.exit_at_end)
+      src->end_offset_ = marks->high;
+  } else {
+    src->next_offset_ = options.start_offset;
+  }
+  if (options.start_offset < 0 && options.start == kafka_start::offset)
+    return make_error(ec::config_error,
+                      "start offset of " + src->describe()
+                        + " must not be negative: "
+                        + std::to_string(options.start_offset));
+  // The consumer queue, not the partition's own queue: assign() forwards
+  // the partition to it asynchronously, and it is this client's only
+  // partition anyway.
+  src->queue_ = rd_kafka_queue_get_consumer(src->rk_);
+  if (src->queue_ == nullptr)
+    return make_error(ec::input_error, "cannot read " + src->describe()
+                                         + ": librdkafka has no consumer "
+                                           "queue (group.id missing?)");
+  if (auto err = src->seek(src->next_offset_))
+    return err;
+  return src;
+}
+
+kafka_source::kafka_source(kafka_source_options options)
+  : options_(std::move(options)) {
+  batch_.resize(std::max<size_t>(options_.max_records, 1));
+}
+
+kafka_source::~kafka_source() {
+  release_held();
+  if (queue_ != nullptr)
+    rd_kafka_queue_destroy(queue_);
+  if (rk_ != nullptr)
+    // No group membership and nothing to commit: skip the consumer close,
+    // which waits for the group coordinator (long when brokers are down).
+    rd_kafka_destroy_flags(rk_, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+}
+
+std::string kafka_source::describe() const {
+  return "kafka " + options_.topic + "/" + std::to_string(options_.partition);
+}
+
+void kafka_source::log(const std::string& line) const {
+  std::fprintf(stderr, "crashwatch: %s: %s\n", describe().c_str(),
+               line.c_str());
+  std::fflush(stderr);
+}
+
+void kafka_source::release_held() {
+  for (auto* msg : held_)
+    rd_kafka_message_destroy(msg);
+  held_.clear();
+}
+
+caf::error kafka_source::seek(int64_t offset) {
+  auto* parts = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(parts, options_.topic.c_str(),
+                                    options_.partition)
+    ->offset = offset;
+  // (Re)assigning restarts the fetcher at `offset` even after it stopped on
+  // an offset reset error; messages fetched for the old position are
+  // dropped by librdkafka (op versions) or by our offset check.
+  auto err = rd_kafka_assign(rk_, parts);
+  rd_kafka_topic_partition_list_destroy(parts);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    return make_error(ec::input_error, "cannot assign " + describe()
+                                         + " at offset " + std::to_string(offset)
+                                         + ": " + rd_kafka_err2str(err));
+  return caf::none;
+}
+
+void kafka_source::on_error(rd_kafka_t*, int err, const char* reason,
+                            void* opaque) {
+  auto* self = static_cast<kafka_source*>(opaque);
+  auto now = std::chrono::steady_clock::now();
+  if (is_connection_error(err)) {
+    self->broker_up_seen_ = false;
+    bool first = !self->disconnected_;
+    self->disconnected_ = true;
+    if (first || now - self->last_down_log_ >= down_log_interval) {
+      self->last_down_log_ = now;
+      self->log("lost connection to Kafka at " + self->options_.brokers + " ("
+                + reason + "); retrying, no record is skipped");
+    }
+    return;
+  }
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char why[512];
+    rd_kafka_fatal_error(self->rk_, why, sizeof why);
+    self->fatal_ = std::string{"fatal Kafka client error: "} + why;
+    return;
+  }
+  // Anything else is not expected to stop reading, but must be seen.
+  if (now - self->last_down_log_ >= down_log_interval) {
+    self->last_down_log_ = now;
+    self->log(std::string{"Kafka client error: "} + reason);
+  }
+}
+
+int kafka_source::on_stats(rd_kafka_t*, char* json, size_t json_len,
+                           void* opaque) {
+  auto* self = static_cast<kafka_source*>(opaque);
+  if (!self->disconnected_)
+    return 0;
+  // Back when the partition's leader is UP: find its node id under
+  // topics.<topic>.partitions.<p>.leader, then that broker's state.
+  boost::json::error_code ec;
+  auto doc = boost::json::parse(boost::json::string_view{json, json_len}, ec);
+  if (ec || !doc.is_object())
+    return 0;
+  auto& root = doc.get_object();
+  int64_t leader = -1;
+  if (auto* topics = root.if_contains("topics"); topics && topics->is_object())
+    if (auto* t = topics->get_object().if_contains(self->options_.topic);
+        t && t->is_object())
+      if (auto* ps = t->get_object().if_contains("partitions");
+          ps && ps->is_object())
+        if (auto* p = ps->get_object().if_contains(
+              std::to_string(self->options_.partition));
+            p && p->is_object())
+          if (auto* l = p->get_object().if_contains("leader");
+              l && l->is_int64())
+            leader = l->get_int64();
+  auto* brokers = root.if_contains("brokers");
+  if (leader < 0 || brokers == nullptr || !brokers->is_object())
+    return 0;
+  for (auto& [name, b] : brokers->get_object()) {
+    if (!b.is_object())
+      continue;
+    auto* id = b.get_object().if_contains("nodeid");
+    auto* state = b.get_object().if_contains("state");
+    if (id && id->is_int64() && id->get_int64() == leader && state
+        && state->is_string() && state->get_string() == "UP")
+      self->broker_up_seen_ = true;
+  }
+  return 0; // librdkafka frees `json`
+}
+
+void kafka_source::serve_events() {
+  // error_cb and stats_cb run here, on the caller's thread.
+  rd_kafka_poll(rk_, 0);
+  if (disconnected_ && broker_up_seen_) {
+    disconnected_ = false;
+    log("connection to Kafka at " + options_.brokers + " is back; reading at "
+        + "offset " + std::to_string(next_offset_));
+  }
+}
+
+caf::error kafka_source::on_gap(int64_t seen) {
+  auto marks = query_watermarks(rk_, options_.brokers, options_.topic,
+                                options_.partition, options_.timeout);
+  if (!marks) {
+    // Cannot tell what is gone right now: retry from where we are; the gap
+    // shows up again once the leader answers.
+    log("offset " + std::to_string(next_offset_)
+        + " not available and the offsets cannot be queried ("
+        + render(marks.error()) + "); retrying");
+    return seek(next_offset_);
+  }
+  if (seen >= 0 && marks->low <= next_offset_) {
+    // The skipped offsets are still inside the log: compacted away or
+    // transaction control records, which Kafka never hands to consumers.
+    next_offset_ = seen;
+    return caf::none;
+  }
+  auto range = std::to_string(marks->low) + ".."
+               + std::to_string(marks->high - 1);
+  if (marks->low == marks->high)
+    range = "nothing (empty, next offset " + std::to_string(marks->high) + ")";
+  if (seen < 0 && next_offset_ >= marks->high) {
+    // Beyond the end: the partition was truncated or recreated.
+    auto line = "data loss on " + options_.topic + "/"
+                + std::to_string(options_.partition) + ": next offset "
+                + std::to_string(next_offset_)
+                + " is beyond the end of the partition, broker has " + range
+                + " (topic recreated?)";
+    if (options_.on_data_loss == data_loss_policy::fail)
+      return make_error(ec::input_error, line);
+    log(line + "; continuing at " + std::to_string(marks->high));
+    next_offset_ = marks->high;
+    return seek(next_offset_);
+  }
+  int64_t resume = seen >= 0 ? seen : marks->low;
+  auto lost = resume - next_offset_;
+  auto line = "data loss on " + options_.topic + "/"
+              + std::to_string(options_.partition) + ": next offset "
+              + std::to_string(next_offset_) + " is gone, broker has " + range
+              + " (lost " + std::to_string(lost) + " records)";
+  if (options_.on_data_loss == data_loss_policy::fail)
+    return make_error(ec::input_error, line);
+  log(line + "; continuing at " + std::to_string(resume));
+  lost_records_ += static_cast<uint64_t>(lost);
+  next_offset_ = resume;
+  return seen >= 0 ? caf::none : seek(next_offset_);
+}
+
+caf::expected<poll_status> kafka_source::poll(std::vector<source_record>& out) {
+  release_held();
+  if (pending_error_) {
+    auto err = std::move(pending_error_);
+    pending_error_ = caf::none;
+    return err;
+  }
+  serve_events();
+  if (!fatal_.empty())
+    return make_error(ec::input_error, "cannot read " + describe() + ": "
+                                         + fatal_);
+  if (end_offset_ >= 0 && next_offset_ >= end_offset_)
+    return poll_status::end;
+  auto n = rd_kafka_consume_batch_queue(queue_, 0, batch_.data(),
+                                        batch_.size());
+  if (n == 0)
+    n = rd_kafka_consume_batch_queue(
+      queue_, static_cast<int>(options_.poll_wait.count()), batch_.data(),
+      batch_.size());
+  if (n < 0)
+    return make_error(ec::input_error,
+                      "cannot read " + describe() + ": "
+                        + rd_kafka_err2str(rd_kafka_last_error()));
+  size_t appended = 0;
+  // After a seek, the rest of the batch belongs to the old position.
+  bool stale = false;
+  caf::error failure;
+  for (ssize_t i = 0; i < n; ++i) {
+    auto* msg = batch_[static_cast<size_t>(i)];
+    if (stale || failure || msg->partition != options_.partition) {
+      rd_kafka_message_destroy(msg);
+      continue;
+    }
+    if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      auto err = msg->err;
+      if (err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET
+          || err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
+        auto before = next_offset_;
+        failure = on_gap(-1);
+        stale = next_offset_ != before || !failure;
+      } else if (err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        // Transport trouble is retried by librdkafka; say what happened.
+        on_error(rk_, err, rd_kafka_message_errstr(msg), this);
+      }
+      rd_kafka_message_destroy(msg);
+      continue;
+    }
+    auto offset = msg->offset;
+    if (offset < next_offset_ // already handed out (refetch after reconnect)
+        || (end_offset_ >= 0 && offset >= end_offset_)) {
+      rd_kafka_message_destroy(msg);
+      continue;
+    }
+    if (offset > next_offset_) {
+      failure = on_gap(offset);
+      if (failure || next_offset_ != offset) {
+        stale = true;
+        rd_kafka_message_destroy(msg);
+        continue;
+      }
+    }
+    auto* data = static_cast<const char*>(msg->payload);
+    out.push_back({record_offset{offset},
+                   data == nullptr ? std::string_view{}
+                                   : std::string_view{data, msg->len}});
+    held_.push_back(msg);
+    bytes_read_ += msg->len;
+    next_offset_ = offset + 1;
+    ++appended;
+  }
+  if (appended > 0 && disconnected_) {
+    // Records flow again even before statistics said so.
+    broker_up_seen_ = true;
+    serve_events();
+  }
+  if (failure) {
+    if (appended == 0)
+      return failure;
+    // Hand out what came before the gap first.
+    pending_error_ = std::move(failure);
+  }
+  if (appended > 0)
+    return poll_status::records;
+  if (end_offset_ >= 0 && next_offset_ >= end_offset_)
+    return poll_status::end;
+  return poll_status::no_data;
+}
+
+} // namespace crashwatch

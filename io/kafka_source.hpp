@@ -1,0 +1,195 @@
+// One Kafka partition as a record source: record offset = Kafka offset,
+// record text = message value.
+//
+// The source tracks the next offset it must hand out itself and never relies
+// on librdkafka or the consumer group for positions. What it relies on in
+// librdkafka (2.0.2):
+//
+// * rd_kafka_assign() with an explicit offset starts fetching there, without
+//   a group rebalance and without committed offsets (enable.auto.commit and
+//   enable.auto.offset.store are off; group.id only names the client).
+// * With auto.offset.reset=error, a fetch at an offset the broker no longer
+//   has (OFFSET_OUT_OF_RANGE) is delivered as one consumer error,
+//   RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET, and fetching of the partition stops
+//   until the application seeks. The default policies (earliest/latest) would
+//   jump silently over the lost records: data loss must never be silent.
+// * The partition's messages (and its consumer errors) reach the consumer
+//   queue (rd_kafka_queue_get_consumer()) in offset order. After a broken
+//   connection librdkafka refetches from its own fetch position, which may
+//   repeat offsets already delivered: the source drops offsets below its own
+//   next offset, so nothing is handed out twice.
+// * A message stays valid until rd_kafka_message_destroy(), so the views
+//   handed out by poll() point into librdkafka's fetch buffers; they are
+//   destroyed at the start of the next poll().
+// * Connection trouble is reported through error_cb (TRANSPORT,
+//   ALL_BROKERS_DOWN) while librdkafka keeps reconnecting by itself;
+//   statistics (statistics.interval.ms, 1 s) show when a broker is UP again.
+// * rd_kafka_query_watermark_offsets() asks the partition leader for the
+//   low/high watermark (used at open and after a gap).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/expected.hpp>
+
+#include <librdkafka/rdkafka.h>
+
+#include "io/kafka_config.hpp"
+#include "io/kafka_metadata.hpp"
+#include "io/record_source.hpp"
+
+namespace crashwatch {
+
+/// Where a kafka_source starts reading.
+enum class kafka_start {
+  /// The first offset the broker still has (low watermark at open).
+  earliest,
+  /// The high watermark at open: only records produced afterwards.
+  latest,
+  /// kafka_source_options::start_offset (a checkpoint's resume position).
+  offset,
+};
+
+/// What a kafka_source does when offsets it needs are gone from the broker.
+enum class data_loss_policy {
+  /// poll() fails with an input_error naming the lost range.
+  fail,
+  /// Log the lost range on stderr, count it, continue at the first offset
+  /// the broker still has.
+  warn,
+};
+
+/// How to open one Kafka partition.
+struct kafka_source_options {
+  /// Bootstrap list "host:port[,host:port]".
+  std::string brokers;
+  /// Topic to read.
+  std::string topic;
+  /// Partition of `topic`.
+  int32_t partition = 0;
+  /// Where to start.
+  kafka_start start = kafka_start::latest;
+  /// First offset to read with kafka_start::offset.
+  int64_t start_offset = 0;
+  /// group.id of the client (for broker-side metrics only: offsets are
+  /// neither read from nor committed to the group).
+  std::string group = "crashwatch";
+  /// End once every offset below the high watermark seen at open() was
+  /// handed out.
+  bool exit_at_end = false;
+  /// What to do when needed offsets are gone.
+  data_loss_policy on_data_loss = data_loss_policy::fail;
+  /// User `-X` properties, applied after crashwatch's own.
+  std::vector<kafka_property> properties;
+  /// Most records one poll() hands out.
+  size_t max_records = 8192;
+  /// Longest a poll() waits for messages.
+  std::chrono::milliseconds poll_wait{10};
+  /// Limit for the questions open() asks (partitions, watermarks) and for
+  /// the watermark query after a gap.
+  std::chrono::milliseconds timeout{std::chrono::seconds{10}};
+};
+
+/// Reads one Kafka partition in offset order.
+class kafka_source : public record_source {
+public:
+  /// Connects, checks that the topic and partition exist, reads the
+  /// watermarks (for earliest/latest and exit_at_end) and assigns the
+  /// partition at its start offset. Fails with one line for people when the
+  /// cluster cannot be reached within options.timeout, the topic or
+  /// partition does not exist, or a property is bad.
+  static caf::expected<std::unique_ptr<kafka_source>>
+  open(const kafka_source_options& options);
+
+  ~kafka_source() override;
+
+  kafka_source(const kafka_source&) = delete;
+  kafka_source& operator=(const kafka_source&) = delete;
+
+  /// Appends up to max_records records, waiting at most poll_wait for them
+  /// (longer only after a gap, for the watermark query). Fails on data loss
+  /// with data_loss_policy::fail.
+  caf::expected<poll_status> poll(std::vector<source_record>& out) override;
+
+  /// Sum of the value sizes handed out.
+  uint64_t bytes_read() const override {
+    return bytes_read_;
+  }
+
+  /// Records skipped because the broker no longer had them (warn policy).
+  uint64_t lost_records() const override {
+    return lost_records_;
+  }
+
+  /// "kafka logs/2".
+  std::string describe() const override;
+
+  /// The offset of the next record to hand out: where to resume after the
+  /// records handed out so far.
+  int64_t next_offset() const {
+    return next_offset_;
+  }
+
+  /// The offset poll() ends at with exit_at_end (high watermark at open),
+  /// -1 when not exiting at the end.
+  int64_t end_offset() const {
+    return end_offset_;
+  }
+
+private:
+  explicit kafka_source(kafka_source_options options);
+
+  /// Releases the messages handed out by the previous poll().
+  void release_held();
+
+  /// Handles a gap before `next_offset_`: `seen` is the offset the broker
+  /// delivered instead (-1 when it answered out of range). Returns an error
+  /// with the fail policy, else seeks past the gap.
+  caf::error on_gap(int64_t seen);
+
+  /// Restarts fetching at `offset`.
+  caf::error seek(int64_t offset);
+
+  /// Serves librdkafka callbacks (errors, statistics) and logs connection
+  /// changes.
+  void serve_events();
+
+  static void on_error(rd_kafka_t* rk, int err, const char* reason,
+                       void* opaque);
+
+  static int on_stats(rd_kafka_t* rk, char* json, size_t json_len,
+                      void* opaque);
+
+  void log(const std::string& line) const;
+
+  kafka_source_options options_;
+  rd_kafka_t* rk_ = nullptr;
+  /// The consumer queue: this client's only partition forwards to it.
+  rd_kafka_queue_t* queue_ = nullptr;
+  /// Messages whose values were handed out by the last poll().
+  std::vector<rd_kafka_message_t*> held_;
+  /// Scratch for rd_kafka_consume_batch_queue().
+  std::vector<rd_kafka_message_t*> batch_;
+  int64_t next_offset_ = 0;
+  int64_t end_offset_ = -1;
+  uint64_t bytes_read_ = 0;
+  uint64_t lost_records_ = 0;
+  /// True from a connection error until a broker is seen UP (or a message
+  /// arrives) again.
+  bool disconnected_ = false;
+  /// Last "connection lost" line, for rate-limiting repeated errors.
+  std::chrono::steady_clock::time_point last_down_log_{};
+  /// Set by on_stats(): the partition leader is UP right now.
+  bool broker_up_seen_ = false;
+  /// A data loss error found after records of the same poll(); returned by
+  /// the next poll().
+  caf::error pending_error_;
+  /// librdkafka's fatal error, if one happened (reported by poll()).
+  std::string fatal_;
+};
+
+} // namespace crashwatch
