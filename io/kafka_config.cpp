@@ -1,5 +1,7 @@
 #include "io/kafka_config.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace crashwatch {
@@ -41,6 +43,16 @@ make_kafka_conf(const std::string& brokers,
     if (auto err = conf.set(key, value))
       return err;
   return conf;
+}
+
+void quiet_kafka_logs(rd_kafka_conf_t* conf,
+                      const std::vector<kafka_property>& properties) {
+  bool wants_logs = std::any_of(
+    properties.begin(), properties.end(),
+    [](auto& p) { return p.first == "debug" || p.first == "log_level"; });
+  if (!wants_logs)
+    rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t*, int, const char*,
+                                      const char*) {});
 }
 
 } // namespace crashwatch

@@ -76,4 +76,10 @@ make_kafka_conf(const std::string& brokers,
                 const std::vector<kafka_property>& defaults,
                 const std::vector<kafka_property>& properties);
 
+/// Silences librdkafka's own log lines (it prints every failed reconnect on
+/// stderr) unless `properties` ask for them with `debug` or `log_level`:
+/// crashwatch reports what matters in its own errors and rate-limited lines.
+void quiet_kafka_logs(rd_kafka_conf_t* conf,
+                      const std::vector<kafka_property>& properties);
+
 } // namespace crashwatch

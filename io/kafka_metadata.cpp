@@ -19,13 +19,15 @@ using rk_ptr = std::unique_ptr<rd_kafka_t, rk_deleter>;
 
 /// A consumer handle without a group: it only asks questions. A consumer,
 /// not a producer, because librdkafka producers ask brokers to auto-create
-/// topics they look up (allow.auto.create.topics defaults to true there).
+/// topics they look up (allow.auto.create.topics defaults to true there,
+/// false for consumers).
 caf::expected<rk_ptr> make_client(const std::string& brokers,
                                   const std::vector<kafka_property>& props) {
-  auto conf = make_kafka_conf(brokers, {{"allow.auto.create.topics", "false"}},
-                              props);
+  auto conf = make_kafka_conf(brokers, {}, props);
   if (!conf)
     return std::move(conf.error());
+  // The error returned says it all; no reconnect lines on stderr.
+  quiet_kafka_logs(conf->get(), props);
   char errstr[512];
   auto* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr,
                           sizeof errstr);

@@ -40,7 +40,6 @@ kafka_source::open(const kafka_source_options& options) {
       {"enable.auto.offset.store", "false"},
       // Never skip lost offsets silently: report them (see on_gap()).
       {"auto.offset.reset", "error"},
-      {"allow.auto.create.topics", "false"},
       {"statistics.interval.ms", stats_interval_ms},
     },
     options.properties);
@@ -49,6 +48,8 @@ kafka_source::open(const kafka_source_options& options) {
   rd_kafka_conf_set_error_cb(conf->get(), on_error);
   rd_kafka_conf_set_stats_cb(conf->get(), on_stats);
   rd_kafka_conf_set_opaque(conf->get(), src.get());
+  // Outages are reported in the source's own rate-limited lines.
+  quiet_kafka_logs(conf->get(), options.properties);
   char errstr[512];
   src->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr,
                           sizeof errstr);
@@ -226,11 +227,14 @@ int kafka_source::on_stats(rd_kafka_t*, char* json, size_t json_len,
 void kafka_source::serve_events() {
   // error_cb and stats_cb run here, on the caller's thread.
   rd_kafka_poll(rk_, 0);
-  if (disconnected_ && broker_up_seen_) {
-    disconnected_ = false;
-    log("connection to Kafka at " + options_.brokers + " is back; reading at "
-        + "offset " + std::to_string(next_offset_));
-  }
+  if (disconnected_ && broker_up_seen_)
+    note_back();
+}
+
+void kafka_source::note_back() {
+  disconnected_ = false;
+  log("connection to Kafka at " + options_.brokers
+      + " is back; continuing at offset " + std::to_string(next_offset_));
 }
 
 caf::error kafka_source::on_gap(int64_t seen) {
@@ -342,6 +346,9 @@ caf::expected<poll_status> kafka_source::poll(std::vector<source_record>& out) {
         continue;
       }
     }
+    if (disconnected_)
+      // Records flow again, maybe before statistics said so.
+      note_back();
     auto* data = static_cast<const char*>(msg->payload);
     out.push_back({record_offset{offset},
                    data == nullptr ? std::string_view{}
@@ -350,11 +357,6 @@ caf::expected<poll_status> kafka_source::poll(std::vector<source_record>& out) {
     bytes_read_ += msg->len;
     next_offset_ = offset + 1;
     ++appended;
-  }
-  if (appended > 0 && disconnected_) {
-    // Records flow again even before statistics said so.
-    broker_up_seen_ = true;
-    serve_events();
   }
   if (failure) {
     if (appended == 0)

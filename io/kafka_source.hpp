@@ -158,6 +158,9 @@ private:
   /// changes.
   void serve_events();
 
+  /// Logs that the connection is back.
+  void note_back();
+
   static void on_error(rd_kafka_t* rk, int err, const char* reason,
                        void* opaque);
 
