@@ -31,6 +31,11 @@ bool is_connection_error(int err) {
 caf::expected<std::unique_ptr<kafka_source>>
 kafka_source::open(const kafka_source_options& options) {
   std::unique_ptr<kafka_source> src{new kafka_source(options)};
+  if (options.start_offset < 0 && options.start == kafka_start::offset)
+    return make_error(ec::config_error,
+                      "start offset of " + src->describe()
+                        + " must not be negative: "
+                        + std::to_string(options.start_offset));
   auto conf = make_kafka_conf(
     options.brokers,
     {
@@ -91,11 +96,6 @@ kafka_source::open(const kafka_source_options& options) {
   } else {
     src->next_offset_ = options.start_offset;
   }
-  if (options.start_offset < 0 && options.start == kafka_start::offset)
-    return make_error(ec::config_error,
-                      "start offset of " + src->describe()
-                        + " must not be negative: "
-                        + std::to_string(options.start_offset));
   // The consumer queue, not the partition's own queue: assign() forwards
   // the partition to it asynchronously, and it is this client's only
   // partition anyway.
