@@ -1,36 +1,52 @@
-// `crashwatch demo`: writes sample log records to a temporary folder and runs
-// the pipeline over them with alerts on the console, as a first look.
+// `crashwatch demo`: the whole product in one command, like the Spark set-up
+// it replaces: an embedded Kafka broker (topic `logs`, 4 partitions), a load
+// generator producing realistic records at a steady rate, and the pipeline
+// reading every partition, printing alert tables as windows complete.
+// Ctrl-C stops all three cleanly.
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 
 #include <unistd.h>
 
 #include "app/cli_args.hpp"
 #include "app/commands.hpp"
+#include "app/stop_signals.hpp"
+#include "core/error.hpp"
+#include "io/embedded_broker.hpp"
 
 namespace crashwatch {
 
 namespace {
 
-constexpr const char* demo_usage = R"(usage: crashwatch demo [--records N] [--dir DIR]
+constexpr const char* demo_usage = R"(usage: crashwatch demo [--rate N] [--partitions 4] [--port P] [--dir DIR]
 
-Writes N sample log records (default 200000, two partitions) to DIR (default:
-a new folder under $TMPDIR or /tmp) and runs the pipeline over them, printing
-alerts as Spark-like console tables. Late and malformed records go to files in
-DIR.
+Starts an embedded Kafka broker (topic logs), a load generator producing N
+records/s (default 2000) with wall-clock event times, and the pipeline reading
+all partitions with a 10 s watermark delay (so the first alerts appear about
+20 s after start), printing alerts as Spark-like console tables. Late and
+malformed records go to files in DIR (default: a new folder under $TMPDIR or
+/tmp). Ctrl-C stops everything.
 )";
 
 } // namespace
 
 int demo_command(std::vector<std::string> args) {
-  int64_t records = 200'000;
+  std::string rate = "2000";
+  int64_t partitions = 4;
+  int64_t port = 0;
   std::string dir;
   cli_args in{std::move(args)};
   while (!in.done()) {
     auto opt = in.next_option();
-    if (opt == "--records")
-      records = in.integer(1, 1'000'000'000);
+    if (opt == "--rate")
+      rate = std::to_string(in.integer(1, 10'000'000));
+    else if (opt == "--partitions")
+      partitions = in.integer(1, 64);
+    else if (opt == "--port")
+      port = in.integer(0, 65535);
     else if (opt == "--dir")
       dir = in.value();
     else if (opt == "--help" || opt == "-h") {
@@ -50,23 +66,42 @@ int demo_command(std::vector<std::string> args) {
     }
     dir = pattern;
   }
-  // Two partitions with their own seeds: their watermarks move separately.
-  auto half = std::to_string(records / 2);
-  std::vector<std::string> files{dir + "/logs-0.jsonl", dir + "/logs-1.jsonl"};
-  for (size_t i = 0; i < files.size(); ++i) {
-    std::cerr << "demo: writing " << half << " records to " << files[i]
-              << '\n';
-    auto rc = generate_command({"--output-file", files[i], "--records", half,
-                                "--seed", std::to_string(42 + i)});
-    if (rc != 0)
-      return rc;
+  install_stop_signals();
+  embedded_broker_options broker_opts;
+  broker_opts.port = static_cast<uint16_t>(port);
+  broker_opts.partitions = static_cast<int>(partitions);
+  auto broker = embedded_broker::start(broker_opts);
+  if (!broker) {
+    std::cerr << "crashwatch demo: " << render(broker.error()) << '\n';
+    return 1;
   }
-  std::cerr << "demo: crashwatch run --input " << files[0] << " --input "
-            << files[1] << " --late-output " << dir
-            << "/late.jsonl --dead-letter " << dir << "/dead-letter.jsonl\n";
-  return run_command({"--input", files[0], "--input", files[1], "--late-output",
-                      dir + "/late.jsonl", "--dead-letter",
-                      dir + "/dead-letter.jsonl"});
+  auto address = (*broker)->bootstraps();
+  std::cerr << "demo: embedded Kafka broker at " << address << ", topic logs, "
+            << partitions << " partitions\n"
+            << "demo: generator: crashwatch generate --brokers " << address
+            << " --rate " << rate << "\n"
+            << "demo: pipeline:  crashwatch run --brokers " << address
+            << " --from earliest --watermark-delay 10s --late-output " << dir
+            << "/late.jsonl --dead-letter " << dir << "/dead-letter.jsonl\n"
+            << "demo: alerts appear as windows complete; Ctrl-C stops\n";
+  // The generator stops on the same Ctrl-C (it watches stop_requested()).
+  int generator_rc = 0;
+  std::thread generator{[&] {
+    generator_rc = generate_command({"--brokers", address, "--rate", rate,
+                                     "--duration", "24h"});
+  }};
+  auto rc = run_command({"--brokers", address, "--from", "earliest",
+                         "--watermark-delay", "10s", "--late-output",
+                         dir + "/late.jsonl", "--dead-letter",
+                         dir + "/dead-letter.jsonl"});
+  if (rc != 130 && !stop_requested()) {
+    // The pipeline failed on its own: stop the generator too.
+    std::raise(SIGTERM);
+  }
+  generator.join();
+  if (rc == 130)
+    return generator_rc == 0 || generator_rc == 130 ? 0 : generator_rc;
+  return rc != 0 ? rc : generator_rc;
 }
 
 } // namespace crashwatch

@@ -1,5 +1,6 @@
 #include "app/local_pipeline.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include <caf/actor_system_config.hpp>
@@ -13,6 +14,8 @@
 #include "app/stop_signals.hpp"
 #include "core/error.hpp"
 #include "io/file_source.hpp"
+#include "io/kafka_metadata.hpp"
+#include "io/kafka_source.hpp"
 #include "messages/type_ids.hpp"
 
 namespace crashwatch {
@@ -48,10 +51,44 @@ struct partition_input {
 
 /// Opens every input of `opts`: each file (or stdin) is one partition,
 /// numbered in the order given.
+/// Opens one source per partition to read of `opts.kafka.topic`: all of the
+/// topic's partitions, or those of --partitions (each must exist).
+caf::expected<std::vector<partition_input>>
+open_kafka_inputs(const run_options& opts) {
+  auto& k = opts.kafka;
+  auto available = list_partitions(k.brokers, k.topic, k.properties);
+  if (!available)
+    return std::move(available.error());
+  auto wanted = k.partitions.empty() ? *available : k.partitions;
+  std::vector<partition_input> inputs;
+  for (auto p : wanted) {
+    if (std::find(available->begin(), available->end(), p)
+        == available->end())
+      return make_error(ec::input_error,
+                        "topic '" + k.topic + "' at " + k.brokers
+                          + " has no partition " + std::to_string(p) + " (it has "
+                          + std::to_string(available->size()) + ")");
+    kafka_source_options so;
+    so.brokers = k.brokers;
+    so.topic = k.topic;
+    so.partition = p;
+    so.start = k.from_earliest ? kafka_start::earliest : kafka_start::latest;
+    so.group = k.group;
+    so.exit_at_end = k.exit_at_end;
+    so.on_data_loss = k.fail_on_data_loss ? data_loss_policy::fail
+                                          : data_loss_policy::warn;
+    so.properties = k.properties;
+    auto src = kafka_source::open(so);
+    if (!src)
+      return std::move(src.error());
+    inputs.push_back({partition_id{p}, std::move(*src)});
+  }
+  return inputs;
+}
+
 caf::expected<std::vector<partition_input>> open_inputs(const run_options& opts) {
   if (!opts.kafka.brokers.empty())
-    return make_error(ec::config_error,
-                      "Kafka input is not available in this build yet");
+    return open_kafka_inputs(opts);
   std::vector<partition_input> inputs;
   for (auto& path : opts.inputs) {
     auto src = file_source::open(path, defaults::chunk_bytes);

@@ -156,7 +156,7 @@ std::unique_ptr<kafka_source> open_source(const kafka_source_options& opts) {
 
 } // namespace
 
-TEST_CASE("-X properties are parsed and rejected with librdkafka's reason",
+TEST_CASE("librdkafka -X properties are parsed and rejected with librdkafka's reason",
           "[kafka_config]") {
   auto ok = parse_kafka_setting("fetch.wait.max.ms=5");
   REQUIRE(ok);
