@@ -25,6 +25,7 @@ python3 "$ORACLE" --offsets messages \
   || fail "oracle failed: $(cat "$TMP/oracle.err")"
 
 cw run --brokers "$BROKERS" --topic logs --from earliest --exit-at-end \
+  --alerts-topic alerts \
   --shards 3 --output jsonl --output-file "$TMP/alerts.jsonl" \
   --late-output "$TMP/late.jsonl" --dead-letter "$TMP/dead.jsonl" \
   2>"$TMP/run.err" || fail "run exited $?: $(tail -5 "$TMP/run.err")"
@@ -37,6 +38,20 @@ same_file "$TMP/expected.malformed" "$TMP/actual.malformed" "malformed records"
 at_least 100 "$(wc -l <"$TMP/expected.jsonl")" "alerts"
 at_least 100 "$(wc -l <"$TMP/expected.late")" "late records"
 at_least 100 "$(wc -l <"$TMP/expected.malformed")" "malformed records"
+# --alerts-topic: the same alerts, each once, keyed <window_start_ms>:<user_id>
+# (a topic's partitions have no common order: compare sorted).
+timeout 60 kcat -C -b "$BROKERS" -t alerts -e -q -f '%k %s\n' \
+  >"$TMP/topic.txt" 2>"$TMP/kcat-c.err" || fail "kcat -C: $(cat "$TMP/kcat-c.err")"
+cut -d' ' -f2- "$TMP/topic.txt" | sort >"$TMP/topic.sorted"
+sort "$TMP/expected.jsonl" >"$TMP/expected.sorted"
+same_file "$TMP/expected.sorted" "$TMP/topic.sorted" "alerts in the alerts topic"
+python3 - "$TMP/topic.txt" <<'PY' || fail "alert keys are not <window_start_ms>:<user_id>"
+import json, sys
+for line in open(sys.argv[1]):
+    key, value = line.rstrip("\n").split(" ", 1)
+    a = json.loads(value)
+    assert key == f"{a['window_start_ms']}:{a['user_id']}", (key, value)
+PY
 note "4 partitions: $(wc -l <"$TMP/alerts.jsonl") alerts, $(wc -l <"$TMP/late.jsonl") late, $(wc -l <"$TMP/dead.jsonl") malformed: same as the oracle"
 
 # --partitions reads a subset: partitions 1 and 3 alone, against the oracle
