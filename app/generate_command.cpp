@@ -24,6 +24,7 @@
 #include "core/event_time.hpp"
 #include "core/error.hpp"
 #include "core/log_generator.hpp"
+#include "io/kafka_config.hpp"
 #include "io/kafka_producer.hpp"
 
 namespace crashwatch {
@@ -433,11 +434,10 @@ int generate_command(std::vector<std::string> args) {
       kafka.partition = static_cast<int32_t>(cli.integer(0, 1'000'000));
       has_kafka_only = true;
     } else if (opt == "-X") {
-      auto text = cli.value();
-      auto prop = parse_kafka_property(text);
-      if (prop.first.empty())
-        cli.fail("'" + text + "' is not key=value");
-      kafka.properties.push_back(std::move(prop));
+      auto prop = parse_kafka_setting(cli.value());
+      if (!prop)
+        throw usage_error(render(prop.error()));
+      kafka.properties.push_back(std::move(*prop));
       has_kafka_only = true;
     } else {
       cli.unknown("generate");

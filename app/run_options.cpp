@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "app/cli_args.hpp"
+#include "core/error.hpp"
+#include "io/kafka_config.hpp"
 
 namespace crashwatch {
 
@@ -141,11 +143,10 @@ run_options parse_run_options(std::vector<std::string> args) {
       opts.kafka.fail_on_data_loss = in.choice({"fail", "warn"}) == "fail";
     } else if (opt == "-X") {
       kafka_only.push_back(opt);
-      auto kv = in.value();
-      auto eq = kv.find('=');
-      if (eq == std::string::npos || eq == 0)
-        in.fail("'" + kv + "' is not key=value");
-      opts.kafka.properties.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+      auto prop = parse_kafka_setting(in.value());
+      if (!prop)
+        throw usage_error(render(prop.error()));
+      opts.kafka.properties.push_back(std::move(*prop));
     } else if (opt == "--alerts-topic") {
       opts.alerts_topic = in.value();
       if (opts.alerts_topic.empty())

@@ -13,8 +13,7 @@
 
 namespace crashwatch {
 
-/// A librdkafka configuration property (`-X key=value`). Same type as the
-/// alias in io/kafka_producer.hpp, so both headers can be included together.
+/// A librdkafka configuration property (`-X key=value`).
 using kafka_property = std::pair<std::string, std::string>;
 
 /// Parses the argument of `-X` ("key=value"; the value may be empty and may

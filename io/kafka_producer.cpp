@@ -17,13 +17,6 @@ std::string describe(const delivery_failure& f) {
 
 } // namespace
 
-kafka_property parse_kafka_property(const std::string& text) {
-  auto eq = text.find('=');
-  if (eq == std::string::npos || eq == 0)
-    return {};
-  return {text.substr(0, eq), text.substr(eq + 1)};
-}
-
 caf::expected<std::unique_ptr<kafka_producer>>
 kafka_producer::open(const std::string& brokers,
                      const std::vector<kafka_property>& properties,

@@ -26,13 +26,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include "io/kafka_config.hpp"
+
 namespace crashwatch {
 
-/// A librdkafka configuration property (`-X key=value`).
-using kafka_property = std::pair<std::string, std::string>;
-
-/// Parses "key=value" (the argument of -X); nullopt-like empty key on error.
-kafka_property parse_kafka_property(const std::string& text);
 
 /// One message the broker did not confirm.
 struct delivery_failure {
