@@ -15,6 +15,9 @@ namespace {
 /// failed reconnect, an outage must not flood stderr.
 constexpr auto down_log_interval = std::chrono::seconds{10};
 
+/// How often the read position is committed to the consumer group.
+constexpr auto commit_interval = std::chrono::seconds(1);
+
 /// How often librdkafka reports statistics, from which the source learns
 /// that the partition leader is reachable again.
 constexpr const char* stats_interval_ms = "1000";
@@ -52,6 +55,7 @@ kafka_source::open(const kafka_source_options& options) {
     return std::move(conf.error());
   rd_kafka_conf_set_error_cb(conf->get(), on_error);
   rd_kafka_conf_set_stats_cb(conf->get(), on_stats);
+  rd_kafka_conf_set_offset_commit_cb(conf->get(), on_commit);
   rd_kafka_conf_set_opaque(conf->get(), src.get());
   // Outages are reported in the source's own rate-limited lines.
   quiet_kafka_logs(conf->get(), options.properties);
@@ -364,11 +368,50 @@ caf::expected<poll_status> kafka_source::poll(std::vector<source_record>& out) {
     // Hand out what came before the gap first.
     pending_error_ = std::move(failure);
   }
+  commit_position();
   if (appended > 0)
     return poll_status::records;
   if (end_offset_ >= 0 && next_offset_ >= end_offset_)
     return poll_status::end;
   return poll_status::no_data;
+}
+
+void kafka_source::commit_position() {
+  auto now = std::chrono::steady_clock::now();
+  if (next_offset_ == committed_ || now - last_commit_ < commit_interval)
+    return;
+  last_commit_ = now;
+  auto* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, options_.topic.c_str(),
+                                    options_.partition)
+    ->offset = next_offset_;
+  // Asynchronous: the result arrives in on_commit() during a later poll.
+  auto err = rd_kafka_commit(rk_, list, 1);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+    log_commit_failure(rd_kafka_err2str(err));
+  else
+    committed_ = next_offset_;
+}
+
+void kafka_source::on_commit(rd_kafka_t*, rd_kafka_resp_err_t err,
+                             rd_kafka_topic_partition_list_t*, void* opaque) {
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR
+      && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+    static_cast<kafka_source*>(opaque)->log_commit_failure(
+      rd_kafka_err2str(err));
+}
+
+void kafka_source::log_commit_failure(const std::string& reason) {
+  // Commits only feed lag monitoring: a failure is reported, not fatal, and
+  // at most once a minute.
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_commit_failure_log_ < std::chrono::minutes(1))
+    return;
+  last_commit_failure_log_ = now;
+  log("cannot commit offset " + std::to_string(next_offset_) + " to group '"
+      + options_.group + "' (lag monitoring only; nothing is lost): "
+      + reason);
 }
 
 } // namespace crashwatch

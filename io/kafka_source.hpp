@@ -6,8 +6,11 @@
 // librdkafka (2.0.2):
 //
 // * rd_kafka_assign() with an explicit offset starts fetching there, without
-//   a group rebalance and without committed offsets (enable.auto.commit and
-//   enable.auto.offset.store are off; group.id only names the client).
+//   a group rebalance and without reading committed offsets
+//   (enable.auto.commit and enable.auto.offset.store are off). The source
+//   commits its read position to group.id once a second (rd_kafka_commit,
+//   async) so that Kafka's tools show the group's lag; positions are never
+//   read back from the group (restarts will use crashwatch's checkpoints).
 // * With auto.offset.reset=error, a fetch at an offset the broker no longer
 //   has (OFFSET_OUT_OF_RANGE) is delivered as one consumer error,
 //   RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET, and fetching of the partition stops
@@ -161,6 +164,16 @@ private:
   /// Logs that the connection is back.
   void note_back();
 
+  /// Commits next_offset_ to the group, at most once per commit interval.
+  void commit_position();
+
+  /// Reports a failed commit, at most once a minute.
+  void log_commit_failure(const std::string& reason);
+
+  static void on_commit(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                        rd_kafka_topic_partition_list_t* offsets,
+                        void* opaque);
+
   static void on_error(rd_kafka_t* rk, int err, const char* reason,
                        void* opaque);
 
@@ -179,6 +192,10 @@ private:
   std::vector<rd_kafka_message_t*> batch_;
   int64_t next_offset_ = 0;
   int64_t end_offset_ = -1;
+  /// Last offset committed to the group, and when.
+  int64_t committed_ = -1;
+  std::chrono::steady_clock::time_point last_commit_{};
+  std::chrono::steady_clock::time_point last_commit_failure_log_{};
   uint64_t bytes_read_ = 0;
   uint64_t lost_records_ = 0;
   /// True from a connection error until a broker is seen UP (or a message

@@ -454,3 +454,36 @@ TEST_CASE("a broker outage mid-stream loses and duplicates nothing",
   CHECK(extra.records.empty());
   CHECK(src->next_offset() == 300);
 }
+
+TEST_CASE("kafka_source commits its read position to the group",
+          "[kafka_source]") {
+  // Commits feed Kafka's lag tools (kafka-consumer-groups and friends); the
+  // source never reads them back.
+  mock_kafka kafka;
+  kafka.create_topic("logs", 1);
+  kafka.produce_range("logs", 0, 0, 50);
+  auto opts = options_for(kafka, "logs", 0, kafka_start::earliest);
+  opts.group = "lag-watch";
+  auto src = open_source(opts);
+  auto got = drain(*src, 50);
+  REQUIRE(got.records.size() == 50);
+  // Keep polling past the commit interval (1 s) so the commit goes out and
+  // its result is served.
+  drain(*src, SIZE_MAX, 2500ms);
+  // Another client of the same group asks the group coordinator.
+  auto conf = make_kafka_conf(kafka.brokers, {{"group.id", "lag-watch"}}, {});
+  REQUIRE(conf);
+  quiet_kafka_logs(conf->get(), {});
+  char errstr[512];
+  auto* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr,
+                          sizeof errstr);
+  REQUIRE(rk != nullptr);
+  conf->release();
+  auto* list = rd_kafka_topic_partition_list_new(1);
+  rd_kafka_topic_partition_list_add(list, "logs", 0);
+  auto err = rd_kafka_committed(rk, list, 5000);
+  CHECK(err == RD_KAFKA_RESP_ERR_NO_ERROR);
+  CHECK(list->elems[0].offset == 50);
+  rd_kafka_topic_partition_list_destroy(list);
+  rd_kafka_destroy(rk);
+}
