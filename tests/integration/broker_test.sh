@@ -3,29 +3,13 @@
 # counted by kcat (a Kafka client that is not our code), failure injection
 # with SIGUSR1/SIGUSR2, clean exit on SIGTERM. About 10 s.
 source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/kafka_common.sh"
 
-command -v kcat >/dev/null || fail "kcat is missing (apt-get install kcat)"
-
-BROKER_PID=""
-cleanup() {
-  [[ -n $BROKER_PID ]] && kill -9 "$BROKER_PID" 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$BIN" broker --port "$PORT" --partitions 4 >"$TMP/broker.out" 2>"$TMP/broker.err" &
-BROKER_PID=$!
-for _ in $(seq 100); do
-  [[ -s $TMP/broker.out ]] && break
-  kill -0 "$BROKER_PID" 2>/dev/null || fail "broker died: $(cat "$TMP/broker.err")"
-  sleep 0.1
-done
+start_broker 4
+PORT=$BROKER_PORT
 read -r LINE <"$TMP/broker.out" || fail "broker printed nothing"
 [[ $LINE == "crashwatch-broker: 127.0.0.1:$PORT topic logs, 4 partitions" ]] \
   || fail "unexpected broker line: $LINE"
-BROKERS=$(awk '{print $2; exit}' "$TMP/broker.out")
-note "broker at $BROKERS"
 
 # A second broker on the same port fails with a message naming the port.
 if timeout 10 "$BIN" broker --port "$PORT" >/dev/null 2>"$TMP/twin.err"; then

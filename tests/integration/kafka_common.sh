@@ -6,6 +6,7 @@
 command -v kcat >/dev/null || fail "kcat is missing (scripts/install-deps.sh installs it)"
 
 BROKER_PID=""
+BROKER_PORT=""
 BROKERS=""
 CW_PIDS=()
 cleanup_kafka() {
@@ -20,11 +21,11 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_broker PARTITIONS: a fresh broker with topic "logs"; sets BROKERS.
+# start_broker PARTITIONS: a fresh broker with topic "logs" on a free fixed
+# port; sets BROKER_PID, BROKER_PORT and BROKERS (parsed from its line).
 start_broker() {
-  local port
-  port=$(free_port)
-  "$BIN" broker --port "$port" --partitions "$1" --topic logs \
+  BROKER_PORT=$(free_port)
+  "$BIN" broker --port "$BROKER_PORT" --partitions "$1" --topic logs \
     >"$TMP/broker.out" 2>"$TMP/broker.err" &
   BROKER_PID=$!
   for _ in $(seq 100); do
