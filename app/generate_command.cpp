@@ -230,8 +230,7 @@ int generate_to_kafka(generator_options gen_opts,
     return 1;
   }
   log_generator gen{gen_opts};
-  uint64_t late = 0;
-  uint64_t malformed = 0;
+  generated_counts counts;
   std::string line;
   line.reserve(1024);
   auto started = clock::now();
@@ -294,16 +293,7 @@ int generate_to_kafka(generator_options gen_opts,
     batch = std::min(batch, limit - sent);
     for (uint64_t i = 0; i < batch && !failure; ++i) {
       line.clear();
-      switch (gen.append_next(line)) {
-        case generated_kind::late_record:
-          ++late;
-          break;
-        case generated_kind::malformed:
-          ++malformed;
-          break;
-        default:
-          break;
-      }
+      counts.add(gen.append_next(line));
       failure = out.produce(opts.topic, user_key(line), line, opts.partition);
       if (!failure)
         ++sent;
@@ -325,8 +315,8 @@ int generate_to_kafka(generator_options gen_opts,
                 "malformed) to topic %s at %s in %.3f s: %.0f records/s "
                 "(target %s), %llu delivered, %llu failed",
                 static_cast<unsigned long long>(sent),
-                static_cast<unsigned long long>(late),
-                static_cast<unsigned long long>(malformed), opts.topic.c_str(),
+                static_cast<unsigned long long>(counts.late),
+                static_cast<unsigned long long>(counts.malformed), opts.topic.c_str(),
                 opts.brokers.c_str(), secs,
                 produced_for > 0 ? static_cast<double>(sent) / produced_for : 0.0,
                 opts.rate > 0 ? (std::to_string(static_cast<int64_t>(opts.rate))
@@ -478,26 +468,12 @@ int generate_command(std::vector<std::string> args) {
   }
   auto started = std::chrono::steady_clock::now();
   log_generator gen{opts};
-  uint64_t late = 0;
-  uint64_t malformed = 0;
-  uint64_t blank = 0;
+  generated_counts counts;
   std::string buf;
   buf.reserve(flush_bytes + 4096);
   background_writer writer{fd};
   for (int64_t i = 0; i < records; ++i) {
-    switch (gen.append_next(buf)) {
-      case generated_kind::late_record:
-        ++late;
-        break;
-      case generated_kind::malformed:
-        ++malformed;
-        break;
-      case generated_kind::blank:
-        ++blank;
-        break;
-      case generated_kind::record:
-        break;
-    }
+    counts.add(gen.append_next(buf));
     buf.push_back('\n');
     if (buf.size() >= flush_bytes) {
       writer.submit(buf);
@@ -522,9 +498,9 @@ int generate_command(std::vector<std::string> args) {
                 "crashwatch generate: wrote %lld records (%llu late, %llu "
                 "malformed, %llu blank) to %s in %.3f s (%.2f M lines/s)",
                 static_cast<long long>(records),
-                static_cast<unsigned long long>(late),
-                static_cast<unsigned long long>(malformed),
-                static_cast<unsigned long long>(blank),
+                static_cast<unsigned long long>(counts.late),
+                static_cast<unsigned long long>(counts.malformed),
+                static_cast<unsigned long long>(counts.blank),
                 output == "-" ? "stdout" : output.c_str(), seconds,
                 seconds > 0 ? static_cast<double>(records) / seconds / 1e6
                             : 0.0);

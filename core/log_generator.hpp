@@ -78,6 +78,20 @@ enum class generated_kind : uint8_t {
   blank,
 };
 
+/// How many lines of each special kind a generator wrote (for summaries).
+struct generated_counts {
+  uint64_t late = 0;
+  uint64_t malformed = 0;
+  uint64_t blank = 0;
+
+  /// Counts one line of kind `kind`.
+  void add(generated_kind kind) {
+    late += kind == generated_kind::late_record ? 1 : 0;
+    malformed += kind == generated_kind::malformed ? 1 : 0;
+    blank += kind == generated_kind::blank ? 1 : 0;
+  }
+};
+
 /// The kinds of malformed lines, drawn uniformly.
 enum class malformed_kind : uint8_t {
   /// A valid record cut short: invalid JSON.
