@@ -39,20 +39,6 @@ public:
     max_seen_ = std::max(max_seen_, t);
   }
 
-  /// The largest event time seen so far.
-  event_time max_seen() const {
-    return max_seen_;
-  }
-
-  /// Restores a clock from its largest event time (checkpoint restore).
-  void restore(event_time max_seen) {
-    max_seen_ = max_seen;
-  }
-
-  int64_t window_ms() const {
-    return window_ms_;
-  }
-
 private:
   int64_t delay_ms_;
   int64_t window_ms_;
