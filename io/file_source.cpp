@@ -18,10 +18,46 @@ caf::error io_error(const std::string& what) {
   return make_error(ec::input_error, what);
 }
 
+/// Checks that `fd` (the regular file `path`, of `size` bytes) can be read
+/// from byte `start` > 0 on: a line must start there, else the file is not
+/// the one the offset was taken from.
+caf::error check_resume_point(int fd, const std::string& path, off_t size,
+                              uint64_t start) {
+  auto prefix = "cannot resume input " + path + " at byte "
+                + std::to_string(start) + ": ";
+  if (start > static_cast<uint64_t>(size))
+    return io_error(prefix + "it has only " + std::to_string(size)
+                    + " bytes (truncated or replaced since the checkpoint?)");
+  // A last line without a newline ends the file: resuming at the very end
+  // of an unchanged file is fine although no newline precedes it.
+  if (start == static_cast<uint64_t>(size))
+    return caf::none;
+  char before = 0;
+  ssize_t n;
+  do {
+    n = ::pread(fd, &before, 1, static_cast<off_t>(start - 1));
+  } while (n < 0 && errno == EINTR);
+  if (n < 0)
+    return io_error("cannot read input " + path + ": " + std::strerror(errno));
+  if (n != 1 || before != '\n')
+    return io_error(prefix
+                    + "that is not the start of a line (the file changed "
+                      "since the checkpoint?)");
+  return caf::none;
+}
+
 } // namespace
 
 caf::expected<std::unique_ptr<file_source>>
-file_source::open(const std::string& path, size_t chunk_bytes) {
+file_source::open(const std::string& path, size_t chunk_bytes,
+                  uint64_t start_offset) {
+  // What was read from stdin is gone: it cannot be read again from an
+  // offset, even when it happens to be a redirected file (which one?).
+  if (path == "-" && start_offset > 0)
+    return io_error("cannot resume stdin at byte "
+                    + std::to_string(start_offset)
+                    + ": stdin cannot be read again; give the input as a "
+                      "file to resume it");
   int fd = 0;
   if (path != "-") {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -33,13 +69,39 @@ file_source::open(const std::string& path, size_t chunk_bytes) {
       ::close(fd);
       return io_error("cannot read input " + path + ": is a directory");
     }
+    if (start_offset > 0) {
+      caf::error err;
+      if (::fstat(fd, &st) != 0)
+        err = io_error("cannot read input " + path + ": "
+                       + std::strerror(errno));
+      else if (!S_ISREG(st.st_mode))
+        err = io_error("cannot resume input " + path + " at byte "
+                       + std::to_string(start_offset)
+                       + ": it is not a regular file (a pipe?) and cannot "
+                         "be read again");
+      else
+        err = check_resume_point(fd, path, st.st_size, start_offset);
+      if (!err
+          && ::lseek(fd, static_cast<off_t>(start_offset), SEEK_SET) < 0)
+        err = io_error("cannot read input " + path + ": "
+                       + std::strerror(errno));
+      if (err) {
+        ::close(fd);
+        return err;
+      }
+    }
   }
   return std::unique_ptr<file_source>{
-    new file_source(fd, path, chunk_bytes)};
+    new file_source(fd, path, chunk_bytes, start_offset)};
 }
 
-file_source::file_source(int fd, std::string path, size_t chunk_bytes)
-  : fd_(fd), path_(std::move(path)), chunk_bytes_(chunk_bytes) {
+file_source::file_source(int fd, std::string path, size_t chunk_bytes,
+                         uint64_t start_offset)
+  : fd_(fd),
+    path_(std::move(path)),
+    chunk_bytes_(chunk_bytes),
+    base_offset_(start_offset),
+    start_offset_(start_offset) {
   struct stat st;
   // Pipes, terminals and sockets may have nothing to read for a while: ask
   // poll() first so the reader never blocks its thread (idle detection).

@@ -1,5 +1,7 @@
 // A JSON Lines file, or stdin, as a record source: one line = one record,
-// the offset of a record is the byte offset of its line in the file.
+// the offset of a record is the byte offset of its line in the file. A file
+// (not stdin or a pipe) can be opened at a line start remembered by a
+// checkpoint, to resume after a restart; offsets stay absolute.
 #pragma once
 
 #include <memory>
@@ -12,22 +14,34 @@ namespace crashwatch {
 /// Reads lines from a file descriptor in chunks.
 class file_source : public record_source {
 public:
-  /// Opens `path` ("-" = stdin). Fails with a message naming the file.
+  /// Opens `path` ("-" = stdin) and starts reading at byte `start_offset`
+  /// (a resume_offset() of an earlier run). Fails with a message naming the
+  /// file when it cannot be opened, or when `start_offset` > 0 and the file
+  /// is stdin or a pipe, is shorter than `start_offset`, or has no line
+  /// start there (the file changed since the offset was taken).
   static caf::expected<std::unique_ptr<file_source>>
-  open(const std::string& path, size_t chunk_bytes);
+  open(const std::string& path, size_t chunk_bytes, uint64_t start_offset = 0);
 
   ~file_source() override;
 
   caf::expected<poll_status> poll(std::vector<source_record>& out) override;
 
+  /// Bytes handed out by this object (from the start offset on).
   uint64_t bytes_read() const override {
     return consumed_;
+  }
+
+  /// The start offset plus every byte handed out: the start of the first
+  /// line not handed out yet.
+  record_offset resume_offset() const override {
+    return record_offset{static_cast<int64_t>(start_offset_ + consumed_)};
   }
 
   std::string describe() const override;
 
 private:
-  file_source(int fd, std::string path, size_t chunk_bytes);
+  file_source(int fd, std::string path, size_t chunk_bytes,
+              uint64_t start_offset);
 
   int fd_;
   std::string path_;
@@ -43,6 +57,8 @@ private:
   uint64_t base_offset_ = 0;
   /// Bytes handed out as records (including their newlines).
   uint64_t consumed_ = 0;
+  /// File offset where reading started.
+  uint64_t start_offset_ = 0;
   bool eof_ = false;
   bool is_stdin_ = false;
 };

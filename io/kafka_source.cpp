@@ -79,7 +79,12 @@ kafka_source::open(const kafka_source_options& options) {
                         + options.brokers + " ("
                         + std::to_string(partitions->size())
                         + " partitions)");
-  if (options.start != kafka_start::offset || options.exit_at_end) {
+  // A fixed end offset (kept by a checkpoint) needs no watermark: the
+  // partition may have grown since, and a restart must end where the first
+  // start would have.
+  bool fixed_end = options.exit_at_end && options.end_offset >= 0;
+  if (options.start != kafka_start::offset
+      || (options.exit_at_end && !fixed_end)) {
     auto marks = query_watermarks(src->rk_, options.brokers, options.topic,
                                   options.partition, options.timeout);
     if (!marks)
@@ -96,9 +101,11 @@ kafka_source::open(const kafka_source_options& options) {
         break;
     }
     if (options.exit_at_end)
-      src->end_offset_ = marks->high;
+      src->end_offset_ = fixed_end ? options.end_offset : marks->high;
   } else {
     src->next_offset_ = options.start_offset;
+    if (fixed_end)
+      src->end_offset_ = options.end_offset;
   }
   // The consumer queue, not the partition's own queue: assign() forwards
   // the partition to it asynchronously, and it is this client's only

@@ -81,9 +81,14 @@ struct kafka_source_options {
   /// group.id of the client (for broker-side metrics only: offsets are
   /// neither read from nor committed to the group).
   std::string group = "crashwatch";
-  /// End once every offset below the high watermark seen at open() was
+  /// End once every offset below the end offset (see end_offset) was
   /// handed out.
   bool exit_at_end = false;
+  /// With exit_at_end: the offset to end at, fixed by an earlier start (a
+  /// checkpoint keeps the end offset of the first start, so a restart reads
+  /// the same records); -1 = the high watermark at open(). Ignored without
+  /// exit_at_end.
+  int64_t end_offset = -1;
   /// What to do when needed offsets are gone.
   data_loss_policy on_data_loss = data_loss_policy::fail;
   /// User `-X` properties, applied after crashwatch's own.
@@ -137,8 +142,14 @@ public:
     return next_offset_;
   }
 
-  /// The offset poll() ends at with exit_at_end (high watermark at open),
-  /// -1 when not exiting at the end.
+  /// next_offset() as a record offset.
+  record_offset resume_offset() const override {
+    return record_offset{next_offset_};
+  }
+
+  /// The offset poll() ends at with exit_at_end (options.end_offset, or the
+  /// high watermark at open when that is -1), -1 when not exiting at the
+  /// end.
   int64_t end_offset() const {
     return end_offset_;
   }

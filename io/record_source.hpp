@@ -43,6 +43,12 @@ public:
   /// Bytes consumed so far.
   virtual uint64_t bytes_read() const = 0;
 
+  /// The offset to resume at, after every record handed out so far: for
+  /// files the byte offset just after the last line handed out (including
+  /// its newline), for Kafka the next offset. A checkpoint records it, and a
+  /// restart opens the source there, so no record is read twice or skipped.
+  virtual record_offset resume_offset() const = 0;
+
   /// Records known to be lost before they could be read (a Kafka partition
   /// whose next offsets were deleted, with --on-data-loss warn). Files lose
   /// nothing.

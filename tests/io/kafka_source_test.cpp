@@ -275,6 +275,92 @@ TEST_CASE("kafka_source with exit_at_end stops at the high watermark of open",
   CHECK(out.empty());
 }
 
+TEST_CASE("kafka_source resumes at a given offset and reports where to "
+          "resume next",
+          "[kafka_source]") {
+  mock_kafka kafka;
+  kafka.create_topic("logs", 1);
+  kafka.produce_range("logs", 0, 0, 40);
+  auto opts = options_for(kafka, "logs", 0, kafka_start::offset);
+  opts.start_offset = 25;
+  opts.max_records = 4; // several polls
+  auto src = open_source(opts);
+  CHECK(src->resume_offset() == record_offset{25});
+  std::vector<source_record> out;
+  int64_t expected = 25;
+  auto deadline = clock_type::now() + 10s;
+  while (expected < 40 && clock_type::now() < deadline) {
+    out.clear();
+    auto status = src->poll(out);
+    REQUIRE(status);
+    for (auto& rec : out) {
+      CHECK(rec.offset == record_offset{expected});
+      CHECK(rec.text == "rec-" + std::to_string(expected));
+      ++expected;
+    }
+    // Records are handed out when poll() returns: resume after them.
+    CHECK(src->resume_offset() == record_offset{expected});
+  }
+  CHECK(expected == 40);
+  CHECK(src->resume_offset() == record_offset{40});
+}
+
+TEST_CASE("kafka_source with a fixed end offset ends there, not at the "
+          "high watermark",
+          "[kafka_source]") {
+  mock_kafka kafka;
+  kafka.create_topic("logs", 1);
+  kafka.produce_range("logs", 0, 0, 20);
+  // The first start ends at the high watermark of its open() and stops
+  // after 12 records (a crash, say).
+  auto first_opts = options_for(kafka, "logs", 0, kafka_start::earliest);
+  first_opts.exit_at_end = true;
+  first_opts.max_records = 4; // 12 records = 3 polls
+  auto first = open_source(first_opts);
+  REQUIRE(first->end_offset() == 20);
+  auto before_crash = drain(*first, 12);
+  REQUIRE(before_crash.records.size() == 12);
+  auto resume_at = first->resume_offset();
+  REQUIRE(resume_at == record_offset{12});
+  first.reset();
+  // The partition grows before the restart.
+  kafka.produce_range("logs", 0, 20, 35);
+  auto again_opts = options_for(kafka, "logs", 0, kafka_start::offset);
+  again_opts.start_offset = resume_at.value;
+  again_opts.exit_at_end = true;
+  again_opts.end_offset = 20; // kept from the first start
+  auto again = open_source(again_opts);
+  CHECK(again->end_offset() == 20);
+  auto rest = drain(*again);
+  CHECK(!rest.error);
+  CHECK(rest.ended);
+  REQUIRE(rest.records.size() == 8);
+  CHECK(rest.records.front().offset == 12);
+  CHECK(rest.records.back().offset == 19);
+  CHECK(rest.records.back().text == "rec-19");
+  CHECK(again->resume_offset() == record_offset{20});
+  // A fixed end below the high watermark with another start mode.
+  auto early_opts = options_for(kafka, "logs", 0, kafka_start::earliest);
+  early_opts.exit_at_end = true;
+  early_opts.end_offset = 5;
+  auto early = open_source(early_opts);
+  CHECK(early->end_offset() == 5);
+  auto five = drain(*early);
+  CHECK(five.ended);
+  REQUIRE(five.records.size() == 5);
+  CHECK(five.records.back().text == "rec-4");
+  // Without exit_at_end the end offset is ignored: the source keeps going.
+  auto open_ended_opts = options_for(kafka, "logs", 0, kafka_start::offset);
+  open_ended_opts.start_offset = 30;
+  open_ended_opts.end_offset = 32;
+  auto open_ended = open_source(open_ended_opts);
+  CHECK(open_ended->end_offset() == -1);
+  auto tail = drain(*open_ended, 5);
+  CHECK(!tail.ended);
+  REQUIRE(tail.records.size() == 5);
+  CHECK(tail.records.back().offset == 34);
+}
+
 TEST_CASE("kafka_source hands out null values as empty records",
           "[kafka_source]") {
   mock_kafka kafka;

@@ -1,0 +1,197 @@
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/error.hpp"
+#include "io/file_source.hpp"
+
+using namespace crashwatch;
+
+namespace {
+
+/// A fresh directory under $TMPDIR, removed with its files at scope exit.
+struct temp_dir {
+  std::string path;
+
+  temp_dir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string{base ? base : "/tmp"}
+                          + "/file_source_test.XXXXXX";
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+
+  ~temp_dir() {
+    std::system(("rm -rf '" + path + "'").c_str());
+  }
+
+  /// Writes `content` to the file `name` in the directory; returns its path.
+  std::string file(const std::string& name, const std::string& content) {
+    auto p = path + "/" + name;
+    std::ofstream{p, std::ios::binary} << content;
+    return p;
+  }
+};
+
+/// A record copied out of the source (views die at the next poll()).
+struct copied {
+  int64_t offset;
+  std::string text;
+};
+
+/// Polls `src` (reading the file holding `content`) to its end; after each
+/// poll that returned records, checks that resume_offset() points just past
+/// the last of them: after its newline, or at the end of the file for a last
+/// line without one.
+std::vector<copied> drain(file_source& src, const std::string& content) {
+  std::vector<copied> result;
+  std::vector<source_record> out;
+  for (;;) {
+    out.clear();
+    auto status = src.poll(out);
+    if (!status)
+      FAIL(render(status.error()));
+    if (*status == poll_status::end)
+      break;
+    REQUIRE(*status == poll_status::records);
+    REQUIRE(!out.empty());
+    for (auto& rec : out)
+      result.push_back({rec.offset.value, std::string{rec.text}});
+    auto& last = out.back();
+    auto end = static_cast<size_t>(last.offset.value) + last.text.size();
+    if (end < content.size())
+      ++end; // the newline
+    CHECK(src.resume_offset() == record_offset{static_cast<int64_t>(end)});
+  }
+  return result;
+}
+
+// Three lines; "bb" starts at byte 4, "cccc" at byte 8.
+const std::string three_lines = "aaa\nbb\n\ncccc\n";
+
+} // namespace
+
+TEST_CASE("file_source hands out lines with absolute offsets and a resume "
+          "offset past them",
+          "[file_source]") {
+  temp_dir dir;
+  auto path = dir.file("logs.jsonl", three_lines);
+  // A 4-byte chunk splits lines across reads: several polls.
+  auto src = file_source::open(path, 4);
+  REQUIRE(src);
+  CHECK((*src)->resume_offset() == record_offset{0});
+  auto got = drain(**src, three_lines);
+  REQUIRE(got.size() == 4);
+  CHECK(got[0].offset == 0);
+  CHECK(got[0].text == "aaa");
+  CHECK(got[1].offset == 4);
+  CHECK(got[1].text == "bb");
+  CHECK(got[2].offset == 7);
+  CHECK(got[2].text.empty());
+  CHECK(got[3].offset == 8);
+  CHECK(got[3].text == "cccc");
+  CHECK((*src)->resume_offset() == record_offset{13});
+  CHECK((*src)->bytes_read() == 13);
+}
+
+TEST_CASE("file_source resumes at a line start with absolute offsets",
+          "[file_source]") {
+  temp_dir dir;
+  auto path = dir.file("logs.jsonl", three_lines);
+  auto src = file_source::open(path, 1024, 4);
+  REQUIRE(src);
+  CHECK((*src)->resume_offset() == record_offset{4});
+  auto got = drain(**src, three_lines);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].offset == 4);
+  CHECK(got[0].text == "bb");
+  CHECK(got[2].offset == 8);
+  CHECK(got[2].text == "cccc");
+  // bytes_read counts what this object consumed, not the skipped prefix.
+  CHECK((*src)->bytes_read() == 9);
+  CHECK((*src)->resume_offset() == record_offset{13});
+  // Resuming at the end of the file: nothing more.
+  auto at_end = file_source::open(path, 1024, 13);
+  REQUIRE(at_end);
+  std::vector<source_record> out;
+  auto status = (*at_end)->poll(out);
+  REQUIRE(status);
+  CHECK(*status == poll_status::end);
+  CHECK(out.empty());
+  CHECK((*at_end)->resume_offset() == record_offset{13});
+}
+
+TEST_CASE("file_source resumes after a last line without a newline",
+          "[file_source]") {
+  temp_dir dir;
+  std::string content = "aaa\nbb";
+  auto path = dir.file("logs.jsonl", content);
+  auto src = file_source::open(path, 1024);
+  REQUIRE(src);
+  auto got = drain(**src, content);
+  REQUIRE(got.size() == 2);
+  CHECK(got[1].text == "bb");
+  CHECK((*src)->resume_offset() == record_offset{6});
+  // The end of an unchanged file is a valid resume point although no
+  // newline precedes it.
+  auto again = file_source::open(path, 1024, 6);
+  REQUIRE(again);
+  CHECK(drain(**again, content).empty());
+}
+
+TEST_CASE("file_source refuses resume points that do not fit the file",
+          "[file_source]") {
+  temp_dir dir;
+  auto path = dir.file("logs.jsonl", three_lines);
+  auto beyond = file_source::open(path, 1024, 20);
+  REQUIRE(!beyond);
+  CHECK(has_code(beyond.error(), ec::input_error));
+  CHECK(render(beyond.error())
+        == "cannot resume input " + path
+             + " at byte 20: it has only 13 bytes (truncated or replaced "
+               "since the checkpoint?)");
+  auto mid_line = file_source::open(path, 1024, 5);
+  REQUIRE(!mid_line);
+  CHECK(has_code(mid_line.error(), ec::input_error));
+  CHECK(render(mid_line.error())
+        == "cannot resume input " + path
+             + " at byte 5: that is not the start of a line (the file "
+               "changed since the checkpoint?)");
+  // The end of a file whose last line has a newline... but one byte short.
+  auto short_end = file_source::open(path, 1024, 12);
+  REQUIRE(!short_end);
+  CHECK(render(short_end.error()).find("that is not the start of a line")
+        != std::string::npos);
+}
+
+TEST_CASE("stdin and pipes cannot be resumed", "[file_source]") {
+  auto from_stdin = file_source::open("-", 1024, 10);
+  REQUIRE(!from_stdin);
+  CHECK(has_code(from_stdin.error(), ec::input_error));
+  CHECK(render(from_stdin.error()).find("cannot resume stdin at byte 10: ")
+        == 0);
+  // Offset 0 is a plain start, also for stdin.
+  CHECK(file_source::open("-", 1024, 0));
+  temp_dir dir;
+  auto fifo = dir.path + "/pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // Opening a FIFO for reading blocks until a writer appears: hold the
+  // other end open (O_RDWR never blocks on Linux).
+  auto* writer = std::fopen(fifo.c_str(), "r+");
+  REQUIRE(writer != nullptr);
+  auto from_pipe = file_source::open(fifo, 1024, 10);
+  std::fclose(writer);
+  REQUIRE(!from_pipe);
+  CHECK(render(from_pipe.error())
+        == "cannot resume input " + fifo
+             + " at byte 10: it is not a regular file (a pipe?) and cannot "
+               "be read again");
+}
