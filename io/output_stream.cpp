@@ -3,6 +3,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "core/error.hpp"
 
 namespace crashwatch {
@@ -34,6 +37,12 @@ output_stream::open(const std::string& path) {
 
 output_stream::output_stream(std::FILE* file, std::string name, bool owned)
   : file_(file), name_(std::move(name)), owned_(owned) {
+  // stdout and stderr are not ours even when redirected to a regular file:
+  // the shell opened them, maybe without O_APPEND, and truncating under a
+  // write offset beyond the end would leave a hole of zeros.
+  struct stat st;
+  seekable_ = owned_ && ::fstat(::fileno(file_), &st) == 0
+              && S_ISREG(st.st_mode);
 }
 
 output_stream::~output_stream() {
@@ -53,6 +62,64 @@ caf::error output_stream::write(std::string_view text) {
 caf::error output_stream::flush() {
   if (std::fflush(file_) != 0)
     return write_error(name_);
+  return caf::none;
+}
+
+caf::expected<int64_t> output_stream::size() {
+  if (auto err = flush())
+    return err;
+  struct stat st;
+  if (::fstat(::fileno(file_), &st) != 0)
+    return make_error(ec::output_error,
+                      "cannot tell the size of " + name_ + ": "
+                        + std::strerror(errno));
+  return static_cast<int64_t>(st.st_size);
+}
+
+caf::expected<int64_t> output_stream::position() {
+  if (!seekable_)
+    return int64_t{-1};
+  return size();
+}
+
+caf::error output_stream::cut_back(int64_t position) {
+  if (!seekable_)
+    return caf::none;
+  if (position < 0)
+    return make_error(ec::output_error,
+                      "cannot resume: cannot cut " + name_ + " back to byte "
+                        + std::to_string(position)
+                        + " (the last checkpoint has no position in it: was "
+                          "it not a regular file then?)");
+  auto current = size();
+  if (!current)
+    return std::move(current.error());
+  if (*current < position)
+    return make_error(ec::output_error,
+                      "cannot resume: " + name_ + " has "
+                        + std::to_string(*current) + " bytes, fewer than the "
+                        + std::to_string(position)
+                        + " committed at the last checkpoint (changed "
+                          "outside crashwatch?)");
+  // Opened with "ab" (O_APPEND): every write goes to the end of the file,
+  // so the next one lands at `position` without a seek.
+  if (*current > position
+      && ::ftruncate(::fileno(file_), static_cast<off_t>(position)) != 0)
+    return make_error(ec::output_error,
+                      "cannot cut " + name_ + " back to "
+                        + std::to_string(position)
+                        + " bytes: " + std::strerror(errno));
+  return caf::none;
+}
+
+caf::error output_stream::sync() {
+  if (auto err = flush())
+    return err;
+  // fdatasync, not fsync: the data and the size are what a restart reads;
+  // timestamps are not worth a second write.
+  if (seekable_ && ::fdatasync(::fileno(file_)) != 0)
+    return make_error(ec::output_error, "cannot sync " + name_ + " to disk: "
+                                          + std::strerror(errno));
   return caf::none;
 }
 

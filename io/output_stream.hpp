@@ -1,5 +1,11 @@
 // An append-only text output: a file (appended to, as SPEC.md says of
 // --output-file), stdout or stderr. Every write failure is reported.
+//
+// For checkpoints, a regular file also tells its position (its size: the
+// next append goes there), can be cut back to a position committed earlier
+// (what was written after it is written again after a restart) and synced
+// to disk. Other outputs (stdout, pipes, terminals, /dev/null) cannot take
+// back what they passed on: for them these calls do nothing.
 #pragma once
 
 #include <cstdio>
@@ -28,6 +34,25 @@ public:
   /// Pushes buffered text to the OS.
   caf::error flush();
 
+  /// True for a regular file opened by path; false for stdout and stderr
+  /// (whatever they are redirected to) and for pipes, terminals and devices.
+  bool seekable() const {
+    return seekable_;
+  }
+
+  /// Flushes and returns the file's size in bytes, the position of the next
+  /// append; -1 when not seekable().
+  caf::expected<int64_t> position();
+
+  /// Flushes and truncates the file to `position` (a position() taken
+  /// earlier); later writes append at the new end. Fails when the file is
+  /// shorter than `position`. Does nothing when not seekable().
+  caf::error cut_back(int64_t position);
+
+  /// Flushes and, for a seekable file, waits until its data is on disk
+  /// (fdatasync), so that a checkpoint referring to it may commit.
+  caf::error sync();
+
   /// The path, or "stdout"/"stderr".
   const std::string& name() const {
     return name_;
@@ -36,9 +61,13 @@ public:
 private:
   output_stream(std::FILE* file, std::string name, bool owned);
 
+  /// The file's size (after a flush), or an error naming it.
+  caf::expected<int64_t> size();
+
   std::FILE* file_;
   std::string name_;
   bool owned_;
+  bool seekable_ = false;
 };
 
 } // namespace crashwatch
