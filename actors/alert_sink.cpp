@@ -6,6 +6,7 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "core/kill_point.hpp"
 #include "io/alert_format.hpp"
 #include "io/side_output_format.hpp"
 
@@ -54,18 +55,27 @@ bool write_alerts(self_ptr self, const std::vector<alert>& alerts,
   auto& st = self->state;
   if (alerts.empty())
     return true;
+  caf::error err;
   if (st.outputs.kafka != nullptr)
-    if (auto err = produce_alerts(st, alerts)) {
-      self->quit(std::move(err));
+    err = produce_alerts(st, alerts);
+  if (!err && st.outputs.table != nullptr)
+    err = st.outputs.table->write(alerts);
+  if (err) {
+    self->quit(std::move(err));
+    return false;
+  }
+  if (st.outputs.alerts != nullptr) {
+    std::string text;
+    if (st.outputs.format == alert_format::console)
+      append_console_batch(text, st.next_batch++, alerts, early);
+    else
+      for (auto& a : alerts)
+        append_alert_jsonl(text, a);
+    if (!write(self, *st.outputs.alerts, text, true))
       return false;
-    }
-  std::string text;
-  if (st.outputs.format == alert_format::console)
-    append_console_batch(text, st.next_batch++, alerts, early);
-  else
-    for (auto& a : alerts)
-      append_alert_jsonl(text, a);
-  return write(self, *st.outputs.alerts, text, true);
+  }
+  kill_point("alerts-written");
+  return true;
 }
 
 bool write_late(self_ptr self, const std::vector<late_record>& late) {
@@ -97,62 +107,212 @@ bool release(self_ptr self) {
   return write_alerts(self, batch, false);
 }
 
-/// Once every partition has finished and every window is out: flush, report
-/// and quit.
+/// Once every partition has finished and every window is out: flush and
+/// report (once). The sink stays for the final checkpoint.
 void finish_if_done(self_ptr self) {
   auto& st = self->state;
-  if (st.summary.partitions.size() < st.partitions
+  if (st.done || st.summary.partitions.size() < st.partitions.size()
       || st.released != max_event_time)
     return;
   for (auto* out : {st.outputs.alerts.get(), st.outputs.late.get(),
                     st.outputs.dead_letters.get()})
-    if (auto err = out->flush()) {
-      self->quit(std::move(err));
-      return;
-    }
+    if (out != nullptr)
+      if (auto err = out->flush()) {
+        self->quit(std::move(err));
+        return;
+      }
+  st.done = true;
   caf::anon_send(st.waiter, atom::done_v, st.summary);
-  self->quit();
+}
+
+// -- the messages, once their input is not waiting for alignment -------------
+
+void handle(self_ptr self, shard_progress& progress) {
+  auto& st = self->state;
+  st.summary.early_alerts += progress.early.size();
+  st.summary.late_at_shards += progress.late.size();
+  if (!write_alerts(self, progress.early, true)
+      || !write_late(self, progress.late))
+    return;
+  st.pending.insert(st.pending.end(),
+                    std::make_move_iterator(progress.fired.begin()),
+                    std::make_move_iterator(progress.fired.end()));
+  auto& emitted = st.shard_emitted.at(progress.shard.value);
+  emitted = std::max(emitted, progress.emitted_through);
+  if (release(self))
+    finish_if_done(self);
+}
+
+void handle(self_ptr self, side_batch& side) {
+  if (!write_late(self, side.late))
+    return;
+  std::string text;
+  for (auto& d : side.dead)
+    append_dead_letter_jsonl(text, d);
+  if (!text.empty())
+    write(self, *self->state.outputs.dead_letters, text, false);
+}
+
+void handle(self_ptr self, partition_stats& stats) {
+  self->state.summary.partitions.push_back(std::move(stats));
+  finish_if_done(self);
+}
+
+void handle(self_ptr self, partition_barrier& barrier);
+void handle(self_ptr self, shard_barrier& barrier);
+
+size_t reader_input(alert_sink_state& st, partition_id p) {
+  auto i = std::find(st.partitions.begin(), st.partitions.end(), p);
+  if (i == st.partitions.end())
+    throw std::out_of_range("sink: unknown partition "
+                            + std::to_string(p.value));
+  return static_cast<size_t>(i - st.partitions.begin());
+}
+
+size_t shard_input(alert_sink_state& st, shard_id s) {
+  return st.partitions.size() + s.value;
+}
+
+/// Handles `msg` of aligner input `input` now, or holds it while that input
+/// waits for the others' barriers.
+template <class T>
+void dispatch(self_ptr self, size_t input, T& msg) {
+  auto& st = self->state;
+  if (st.aligner->blocked(input)) {
+    st.aligner->hold(input, held_sink_message{std::move(msg)});
+    return;
+  }
+  handle(self, msg);
+}
+
+/// Every barrier is in: outputs durable, snapshot to the coordinator, then
+/// what waited.
+void complete_alignment(self_ptr self, checkpoint_id id) {
+  auto& st = self->state;
+  auto positions = durable_positions(st.outputs);
+  if (!positions) {
+    self->quit(std::move(positions.error()));
+    return;
+  }
+  sink_snapshot snap;
+  snap.id = id;
+  snap.released = st.released;
+  snap.shard_emitted = st.shard_emitted;
+  snap.pending = st.pending;
+  snap.next_batch = st.next_batch;
+  snap.alerts = st.summary.alerts;
+  snap.early_alerts = st.summary.early_alerts;
+  snap.late_at_shards = st.summary.late_at_shards;
+  snap.outputs = std::move(*positions);
+  if (st.asked && st.asked->first == id) {
+    st.asked->second.deliver(std::move(snap));
+    st.asked.reset();
+  } else {
+    st.ready = std::move(snap);
+  }
+  for (auto& [input, held] : st.aligner->release()) {
+    if (st.aligner->blocked(input))
+      st.aligner->hold(input, std::move(held));
+    else
+      std::visit([self](auto& msg) { handle(self, msg); }, held);
+  }
+}
+
+void on_barrier(self_ptr self, size_t input, checkpoint_id id) {
+  if (self->state.aligner->on_barrier(input, id))
+    complete_alignment(self, id);
+}
+
+void handle(self_ptr self, partition_barrier& barrier) {
+  on_barrier(self, reader_input(self->state, barrier.partition), barrier.id);
+}
+
+void handle(self_ptr self, shard_barrier& barrier) {
+  on_barrier(self, shard_input(self->state, barrier.shard), barrier.id);
 }
 
 } // namespace
 
+caf::expected<std::vector<output_position>> durable_positions(
+  const sink_outputs& outputs) {
+  std::vector<output_position> result;
+  auto add = [&](const char* name,
+                 const std::shared_ptr<output_stream>& out) -> caf::error {
+    if (out == nullptr)
+      return caf::none;
+    if (auto err = out->sync())
+      return err;
+    auto pos = out->position();
+    if (!pos)
+      return std::move(pos.error());
+    result.push_back(output_position{name, out->name(), *pos});
+    return caf::none;
+  };
+  if (auto err = add("alerts", outputs.alerts))
+    return err;
+  if (auto err = add("late", outputs.late))
+    return err;
+  if (auto err = add("dead_letters", outputs.dead_letters))
+    return err;
+  if (outputs.table != nullptr) {
+    if (auto err = outputs.table->sync())
+      return err;
+    auto pos = outputs.table->position();
+    if (!pos)
+      return std::move(pos.error());
+    result.push_back(
+      output_position{"alert_table", outputs.table->path(), *pos});
+  }
+  return result;
+}
+
 alert_sink_actor::behavior_type
 alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
-           sink_outputs outputs, size_t shards, size_t partitions,
-           caf::actor waiter) {
+           sink_outputs outputs, size_t shards,
+           std::vector<partition_id> partitions, caf::actor waiter,
+           std::shared_ptr<sink_snapshot> restore) {
   auto& st = self->state;
   st.outputs = std::move(outputs);
   st.shard_emitted.assign(shards, min_event_time);
-  st.partitions = partitions;
+  st.partitions = std::move(partitions);
+  st.aligner.emplace(st.partitions.size() + shards);
   st.waiter = std::move(waiter);
+  if (restore != nullptr) {
+    if (restore->shard_emitted.size() == shards)
+      st.shard_emitted = restore->shard_emitted;
+    st.released = restore->released;
+    st.pending = restore->pending;
+    st.next_batch = restore->next_batch;
+    st.summary.alerts = restore->alerts;
+    st.summary.early_alerts = restore->early_alerts;
+    st.summary.late_at_shards = restore->late_at_shards;
+  }
   return {
     [self](shard_progress& progress) {
-      auto& st = self->state;
-      st.summary.early_alerts += progress.early.size();
-      st.summary.late_at_shards += progress.late.size();
-      if (!write_alerts(self, progress.early, true)
-          || !write_late(self, progress.late))
-        return;
-      st.pending.insert(st.pending.end(),
-                        std::make_move_iterator(progress.fired.begin()),
-                        std::make_move_iterator(progress.fired.end()));
-      auto& emitted = st.shard_emitted.at(progress.shard.value);
-      emitted = std::max(emitted, progress.emitted_through);
-      if (release(self))
-        finish_if_done(self);
+      dispatch(self, shard_input(self->state, progress.shard), progress);
     },
     [self](side_batch& side) {
-      if (!write_late(self, side.late))
-        return;
-      std::string text;
-      for (auto& d : side.dead)
-        append_dead_letter_jsonl(text, d);
-      if (!text.empty())
-        write(self, *self->state.outputs.dead_letters, text, false);
+      dispatch(self, reader_input(self->state, side.partition), side);
     },
     [self](atom::finished, partition_stats& stats) {
-      self->state.summary.partitions.push_back(std::move(stats));
-      finish_if_done(self);
+      dispatch(self, reader_input(self->state, stats.partition), stats);
+    },
+    [self](partition_barrier& barrier) {
+      dispatch(self, reader_input(self->state, barrier.partition), barrier);
+    },
+    [self](shard_barrier& barrier) {
+      dispatch(self, shard_input(self->state, barrier.shard), barrier);
+    },
+    [self](atom::checkpoint, checkpoint_id id) -> caf::result<sink_snapshot> {
+      auto& st = self->state;
+      if (st.ready && st.ready->id == id) {
+        auto snap = std::move(*st.ready);
+        st.ready.reset();
+        return snap;
+      }
+      auto rp = self->make_response_promise<sink_snapshot>();
+      st.asked.emplace(id, rp);
+      return rp;
     },
   };
 }

@@ -1,36 +1,58 @@
 // The alert sink: merges the shards' fired windows into the output order of
 // SPEC.md and writes every output. Alerts of a window are released once every
 // shard has emitted through the window's end; all alerts released by one
-// message form one console batch.
+// message form one console batch. Checkpoints: once barrier N came from
+// every reader and every shard, it makes its outputs durable and answers the
+// coordinator's `(checkpoint, N)` with their sizes (a restart cuts them back
+// there) and its own state. Runs until its owner stops it.
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <variant>
 #include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
+#include "core/barrier_aligner.hpp"
 #include "io/kafka_producer.hpp"
 #include "io/output_stream.hpp"
+#include "io/sqlite_alert_table.hpp"
 #include "messages/actors.hpp"
 
 namespace crashwatch {
 
-/// How alerts are written (`--output`).
+/// How alerts are written as text (`--output console|jsonl`).
 enum class alert_format { console, jsonl };
 
 /// Where the sink writes.
 struct sink_outputs {
   alert_format format = alert_format::console;
+  /// Text alerts; null when alerts go only to the alert table.
   std::shared_ptr<output_stream> alerts;
   std::shared_ptr<output_stream> late;
   std::shared_ptr<output_stream> dead_letters;
+  /// `--output sqlite:PATH`; null without.
+  std::shared_ptr<sqlite_alert_table> table;
   /// `--alerts-topic`: every alert is also produced here (JSON value, key
   /// `<window_start_ms>:<user_id>`) and its delivery confirmed before it
   /// counts as emitted. Null without --alerts-topic.
   std::shared_ptr<kafka_producer> kafka;
   std::string kafka_topic;
 };
+
+/// The size of every output that a restart can cut back (names as in
+/// output_position: "alerts", "late", "dead_letters", "alert_table"), made
+/// durable first. Errors name the output.
+caf::expected<std::vector<output_position>> durable_positions(
+  const sink_outputs& outputs);
+
+/// A message of an input that waits for barrier alignment.
+using held_sink_message
+  = std::variant<shard_progress, side_batch, partition_stats,
+                 partition_barrier, shard_barrier>;
 
 /// The state of the sink.
 struct alert_sink_state {
@@ -45,18 +67,31 @@ struct alert_sink_state {
   std::vector<alert> pending;
   /// Console batch counter, from 0 like Spark's.
   uint64_t next_batch = 0;
-  size_t partitions = 0;
+  /// The partitions read, by aligner input (readers are inputs 0..P-1,
+  /// shards P..P+S-1).
+  std::vector<partition_id> partitions;
+  std::optional<barrier_aligner<held_sink_message>> aligner;
+  /// The coordinator's request for a checkpoint not aligned yet.
+  std::optional<std::pair<checkpoint_id,
+                          caf::typed_response_promise<sink_snapshot>>>
+    asked;
+  /// A snapshot aligned before the coordinator asked for it.
+  std::optional<sink_snapshot> ready;
   pipeline_summary summary;
+  /// True once `done` went to the waiter.
+  bool done = false;
   /// Told `(done, pipeline_summary)` once everything is written.
   caf::actor waiter;
 };
 
-/// Spawns with: the outputs, the number of shards and partitions, and the
-/// actor to notify at the end. Quits after notifying it, or with an error
-/// when an output cannot be written.
+/// Spawns with: the outputs, the number of shards, the partitions, the
+/// actor to notify at the end and, after a restart, the checkpoint's sink
+/// state (null for a fresh start). Quits with an error when an output
+/// cannot be written.
 alert_sink_actor::behavior_type
 alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
-           sink_outputs outputs, size_t shards, size_t partitions,
-           caf::actor waiter);
+           sink_outputs outputs, size_t shards,
+           std::vector<partition_id> partitions, caf::actor waiter,
+           std::shared_ptr<sink_snapshot> restore);
 
 } // namespace crashwatch

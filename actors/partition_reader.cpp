@@ -92,7 +92,40 @@ void send_batches(self_ptr self) {
   if (!st.side.late.empty() || !st.side.dead.empty()) {
     self->send(st.sink, std::move(st.side));
     st.side = side_batch{};
+    st.side.partition = st.partition;
   }
+}
+
+/// The end of the partition: the last batch (watermark +infinity) to every
+/// shard and the counters to the sink. The reader stays for checkpoints.
+void finish(self_ptr self) {
+  auto& st = self->state;
+  st.state = partition_state::ended;
+  send_batches(self);
+  st.stats.bytes = st.restored_bytes + st.source->bytes_read();
+  st.stats.lost = st.restored_lost + st.source->lost_records();
+  self->send(st.sink, atom::finished_v, st.stats);
+}
+
+/// The reader's part of checkpoint `id`; barrier `id` follows the data sent
+/// so far to every shard and to the sink.
+reader_snapshot take_snapshot(self_ptr self, checkpoint_id id) {
+  auto& st = self->state;
+  reader_snapshot snap;
+  snap.id = id;
+  snap.partition = st.partition;
+  snap.next_offset = st.source->resume_offset();
+  snap.max_seen = st.clock->max_seen();
+  snap.state = st.state;
+  snap.stats = st.stats;
+  snap.stats.bytes = st.restored_bytes + st.source->bytes_read();
+  snap.stats.lost = st.restored_lost + st.source->lost_records();
+  // Barriers are not batches: they take no credit, so a paused reader
+  // still delivers them.
+  for (auto& shard : st.shards)
+    self->send(shard, partition_barrier{id, st.partition});
+  self->send(st.sink, partition_barrier{id, st.partition});
+  return snap;
 }
 
 void read_chunk(self_ptr self) {
@@ -127,12 +160,7 @@ void read_chunk(self_ptr self) {
       self->delayed_send(self, no_data_backoff, atom::read_v);
       break;
     case poll_status::end:
-      st.state = partition_state::ended;
-      send_batches(self);
-      st.stats.bytes = st.source->bytes_read();
-      st.stats.lost = st.source->lost_records();
-      self->send(st.sink, atom::finished_v, st.stats);
-      self->quit();
+      finish(self);
       break;
   }
 }
@@ -141,25 +169,42 @@ void read_chunk(self_ptr self) {
 
 partition_reader_actor::behavior_type partition_reader(
   partition_reader_actor::stateful_pointer<partition_reader_state> self,
-  partition_id partition, std::shared_ptr<record_source> source,
+  reader_snapshot start, std::shared_ptr<record_source> source,
   pipeline_config config, std::vector<shard_actor> shards,
   alert_sink_actor sink) {
   auto& st = self->state;
-  st.partition = partition;
+  st.partition = start.partition;
   st.source = std::move(source);
   st.config = std::move(config);
   st.parser.emplace(st.config.filter);
   st.clock.emplace(st.config.watermark_delay_ms, st.config.window_ms);
+  st.clock->restore(start.max_seen);
   st.credits.assign(shards.size(), defaults::credits_per_shard);
   st.sequence.assign(shards.size(), 0);
   st.pending.resize(shards.size());
+  st.side.partition = st.partition;
   st.shards = std::move(shards);
   st.sink = std::move(sink);
-  st.stats.partition = partition;
+  st.stats = start.stats;
+  st.stats.partition = st.partition;
+  st.restored_bytes = start.stats.bytes;
+  st.restored_lost = start.stats.lost;
+  st.state = start.state;
   st.last_data = std::chrono::steady_clock::now();
-  schedule_read(self);
+  if (st.state == partition_state::ended)
+    // Ended before the checkpoint: a file may have grown since, but the
+    // run's input was what it was then.
+    finish(self);
+  else
+    schedule_read(self);
   return {
-    [self](atom::read) { read_chunk(self); },
+    [self](atom::read) {
+      if (self->state.state != partition_state::ended)
+        read_chunk(self);
+    },
+    [self](atom::checkpoint, checkpoint_id id) {
+      return take_snapshot(self, id);
+    },
   };
 }
 

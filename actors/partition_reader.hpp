@@ -3,6 +3,10 @@
 // it sees the partition's order), and routes crashes to the shards that own
 // their users. Flow control: at most `credits_per_shard` unacknowledged
 // batches per shard; when a shard is out of credit the partition pauses.
+// Checkpoints: between two chunks it answers `(checkpoint, N)` with its
+// position and clock, then sends barrier N behind its data to every shard
+// and to the sink. After the end of its partition it stays alive (ended) to
+// take part in later checkpoints; the pipeline's owner stops it.
 #pragma once
 
 #include <chrono>
@@ -43,7 +47,13 @@ struct partition_reader_state {
   /// Scratch space for the records of one chunk.
   std::vector<source_record> records;
 
+  /// Counters over every life of the partition: those of the checkpoint
+  /// started from, plus this process's.
   partition_stats stats;
+  /// bytes and lost of the checkpoint started from (the source counts only
+  /// this process's).
+  uint64_t restored_bytes = 0;
+  uint64_t restored_lost = 0;
   partition_state state = partition_state::active;
   /// True while reading waits for credits.
   bool paused = false;
@@ -51,11 +61,13 @@ struct partition_reader_state {
   std::chrono::steady_clock::time_point last_data;
 };
 
-/// Spawns with: the partition, its source, the pipeline settings, the shards
-/// (index = shard id) and the sink. Starts reading at once.
+/// Spawns with: where to start (`start`: the partition, the position its
+/// source was opened at, the clock, state and counters of a checkpoint, or
+/// a fresh start), its source, the pipeline settings, the shards (index =
+/// shard id) and the sink. Starts reading at once.
 partition_reader_actor::behavior_type partition_reader(
   partition_reader_actor::stateful_pointer<partition_reader_state> self,
-  partition_id partition, std::shared_ptr<record_source> source,
+  reader_snapshot start, std::shared_ptr<record_source> source,
   pipeline_config config, std::vector<shard_actor> shards,
   alert_sink_actor sink);
 

@@ -31,34 +31,119 @@ void count(shard_aggregator_state& st, const partition_batch& batch,
   }
 }
 
+/// Counts a batch, fires what the global watermark allows and tells the
+/// sink.
+void process(self_ptr self, const partition_batch& batch) {
+  auto& st = self->state;
+  shard_progress progress;
+  progress.shard = st.id;
+  count(st, batch, progress);
+  st.watermarks->update(batch.partition, batch.watermark, batch.state);
+  auto before = st.counts->emitted_through();
+  st.counts->fire(st.watermarks->current(), progress.fired);
+  progress.emitted_through = st.counts->emitted_through();
+  if (progress.emitted_through != before || !progress.early.empty()
+      || !progress.late.empty())
+    self->send(st.sink, std::move(progress));
+}
+
+size_t input_of(shard_aggregator_state& st, partition_id p) {
+  auto i = st.inputs.find(p.value);
+  if (i == st.inputs.end())
+    throw std::out_of_range("shard: unknown partition "
+                            + std::to_string(p.value));
+  return i->second;
+}
+
+void on_barrier(self_ptr self, const partition_barrier& barrier);
+
+/// Snapshot after alignment: hand it to the coordinator (now or when it
+/// asks), pass the barrier on, and handle what waited.
+void complete_alignment(self_ptr self, checkpoint_id id) {
+  auto& st = self->state;
+  shard_snapshot snap;
+  snap.id = id;
+  snap.shard = st.id;
+  snap.emitted_through = st.counts->emitted_through();
+  st.counts->take_changes(snap.changed);
+  snap.open_keys = st.counts->open_keys();
+  if (st.asked && st.asked->first == id) {
+    st.asked->second.deliver(std::move(snap));
+    st.asked.reset();
+  } else {
+    st.ready = std::move(snap);
+  }
+  // Behind every progress message of the time before the barrier.
+  self->send(st.sink, shard_barrier{id, st.id});
+  for (auto& [input, held] : st.aligner->release()) {
+    if (st.aligner->blocked(input)) {
+      // A held barrier started the next alignment: wait again.
+      st.aligner->hold(input, std::move(held));
+    } else if (held.batch) {
+      process(self, *held.batch);
+      held.ack.deliver(atom::ack_v, st.id);
+    } else {
+      on_barrier(self, held.barrier);
+    }
+  }
+}
+
+void on_barrier(self_ptr self, const partition_barrier& barrier) {
+  auto& st = self->state;
+  auto input = input_of(st, barrier.partition);
+  if (st.aligner->blocked(input)) {
+    st.aligner->hold(input, held_shard_message{std::nullopt, {}, barrier});
+    return;
+  }
+  if (st.aligner->on_barrier(input, barrier.id))
+    complete_alignment(self, barrier.id);
+}
+
 } // namespace
 
 shard_actor::behavior_type shard_aggregator(
   shard_actor::stateful_pointer<shard_aggregator_state> self, shard_id id,
   pipeline_config config, std::vector<partition_id> partitions,
-  alert_sink_actor sink) {
+  alert_sink_actor sink, std::shared_ptr<shard_restore> restore) {
   auto& st = self->state;
   st.id = id;
-  st.counts.emplace(config.window_ms, config.threshold);
+  if (restore != nullptr)
+    st.counts.emplace(std::move(restore->counts));
+  else
+    st.counts.emplace(config.window_ms, config.threshold);
   st.watermarks.emplace(partitions);
+  if (restore != nullptr)
+    for (auto& [p, watermark, state] : restore->marks)
+      st.watermarks->update(p, watermark, state);
+  for (size_t i = 0; i < partitions.size(); ++i)
+    st.inputs.emplace(partitions[i].value, i);
+  st.aligner.emplace(partitions.size());
   st.config = std::move(config);
   st.sink = std::move(sink);
   return {
     [self](partition_batch& batch) -> caf::result<atom::ack, shard_id> {
       auto& st = self->state;
-      shard_progress progress;
-      progress.shard = st.id;
-      count(st, batch, progress);
-      st.watermarks->update(batch.partition, batch.watermark, batch.state);
-      auto before = st.counts->emitted_through();
-      st.counts->fire(st.watermarks->current(), progress.fired);
-      progress.emitted_through = st.counts->emitted_through();
-      if (progress.emitted_through != before || !progress.early.empty()
-          || !progress.late.empty())
-        self->send(st.sink, std::move(progress));
-      if (st.watermarks->all_ended())
-        self->quit();
+      auto input = input_of(st, batch.partition);
+      if (st.aligner->blocked(input)) {
+        auto ack = self->make_response_promise<atom::ack, shard_id>();
+        st.aligner->hold(input, held_shard_message{std::move(batch), ack, {}});
+        return ack;
+      }
+      process(self, batch);
       return {atom::ack_v, st.id};
+    },
+    [self](partition_barrier& barrier) { on_barrier(self, barrier); },
+    [self](atom::checkpoint,
+           checkpoint_id id) -> caf::result<shard_snapshot> {
+      auto& st = self->state;
+      if (st.ready && st.ready->id == id) {
+        auto snap = std::move(*st.ready);
+        st.ready.reset();
+        return snap;
+      }
+      auto rp = self->make_response_promise<shard_snapshot>();
+      st.asked.emplace(id, rp);
+      return rp;
     },
   };
 }

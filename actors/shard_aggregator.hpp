@@ -1,19 +1,47 @@
 // A shard aggregator: owns the (window, user) counts of the users hashed to
 // it, follows every partition's watermark (which arrives FIFO behind that
 // partition's data), and fires the windows the global watermark has passed.
+// Checkpoints: once barrier N came from every partition, its counts reflect
+// exactly the records before the barriers; it answers the coordinator's
+// `(checkpoint, N)` with the counts changed since checkpoint N-1 and
+// forwards barrier N to the sink. Batches of a partition that already sent
+// barrier N wait (unacknowledged, so that partition's reader soon pauses)
+// until the others' barriers are in.
 #pragma once
 
+#include <memory>
 #include <optional>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
+#include "core/barrier_aligner.hpp"
 #include "core/global_watermark.hpp"
 #include "core/pipeline_config.hpp"
 #include "core/window_counts.hpp"
 #include "messages/actors.hpp"
 
 namespace crashwatch {
+
+/// Where a shard starts when restored from a checkpoint.
+struct shard_restore {
+  /// Its window counts and emitted mark.
+  window_counts counts;
+  /// Every partition's watermark and state at the checkpoint.
+  std::vector<std::tuple<partition_id, event_time, partition_state>> marks;
+};
+
+/// A message of a partition that must wait for barrier alignment.
+struct held_shard_message {
+  /// A batch, or (when empty) the next checkpoint's barrier.
+  std::optional<partition_batch> batch;
+  /// The batch's pending ack.
+  caf::typed_response_promise<atom::ack, shard_id> ack;
+  partition_barrier barrier;
+};
 
 /// The state of one shard.
 struct shard_aggregator_state {
@@ -24,13 +52,23 @@ struct shard_aggregator_state {
   std::optional<window_counts> counts;
   std::optional<global_watermark> watermarks;
   alert_sink_actor sink;
+  /// Partition id -> input index of the aligner.
+  std::unordered_map<int32_t, size_t> inputs;
+  std::optional<barrier_aligner<held_shard_message>> aligner;
+  /// The coordinator's request for a checkpoint not aligned yet.
+  std::optional<std::pair<checkpoint_id,
+                          caf::typed_response_promise<shard_snapshot>>>
+    asked;
+  /// A snapshot aligned before the coordinator asked for it.
+  std::optional<shard_snapshot> ready;
 };
 
 /// Spawns with: the shard's id, the pipeline settings, the ids of the input
-/// partitions and the sink. Quits once every partition has ended.
+/// partitions, the sink and, after a restart, the checkpoint's state (null
+/// for a fresh start). Runs until its owner stops it.
 shard_actor::behavior_type shard_aggregator(
   shard_actor::stateful_pointer<shard_aggregator_state> self, shard_id id,
   pipeline_config config, std::vector<partition_id> partitions,
-  alert_sink_actor sink);
+  alert_sink_actor sink, std::shared_ptr<shard_restore> restore);
 
 } // namespace crashwatch

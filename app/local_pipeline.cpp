@@ -1,6 +1,7 @@
 #include "app/local_pipeline.hpp"
 
 #include <algorithm>
+#include <iostream>
 #include <thread>
 
 #include <caf/actor_system_config.hpp>
@@ -9,13 +10,15 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/alert_sink.hpp"
+#include "actors/checkpoint_coordinator.hpp"
 #include "actors/partition_reader.hpp"
 #include "actors/shard_aggregator.hpp"
+#include "app/pipeline_inputs.hpp"
+#include "app/pipeline_outputs.hpp"
+#include "app/run_start.hpp"
 #include "app/stop_signals.hpp"
 #include "core/error.hpp"
-#include "io/file_source.hpp"
-#include "io/kafka_metadata.hpp"
-#include "io/kafka_source.hpp"
+#include "core/kill_point.hpp"
 #include "messages/type_ids.hpp"
 
 namespace crashwatch {
@@ -35,136 +38,122 @@ void configure_actor_system(caf::actor_system_config& cfg) {
 
 namespace {
 
-caf::expected<std::shared_ptr<output_stream>> open_output(
-  const std::string& path, const std::string& fallback) {
-  auto out = output_stream::open(path.empty() ? fallback : path);
-  if (!out)
-    return std::move(out.error());
-  return std::shared_ptr<output_stream>{std::move(*out)};
-}
+/// How long a stop signal waits for its checkpoint.
+constexpr auto stop_checkpoint_timeout = std::chrono::seconds(30);
 
-/// One input partition and where its records come from.
-struct partition_input {
-  partition_id id;
-  std::shared_ptr<record_source> source;
-};
-
-/// Opens every input of `opts`: each file (or stdin) is one partition,
-/// numbered in the order given.
-/// Opens one source per partition to read of `opts.kafka.topic`: all of the
-/// topic's partitions, or those of --partitions (each must exist).
-caf::expected<std::vector<partition_input>>
-open_kafka_inputs(const run_options& opts) {
-  auto& k = opts.kafka;
-  auto available = list_partitions(k.brokers, k.topic, k.properties);
-  if (!available)
-    return std::move(available.error());
-  auto wanted = k.partitions.empty() ? *available : k.partitions;
-  std::vector<partition_input> inputs;
-  for (auto p : wanted) {
-    if (std::find(available->begin(), available->end(), p)
-        == available->end())
-      return make_error(ec::input_error,
-                        "topic '" + k.topic + "' at " + k.brokers
-                          + " has no partition " + std::to_string(p) + " (it has "
-                          + std::to_string(available->size()) + ")");
-    kafka_source_options so;
-    so.brokers = k.brokers;
-    so.topic = k.topic;
-    so.partition = p;
-    so.start = k.from_earliest ? kafka_start::earliest : kafka_start::latest;
-    so.group = k.group;
-    so.exit_at_end = k.exit_at_end;
-    so.on_data_loss = k.fail_on_data_loss ? data_loss_policy::fail
-                                          : data_loss_policy::warn;
-    so.properties = k.properties;
-    auto src = kafka_source::open(so);
-    if (!src)
-      return std::move(src.error());
-    inputs.push_back({partition_id{p}, std::move(*src)});
-  }
-  return inputs;
-}
-
-caf::expected<std::vector<partition_input>> open_inputs(const run_options& opts) {
-  if (!opts.kafka.brokers.empty())
-    return open_kafka_inputs(opts);
-  std::vector<partition_input> inputs;
-  for (auto& path : opts.inputs) {
-    auto src = file_source::open(path, defaults::chunk_bytes);
-    if (!src)
-      return std::move(src.error());
-    inputs.push_back({partition_id{static_cast<int32_t>(inputs.size())},
-                      std::move(*src)});
-  }
-  return inputs;
+/// Asks the coordinator for a checkpoint now and waits for it.
+caf::expected<checkpoint_id>
+checkpoint_now(caf::scoped_actor& self,
+               const checkpoint_coordinator_actor& coordinator, bool final) {
+  caf::expected<checkpoint_id> result = caf::error{};
+  self->request(coordinator, stop_checkpoint_timeout, atom::checkpoint_v, final)
+    .receive([&](checkpoint_id id) { result = id; },
+             [&](caf::error& err) { result = std::move(err); });
+  return result;
 }
 
 } // namespace
 
-caf::expected<pipeline_summary> run_local_pipeline(caf::actor_system& sys,
+caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
                                                    const run_options& opts) {
-  // Open everything first, so that a bad path fails before any work is done.
-  auto inputs = open_inputs(opts);
-  if (!inputs)
-    return std::move(inputs.error());
-  std::vector<partition_id> partitions;
-  for (auto& in : *inputs)
-    partitions.push_back(in.id);
-  sink_outputs outputs;
-  outputs.format = opts.format;
-  auto alerts = open_output(opts.output_file, "-");
-  if (!alerts)
-    return std::move(alerts.error());
-  outputs.alerts = std::move(*alerts);
-  auto late = open_output(opts.late_output, "stderr");
-  if (!late)
-    return std::move(late.error());
-  outputs.late = std::move(*late);
-  auto dead = open_output(opts.dead_letter, "stderr");
-  if (!dead)
-    return std::move(dead.error());
-  outputs.dead_letters = std::move(*dead);
-  if (!opts.alerts_topic.empty()) {
-    auto producer = kafka_producer::open(opts.kafka.brokers,
-                                         opts.kafka.properties);
-    if (!producer)
-      return std::move(producer.error());
-    // Fail now, not at the first alert, when the topic does not exist.
-    if (auto n = (*producer)->partition_count(opts.alerts_topic); !n)
-      return std::move(n.error());
-    outputs.kafka = std::move(*producer);
-    outputs.kafka_topic = opts.alerts_topic;
+  // Everything is opened and checked before any work is done, so that a
+  // bad path, a foreign journal or a cut output fails at once.
+  auto plans = plan_partitions(opts);
+  if (!plans)
+    return std::move(plans.error());
+  auto start = open_run_start(opts, *plans);
+  if (!start)
+    return std::move(start.error());
+  if (start->already_complete) {
+    pipeline_outcome done;
+    done.already_complete = true;
+    return done;
   }
+  std::vector<std::shared_ptr<record_source>> sources;
+  for (size_t i = 0; i < plans->size(); ++i) {
+    auto src = open_partition(opts, (*plans)[i], start->starts[i]);
+    if (!src)
+      return std::move(src.error());
+    sources.push_back(std::move(*src));
+  }
+  auto outputs = open_outputs(opts);
+  if (!outputs)
+    return std::move(outputs.error());
+  if (start->restored) {
+    std::vector<std::string> uncut;
+    if (auto err = cut_back_outputs(*outputs, start->restored->sink.outputs,
+                                    uncut))
+      return err;
+    for (auto& name : uncut)
+      std::cerr << "crashwatch run: " << name
+                << " cannot be cut back: what it showed after checkpoint "
+                << start->restored->id.value << " is shown again\n";
+    kill_point("restore-cut-back");
+  }
+  if (auto err = commit_run_start(*start, opts, *plans, sources, *outputs))
+    return err;
+  std::vector<partition_id> partitions;
+  for (auto& plan : *plans)
+    partitions.push_back(plan.id);
 
   caf::scoped_actor self{sys};
   std::vector<caf::actor> everyone;
   // The sink writes files (and waits for Kafka deliveries): its own thread.
-  auto sink = sys.spawn<caf::detached>(alert_sink, outputs,
+  std::shared_ptr<sink_snapshot> sink_restore;
+  if (start->restored)
+    sink_restore = std::make_shared<sink_snapshot>(start->restored->sink);
+  auto sink = sys.spawn<caf::detached>(alert_sink, *outputs,
                                        size_t{opts.pipeline.shards},
-                                       partitions.size(), caf::actor{self});
+                                       partitions, caf::actor{self},
+                                       sink_restore);
   everyone.push_back(caf::actor_cast<caf::actor>(sink));
   std::vector<shard_actor> shards;
   for (uint32_t i = 0; i < opts.pipeline.shards; ++i) {
+    auto restore = shard_start(*start, opts, shard_id{i});
+    if (!restore) {
+      for (auto& a : everyone)
+        self->send_exit(a, caf::exit_reason::user_shutdown);
+      return std::move(restore.error());
+    }
     shards.push_back(sys.spawn(shard_aggregator, shard_id{i}, opts.pipeline,
-                               partitions, sink));
+                               partitions, sink, std::move(*restore)));
     everyone.push_back(caf::actor_cast<caf::actor>(shards.back()));
   }
-  for (auto& in : *inputs) {
-    auto reader = sys.spawn<caf::detached>(partition_reader, in.id, in.source,
-                                           opts.pipeline, shards, sink);
-    everyone.push_back(caf::actor_cast<caf::actor>(reader));
+  std::vector<partition_reader_actor> readers;
+  for (size_t i = 0; i < plans->size(); ++i) {
+    readers.push_back(sys.spawn<caf::detached>(
+      partition_reader, reader_start(*start, (*plans)[i], i, *sources[i]),
+      sources[i], opts.pipeline, shards, sink));
+    everyone.push_back(caf::actor_cast<caf::actor>(readers.back()));
+  }
+  checkpoint_coordinator_actor coordinator;
+  if (start->log != nullptr) {
+    auto first = start->restored ? start->restored->id.value + 1 : 1;
+    // Writing a checkpoint blocks in SQLite: its own thread.
+    coordinator = sys.spawn<caf::detached>(
+      checkpoint_coordinator, start->log, checkpoint_id{first}, readers,
+      shards, sink, std::chrono::milliseconds{opts.checkpoint_interval_ms});
+    everyone.push_back(caf::actor_cast<caf::actor>(coordinator));
   }
   for (auto& a : everyone)
     self->monitor(a);
 
-  caf::expected<pipeline_summary> result = caf::error{};
+  caf::expected<pipeline_outcome> result = caf::error{};
   bool running = true;
   while (running) {
     self->receive(
       [&](atom::done, pipeline_summary& summary) {
-        result = std::move(summary);
         running = false;
+        if (coordinator) {
+          // The final checkpoint marks the run complete: a restart of the
+          // same command has nothing to do.
+          auto id = checkpoint_now(self, coordinator, true);
+          if (!id) {
+            result = std::move(id.error());
+            return;
+          }
+        }
+        result = pipeline_outcome{std::move(summary), false};
       },
       [&](caf::down_msg& down) {
         if (!down.reason || down.reason == caf::exit_reason::normal)
@@ -173,18 +162,32 @@ caf::expected<pipeline_summary> run_local_pipeline(caf::actor_system& sys,
         running = false;
       },
       caf::after(std::chrono::milliseconds(100)) >> [&] {
-        if (stop_requested()) {
+        if (!stop_requested())
+          return;
+        running = false;
+        if (!coordinator) {
           result = make_error(ec::interrupted,
                               "interrupted: stopped reading; windows not yet "
                               "complete were not emitted");
-          running = false;
+          return;
         }
+        // Stop with a checkpoint, so a restart continues from here.
+        auto id = checkpoint_now(self, coordinator, false);
+        result = make_error(
+          ec::interrupted,
+          id ? "interrupted: stopped at checkpoint " + std::to_string(id->value)
+                 + " of " + opts.data_dir
+                 + "; run the same command to continue"
+             : "interrupted: no checkpoint could be taken ("
+                 + render(id.error())
+                 + "); a restart continues from the previous one");
       });
   }
-  // After a failure the others would wait forever for the failed one.
-  if (!result)
-    for (auto& a : everyone)
-      self->send_exit(a, caf::exit_reason::user_shutdown);
+  // Every actor runs until told: readers and shards stay for checkpoints
+  // after their input ended. (The actor system waits for them to finish
+  // before the process exits.)
+  for (auto& a : everyone)
+    self->send_exit(a, caf::exit_reason::user_shutdown);
   return result;
 }
 

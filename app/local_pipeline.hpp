@@ -1,5 +1,6 @@
-// All roles in one process: readers, shards and the sink wired together on
-// one actor system (what `crashwatch run` and `crashwatch demo` do).
+// All roles in one process: readers, shards, the sink and (with --data-dir)
+// the checkpoint coordinator wired together on one actor system (what
+// `crashwatch run` and `crashwatch demo` do).
 #pragma once
 
 #include <caf/actor_system.hpp>
@@ -14,10 +15,20 @@ namespace crashwatch {
 /// scheduler sized to the machine).
 void configure_actor_system(caf::actor_system_config& cfg);
 
-/// Opens the inputs and outputs of `opts`, runs the pipeline to the end of
-/// every input and returns what it did. Errors (unreadable input, unwritable
-/// output, a failed actor) come back as caf::error with a message for people.
-caf::expected<pipeline_summary> run_local_pipeline(caf::actor_system& sys,
+/// What a run did.
+struct pipeline_outcome {
+  /// Counters over the whole run (every life of a data dir).
+  pipeline_summary summary;
+  /// The data dir's run had completed before: nothing was read or written.
+  bool already_complete = false;
+};
+
+/// Opens the inputs and outputs of `opts` (resuming from the newest
+/// checkpoint of --data-dir), runs the pipeline to the end of every input
+/// and returns what it did. Errors (unreadable input, unwritable output, a
+/// journal for other settings, a failed actor) come back as caf::error with
+/// a message for people.
+caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
                                                    const run_options& opts);
 
 } // namespace crashwatch

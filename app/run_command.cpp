@@ -27,12 +27,20 @@ int run_command(std::vector<std::string> args) {
   caf::actor_system sys{cfg};
   auto started = std::chrono::steady_clock::now();
   install_stop_signals();
-  auto summary = run_local_pipeline(sys, opts);
-  if (!summary) {
-    std::cerr << "crashwatch run: " << render(summary.error()) << '\n';
+  auto outcome = run_local_pipeline(sys, opts);
+  if (!outcome) {
+    auto& err = outcome.error();
+    std::cerr << "crashwatch run: " << render(err) << '\n';
     // 130 = 128 + SIGINT, as shells report a command stopped by Ctrl-C.
-    return has_code(summary.error(), ec::interrupted) ? 130 : 1;
+    // 2: the command line does not fit the data dir's journal (the fix is
+    // in the command line, as for any bad option).
+    return has_code(err, ec::interrupted)    ? 130
+           : has_code(err, ec::journal_mismatch) ? 2
+                                             : 1;
   }
+  if (outcome->already_complete)
+    return 0;
+  auto* summary = &outcome->summary;
   auto seconds = std::chrono::duration<double>(
                    std::chrono::steady_clock::now() - started)
                    .count();

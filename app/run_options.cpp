@@ -37,9 +37,16 @@ options:
   --keyword crash           content must contain this (ASCII case ignored)
   --severity High,Critical  severity must be one of these (exact)
   --output console|jsonl    alert format (default console)
+  --output sqlite:PATH      also keep alerts in table `alerts` of this SQLite
+                            database (repeat --output for both)
   --output-file PATH        append alerts here (default stdout)
   --late-output PATH        late records, JSON Lines (default stderr)
   --dead-letter PATH        malformed records, JSON Lines (default stderr)
+durable state (docs/DURABILITY.md):
+  --data-dir DIR            checkpoint journal; a restart with the same command
+                            and DIR resumes exactly where the last checkpoint
+                            was, output files cut back to it
+  --checkpoint-interval 1s  how often a checkpoint is taken
 )";
 
 namespace {
@@ -60,6 +67,8 @@ run_options parse_run_options(std::vector<std::string> args) {
   auto& p = opts.pipeline;
   // Options that mean something only with --brokers.
   std::vector<std::string> kafka_only;
+  bool text_format_given = false;
+  bool interval_given = false;
   cli_args in{std::move(args)};
   while (!in.done()) {
     auto opt = in.next_option();
@@ -97,9 +106,23 @@ run_options parse_run_options(std::vector<std::string> args) {
       if (p.filter.severities.empty())
         in.fail("at least one severity is needed");
     } else if (opt == "--output") {
-      opts.format = in.choice({"console", "jsonl"}) == "jsonl"
-                      ? alert_format::jsonl
-                      : alert_format::console;
+      auto v = in.value();
+      if (v.rfind("sqlite:", 0) == 0) {
+        if (!opts.alert_table.empty())
+          in.fail("sqlite: given twice (one alert table)");
+        opts.alert_table = v.substr(7);
+        if (opts.alert_table.empty())
+          in.fail("sqlite: needs a path (sqlite:alerts.db)");
+      } else {
+        if (text_format_given)
+          in.fail("give console or jsonl once (add sqlite:PATH for the "
+                  "alert table)");
+        text_format_given = true;
+        if (v != "console" && v != "jsonl")
+          in.fail("'" + v + "' is not one of console, jsonl, sqlite:PATH");
+        opts.format = v == "jsonl" ? alert_format::jsonl
+                                   : alert_format::console;
+      }
     } else if (opt == "--output-file") {
       opts.output_file = in.value();
     } else if (opt == "--late-output") {
@@ -152,8 +175,12 @@ run_options parse_run_options(std::vector<std::string> args) {
       if (opts.alerts_topic.empty())
         in.fail("the topic name must not be empty");
     } else if (opt == "--data-dir") {
-      throw usage_error(opt + ": not available in this version yet (durable "
-                              "state is being built)");
+      opts.data_dir = in.value();
+      if (opts.data_dir.empty())
+        in.fail("the directory name must not be empty");
+    } else if (opt == "--checkpoint-interval") {
+      opts.checkpoint_interval_ms = in.duration_ms(1);
+      interval_given = true;
     } else {
       in.unknown("run");
     }
@@ -175,6 +202,16 @@ run_options parse_run_options(std::vector<std::string> args) {
     stdin_inputs += i == "-" ? 1 : 0;
   if (stdin_inputs > 1)
     throw usage_error("--input: stdin (-) can be read only once");
+  opts.text_output = text_format_given || opts.alert_table.empty();
+  if (!opts.text_output && !opts.output_file.empty())
+    throw usage_error("--output-file needs --output console or jsonl (alerts "
+                      "go only to the sqlite: table now)");
+  if (interval_given && opts.data_dir.empty())
+    throw usage_error("--checkpoint-interval needs --data-dir (where "
+                      "checkpoints are kept)");
+  if (!opts.data_dir.empty() && stdin_inputs > 0)
+    throw usage_error("--data-dir: stdin (-) cannot be read again after a "
+                      "restart; give files or Kafka");
   return opts;
 }
 

@@ -37,6 +37,11 @@ struct run_options {
   std::vector<std::string> inputs;
   /// `--output console|jsonl`.
   alert_format format = alert_format::console;
+  /// False when alerts go only to the alert table (`--output sqlite:PATH`
+  /// without a text format).
+  bool text_output = true;
+  /// `--output sqlite:PATH`: alerts also kept in table `alerts` of PATH.
+  std::string alert_table;
   /// `--output-file`: appended to; empty = stdout.
   std::string output_file;
   /// `--late-output`: empty = stderr.
@@ -47,6 +52,10 @@ struct run_options {
   kafka_input_options kafka;
   /// `--alerts-topic`: also produce every alert to this Kafka topic.
   std::string alerts_topic;
+  /// `--data-dir`: durable state (checkpoint journal); empty = none.
+  std::string data_dir;
+  /// `--checkpoint-interval`.
+  int64_t checkpoint_interval_ms = defaults::checkpoint_interval_ms;
 };
 
 /// Parses the arguments of `run`. Throws usage_error.

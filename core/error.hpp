@@ -20,6 +20,9 @@ enum class ec : uint8_t {
   config_error,
   /// Stopped by SIGINT or SIGTERM before the end of the input.
   interrupted,
+  /// The run's settings differ from those its data dir's journal was
+  /// written with (exit status 2: the fix is in the command line).
+  journal_mismatch,
 };
 
 /// The error category of `ec` inside caf::error.

@@ -39,6 +39,17 @@ public:
     max_seen_ = std::max(max_seen_, t);
   }
 
+  /// The largest event time seen so far (`min_event_time` before the first
+  /// record): all a checkpoint needs to restore the clock.
+  event_time max_seen() const {
+    return max_seen_;
+  }
+
+  /// Restores the clock from a checkpoint's max_seen().
+  void restore(event_time max_seen) {
+    max_seen_ = max_seen;
+  }
+
 private:
   int64_t delay_ms_;
   int64_t window_ms_;

@@ -23,6 +23,8 @@ constexpr uint32_t credits_per_shard = 8;
 /// wake-ups: 2 MiB (~13k lines) amortizes that (measured: 128 KiB chunks
 /// 6.0, 1 MiB 8.0, 2 MiB 9.2, 4 MiB 8.8 M records/s; docs/PERFORMANCE.md).
 constexpr size_t chunk_bytes = 2 << 20;
+/// `--checkpoint-interval` with `--data-dir` (docs/DURABILITY.md).
+constexpr int64_t checkpoint_interval_ms = 1'000;
 } // namespace defaults
 
 /// What the pipeline computes and how.

@@ -64,6 +64,10 @@ using shard_id = named_type<uint32_t, struct shard_id_tag>;
 /// `timestamp` field, rounded down.
 using event_time = named_type<int64_t, struct event_time_tag>;
 
+/// One checkpoint: 0 is the state before the first record of a data dir,
+/// then 1, 2, ... in the order they are taken (docs/DURABILITY.md).
+using checkpoint_id = named_type<uint64_t, struct checkpoint_id_tag>;
+
 /// Smallest and largest event times; a watermark of `max_event_time` means
 /// "this partition has ended", `min_event_time` means "nothing seen yet".
 constexpr event_time min_event_time{std::numeric_limits<int64_t>::min()};

@@ -21,9 +21,14 @@ window_counts::outcome window_counts::add(event_time t,
   auto& users = windows_[start.value];
   // Heterogeneous lookup arrives with C++20; a std::string key costs one
   // allocation only for the first crash of a user in a window.
-  auto [it, inserted] = users.try_emplace(std::string{user_id}, 0);
+  auto [it, inserted] = users.try_emplace(std::string{user_id});
   open_keys_ += inserted ? 1 : 0;
-  count = ++it->second;
+  auto& entry = it->second;
+  if (!entry.changed) {
+    entry.changed = true;
+    changed_.emplace_back(start.value, &*it);
+  }
+  count = ++entry.count;
   return count == threshold_ + 1 ? outcome::crossed_threshold
                                  : outcome::counted;
 }
@@ -39,22 +44,33 @@ void window_counts::fire(event_time watermark, std::vector<alert>& out) {
     if (end > watermark)
       break;
     auto first = out.size();
-    for (auto& [user, count] : it->second)
-      if (count > threshold_)
-        out.push_back(alert{start, end, user, count, true});
+    for (auto& [user, entry] : it->second)
+      if (entry.count > threshold_)
+        out.push_back(alert{start, end, user, entry.count, true});
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
     open_keys_ -= it->second.size();
   }
   windows_.erase(windows_.begin(), it);
 }
 
-void window_counts::restore(event_time emitted_through,
-                            std::map<int64_t, user_counts> windows) {
-  emitted_through_ = emitted_through;
-  windows_ = std::move(windows);
-  open_keys_ = 0;
-  for (auto& [start, users] : windows_)
-    open_keys_ += users.size();
+void window_counts::take_changes(std::vector<window_entry>& out) {
+  for (auto [start, node] : changed_) {
+    // Emitted windows are freed: their nodes must not be touched.
+    if (window_end(event_time{start}, window_ms_) <= emitted_through_)
+      continue;
+    node->second.changed = false;
+    out.push_back(window_entry{event_time{start}, node->first,
+                               node->second.count});
+  }
+  changed_.clear();
+}
+
+void window_counts::restore_count(event_time window_start,
+                                  std::string user_id, uint64_t count) {
+  auto& users = windows_[window_start.value];
+  auto [it, inserted] = users.try_emplace(std::move(user_id));
+  open_keys_ += inserted ? 1 : 0;
+  it->second.count = count;
 }
 
 } // namespace crashwatch

@@ -1,5 +1,9 @@
 // The state a shard owns: crash counts per (window, user) for its users, and
-// how far its windows have been emitted (SPEC.md, "Alerts").
+// how far its windows have been emitted (SPEC.md, "Alerts"). It also knows
+// which counts changed since the last checkpoint, so that a checkpoint
+// writes only those (incremental, like RocksDB's incremental checkpoints):
+// the cost of a checkpoint follows the crashes of one interval, not the
+// number of open keys.
 #pragma once
 
 #include <cstdint>
@@ -7,12 +11,28 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
+
+#include <caf/meta/type_name.hpp>
 
 #include "core/alert.hpp"
 #include "core/types.hpp"
 
 namespace crashwatch {
+
+/// One (window, user) count, as a checkpoint stores it.
+struct window_entry {
+  event_time window_start;
+  std::string user_id;
+  uint64_t count = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, window_entry& x) {
+  return f(caf::meta::type_name("window_entry"), x.window_start, x.user_id,
+           x.count);
+}
 
 /// Counts crashes per tumbling window and user; fires completed windows.
 class window_counts {
@@ -27,6 +47,16 @@ public:
     /// Not counted: the window was already emitted (late).
     window_emitted,
   };
+
+  /// The count of one user in one window.
+  struct user_count {
+    uint64_t count = 0;
+    /// Changed since the last take_changes().
+    bool changed = false;
+  };
+
+  /// The counts of one open window.
+  using user_counts = std::unordered_map<std::string, user_count>;
 
   /// `window_ms` is `--window`, `threshold` is `--threshold`.
   window_counts(int64_t window_ms, uint64_t threshold);
@@ -56,17 +86,30 @@ public:
     return open_keys_;
   }
 
-  /// The counts of one open window, for checkpoints and tests.
-  using user_counts = std::unordered_map<std::string, uint64_t>;
-
-  /// All open windows by start, for checkpoints and tests.
+  /// All open windows by start, for tests.
   const std::map<int64_t, user_counts>& windows() const {
     return windows_;
   }
 
-  /// Restores state written by a checkpoint.
-  void restore(event_time emitted_through,
-               std::map<int64_t, user_counts> windows);
+  /// Appends every count of a still-open window that changed since the
+  /// previous call (or since construction) to `out`, and marks them
+  /// unchanged. Counts of windows emitted meanwhile are left out: a
+  /// checkpoint drops those by emitted_through().
+  void take_changes(std::vector<window_entry>& out);
+
+  /// Number of counts take_changes() would return at most.
+  size_t pending_changes() const {
+    return changed_.size();
+  }
+
+  /// Restores one count from a checkpoint (not a change).
+  void restore_count(event_time window_start, std::string user_id,
+                     uint64_t count);
+
+  /// Restores the emitted mark from a checkpoint.
+  void restore_emitted_through(event_time t) {
+    emitted_through_ = t;
+  }
 
 private:
   int64_t window_ms_;
@@ -74,6 +117,10 @@ private:
   event_time emitted_through_ = min_event_time;
   std::map<int64_t, user_counts> windows_;
   size_t open_keys_ = 0;
+  /// The counts changed since the last take_changes(), each once: window
+  /// start and the map node (nodes of an unordered_map never move; a node
+  /// is freed only with its window, which take_changes() checks first).
+  std::vector<std::pair<int64_t, user_counts::value_type*>> changed_;
 };
 
 } // namespace crashwatch

@@ -58,13 +58,16 @@ typename Inspector::result_type inspect(Inspector& f, dead_letter& x) {
 
 /// Reader -> sink: the late and malformed records of one chunk.
 struct side_batch {
+  /// The reader's partition (the sink aligns checkpoint barriers by it).
+  partition_id partition;
   std::vector<late_record> late;
   std::vector<dead_letter> dead;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, side_batch& x) {
-  return f(caf::meta::type_name("side_batch"), x.late, x.dead);
+  return f(caf::meta::type_name("side_batch"), x.partition, x.late,
+           x.dead);
 }
 
 } // namespace crashwatch

@@ -12,6 +12,7 @@
 #include "core/alert.hpp"
 #include "core/global_watermark.hpp"
 #include "core/types.hpp"
+#include "messages/checkpoint.hpp"
 #include "messages/partition_batch.hpp"
 #include "messages/partition_stats.hpp"
 #include "messages/shard_progress.hpp"
@@ -25,6 +26,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(crashwatch, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_id))
   CAF_ADD_TYPE_ID(crashwatch, (crashwatch::event_time))
   CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_state))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::checkpoint_id))
 
   // -- reader -> shard -------------------------------------------------------
   CAF_ADD_TYPE_ID(crashwatch, (crashwatch::crash_event))
@@ -45,6 +47,18 @@ CAF_BEGIN_TYPE_ID_BLOCK(crashwatch, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_stats>))
   CAF_ADD_TYPE_ID(crashwatch, (crashwatch::pipeline_summary))
 
+  // -- checkpoints ------------------------------------------------------------
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_barrier))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_barrier))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::reader_snapshot))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::window_entry))
+  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::window_entry>))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_snapshot))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::output_position))
+  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::output_position>))
+  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::event_time>))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::sink_snapshot))
+
   // -- atoms (text <= 10 characters) ------------------------------------------
   /// Shard -> reader: one batch processed, one credit back.
   CAF_ADD_ATOM(crashwatch, crashwatch::atom, ack, "ack")
@@ -54,6 +68,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(crashwatch, caf::first_custom_type_id)
   CAF_ADD_ATOM(crashwatch, crashwatch::atom, finished, "finished")
   /// Sink -> whoever waits for the pipeline: all output is written.
   CAF_ADD_ATOM(crashwatch, crashwatch::atom, done, "done")
+  /// Coordinator -> every actor: your part of checkpoint N, please.
+  CAF_ADD_ATOM(crashwatch, crashwatch::atom, checkpoint, "checkpoint")
+  /// Coordinator -> itself: time for the next periodic checkpoint.
+  CAF_ADD_ATOM(crashwatch, crashwatch::atom, tick, "tick")
 
 CAF_END_TYPE_ID_BLOCK(crashwatch)
 

@@ -119,3 +119,51 @@ TEST_CASE("bad Kafka options name the option", "[run_options]") {
           .rfind("--on-data-loss", 0)
         == 0);
 }
+
+TEST_CASE("durable state options", "[run_options]") {
+  auto opts = parse_run_options({"--input", "a", "--data-dir", "d",
+                                 "--checkpoint-interval", "250ms"});
+  CHECK(opts.data_dir == "d");
+  CHECK(opts.checkpoint_interval_ms == 250);
+  CHECK(parse_run_options({"--input", "a", "--data-dir", "d"})
+          .checkpoint_interval_ms
+        == 1'000);
+  CHECK(error_of({"--input", "a", "--checkpoint-interval", "1s"})
+          .find("--checkpoint-interval needs --data-dir")
+        != std::string::npos);
+  CHECK(error_of({"--input", "-", "--data-dir", "d"}).find("stdin")
+        != std::string::npos);
+  CHECK(error_of({"--input", "a", "--data-dir", ""}).rfind("--data-dir", 0)
+        == 0);
+  CHECK(error_of({"--input", "a", "--data-dir", "d", "--checkpoint-interval",
+                  "0s"})
+          .rfind("--checkpoint-interval", 0)
+        == 0);
+}
+
+TEST_CASE("output options take a text format and an alert table", "[run_options]") {
+  auto both = parse_run_options({"--input", "a", "--output", "jsonl",
+                                 "--output", "sqlite:alerts.db"});
+  CHECK(both.format == alert_format::jsonl);
+  CHECK(both.text_output);
+  CHECK(both.alert_table == "alerts.db");
+  auto table_only = parse_run_options({"--input", "a", "--output",
+                                       "sqlite:x.db"});
+  CHECK_FALSE(table_only.text_output);
+  CHECK(parse_run_options({"--input", "a"}).text_output);
+  CHECK(error_of({"--input", "a", "--output", "sqlite:"}).rfind("--output", 0)
+        == 0);
+  CHECK(error_of({"--input", "a", "--output", "jsonl", "--output", "console"})
+          .rfind("--output", 0)
+        == 0);
+  CHECK(error_of({"--input", "a", "--output", "sqlite:x", "--output",
+                  "sqlite:y"})
+          .rfind("--output", 0)
+        == 0);
+  CHECK(error_of({"--input", "a", "--output", "csv"}).find("'csv'")
+        != std::string::npos);
+  CHECK(error_of({"--input", "a", "--output", "sqlite:x", "--output-file",
+                  "f"})
+          .find("--output-file needs --output console or jsonl")
+        != std::string::npos);
+}

@@ -1,3 +1,7 @@
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "core/window_counts.hpp"
@@ -86,9 +90,57 @@ TEST_CASE("restore brings back counts and the emitted mark",
   add(wc, 31'000, "a");
   add(wc, 32'000, "a");
   add(wc, 33'000, "b");
+  std::vector<window_entry> saved;
+  wc.take_changes(saved);
   window_counts copy{window_ms, threshold};
-  copy.restore(event_time{30'000}, wc.windows());
+  copy.restore_emitted_through(event_time{30'000});
+  for (auto& e : saved)
+    copy.restore_count(e.window_start, e.user_id, e.count);
   CHECK(copy.open_keys() == 2);
+  CHECK(copy.pending_changes() == 0); // restored counts are not changes
   CHECK(add(copy, 34'000, "a") == outcome::crossed_threshold);
   CHECK(add(copy, 29'000, "a") == outcome::window_emitted);
+}
+
+namespace {
+
+/// take_changes() as "start:user=count" strings, sorted.
+std::vector<std::string> changes(window_counts& wc) {
+  std::vector<window_entry> out;
+  wc.take_changes(out);
+  std::vector<std::string> result;
+  for (auto& e : out)
+    result.push_back(std::to_string(e.window_start.value) + ":" + e.user_id
+                     + "=" + std::to_string(e.count));
+  std::sort(result.begin(), result.end());
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("take_changes returns each changed count once, with its latest "
+          "value",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  add(wc, 1'000, "a");
+  add(wc, 2'000, "a");
+  add(wc, 12'000, "b");
+  CHECK(wc.pending_changes() == 2);
+  CHECK(changes(wc)
+        == std::vector<std::string>{"0:a=2", "10000:b=1"});
+  // Nothing changed since: nothing to write.
+  CHECK(changes(wc).empty());
+  add(wc, 3'000, "a");
+  add(wc, 3'500, "c");
+  CHECK(changes(wc) == std::vector<std::string>{"0:a=3", "0:c=1"});
+}
+
+TEST_CASE("take_changes leaves out windows emitted since the change",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  add(wc, 1'000, "a");  // window [0, 10 s), fired below
+  add(wc, 15'000, "b"); // window [10 s, 20 s), still open
+  std::vector<alert> out;
+  wc.fire(event_time{10'000}, out);
+  CHECK(changes(wc) == std::vector<std::string>{"10000:b=1"});
 }

@@ -1,0 +1,155 @@
+#include "actors/checkpoint_coordinator.hpp"
+
+#include <algorithm>
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "core/error.hpp"
+
+namespace crashwatch {
+
+namespace {
+
+using self_ptr = checkpoint_coordinator_actor::stateful_pointer<
+  checkpoint_coordinator_state>;
+
+/// Longest a part may take (Flink's default checkpoint timeout). Parts come
+/// within a chunk's time in a healthy pipeline; this catches a stuck one.
+constexpr auto part_timeout = std::chrono::minutes(10);
+
+int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+void schedule_tick(self_ptr self, std::chrono::milliseconds delay) {
+  auto& st = self->state;
+  if (st.tick_scheduled)
+    return;
+  st.tick_scheduled = true;
+  self->delayed_send(self, delay, atom::tick_v);
+}
+
+void start(self_ptr self, bool final);
+
+/// All parts are in: write, answer who waited, go on.
+void complete(self_ptr self) {
+  auto& st = self->state;
+  auto& record = *st.current;
+  // Sorted by partition and shard: the journal's rows (and this record)
+  // read the same whatever order the answers came in.
+  std::sort(record.readers.begin(), record.readers.end(),
+            [](auto& a, auto& b) { return a.partition < b.partition; });
+  std::sort(record.shards.begin(), record.shards.end(),
+            [](auto& a, auto& b) { return a.shard < b.shard; });
+  record.finished
+    = record.finished && record.sink.released == max_event_time
+      && std::all_of(record.readers.begin(), record.readers.end(),
+                     [](auto& r) { return r.state == partition_state::ended; });
+  if (auto err = st.log->write(record)) {
+    self->quit(std::move(err));
+    return;
+  }
+  auto id = record.id;
+  st.current.reset();
+  for (auto& rp : st.waiting_current)
+    rp.deliver(id);
+  st.waiting_current.clear();
+  if (!st.waiting_next.empty()) {
+    start(self, std::exchange(st.next_final, false));
+    return;
+  }
+  auto wait = st.current_started + st.interval
+              - std::chrono::steady_clock::now();
+  schedule_tick(self, std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::max(wait, decltype(wait)::zero())));
+}
+
+/// Adds one part; completes the checkpoint after the last.
+template <class Part>
+void add_part(self_ptr self, checkpoint_id id, Part&& part) {
+  auto& st = self->state;
+  if (!st.current || st.current->id != id)
+    return; // cannot happen: one checkpoint at a time
+  using type = std::decay_t<Part>;
+  if constexpr (std::is_same_v<type, reader_snapshot>)
+    st.current->readers.push_back(std::forward<Part>(part));
+  else if constexpr (std::is_same_v<type, shard_snapshot>)
+    st.current->shards.push_back(std::forward<Part>(part));
+  else
+    st.current->sink = std::forward<Part>(part);
+  if (--st.parts_missing == 0)
+    complete(self);
+}
+
+void start(self_ptr self, bool final) {
+  auto& st = self->state;
+  auto id = st.next;
+  st.next = checkpoint_id{id.value + 1};
+  st.current.emplace();
+  st.current->id = id;
+  st.current->started_at_ms = wall_ms();
+  st.current->finished = final;
+  st.current_started = std::chrono::steady_clock::now();
+  st.parts_missing = st.readers.size() + st.shards.size() + 1;
+  st.waiting_current = std::exchange(st.waiting_next, {});
+  auto on_error = [self, id](caf::error& err) {
+    self->quit(make_error(ec::output_error,
+                          "checkpoint " + std::to_string(id.value)
+                            + " failed: " + render(err)));
+  };
+  // Shards and the sink first: their request is then in their mailbox
+  // before any barrier of this checkpoint (a reader sends those only after
+  // its own request, below). They cope with the other order as well.
+  for (auto& shard : st.shards)
+    self->request(shard, part_timeout, atom::checkpoint_v, id)
+      .then([self, id](shard_snapshot& s) { add_part(self, id, std::move(s)); },
+            on_error);
+  self->request(st.sink, part_timeout, atom::checkpoint_v, id)
+    .then([self, id](sink_snapshot& s) { add_part(self, id, std::move(s)); },
+          on_error);
+  for (auto& reader : st.readers)
+    self->request(reader, part_timeout, atom::checkpoint_v, id)
+      .then(
+        [self, id](reader_snapshot& s) { add_part(self, id, std::move(s)); },
+        on_error);
+}
+
+} // namespace
+
+checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
+  checkpoint_coordinator_actor::stateful_pointer<checkpoint_coordinator_state>
+    self,
+  std::shared_ptr<journal> log, checkpoint_id first,
+  std::vector<partition_reader_actor> readers, std::vector<shard_actor> shards,
+  alert_sink_actor sink, std::chrono::milliseconds interval) {
+  auto& st = self->state;
+  st.log = std::move(log);
+  st.next = first;
+  st.readers = std::move(readers);
+  st.shards = std::move(shards);
+  st.sink = std::move(sink);
+  st.interval = interval;
+  st.current_started = std::chrono::steady_clock::now();
+  schedule_tick(self, interval);
+  return {
+    [self](atom::tick) {
+      auto& st = self->state;
+      st.tick_scheduled = false;
+      if (!st.current)
+        start(self, false);
+    },
+    [self](atom::checkpoint, bool final) -> caf::result<checkpoint_id> {
+      auto& st = self->state;
+      auto rp = self->make_response_promise<checkpoint_id>();
+      st.waiting_next.push_back(rp);
+      st.next_final = st.next_final || final;
+      if (!st.current)
+        start(self, std::exchange(st.next_final, false));
+      return rp;
+    },
+  };
+}
+
+} // namespace crashwatch

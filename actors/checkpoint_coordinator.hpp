@@ -1,0 +1,61 @@
+// The checkpoint coordinator: every `--checkpoint-interval` it asks every
+// shard, the sink and every reader for their part of checkpoint N (shards
+// and the sink first, so their request is queued before any barrier N can
+// reach them), and once all parts are in writes them to the journal in one
+// transaction. One checkpoint at a time: the next starts no earlier than one
+// interval after the previous started, and never before it is written
+// (Flink's max-concurrent-checkpoints = 1). Runs on its own thread: writing
+// a large checkpoint blocks in SQLite, never the pipeline.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "messages/actors.hpp"
+#include "persistence/journal.hpp"
+
+namespace crashwatch {
+
+/// The state of the coordinator.
+struct checkpoint_coordinator_state {
+  static constexpr const char* name = "checkpoint_coordinator";
+
+  std::shared_ptr<journal> log;
+  std::vector<partition_reader_actor> readers;
+  std::vector<shard_actor> shards;
+  alert_sink_actor sink;
+  std::chrono::milliseconds interval{1000};
+  /// Id of the next checkpoint to take.
+  checkpoint_id next;
+
+  /// The checkpoint being taken, while its parts come in.
+  std::optional<checkpoint_record> current;
+  size_t parts_missing = 0;
+  std::chrono::steady_clock::time_point current_started;
+  /// Requests for a checkpoint "now" (end of input, stop signal) that the
+  /// current one does not serve: they get the next one. `final` is true
+  /// when one of them said the run is complete.
+  std::vector<caf::typed_response_promise<checkpoint_id>> waiting_next;
+  bool next_final = false;
+  /// Requests served by the current checkpoint.
+  std::vector<caf::typed_response_promise<checkpoint_id>> waiting_current;
+  /// A periodic tick is scheduled.
+  bool tick_scheduled = false;
+};
+
+/// Spawns with: the journal (checkpoint `first - 1` is its newest), the
+/// actors whose parts make a checkpoint, and the interval. Quits with an
+/// error when the journal cannot be written or a part does not come.
+checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
+  checkpoint_coordinator_actor::stateful_pointer<checkpoint_coordinator_state>
+    self,
+  std::shared_ptr<journal> log, checkpoint_id first,
+  std::vector<partition_reader_actor> readers, std::vector<shard_actor> shards,
+  alert_sink_actor sink, std::chrono::milliseconds interval);
+
+} // namespace crashwatch

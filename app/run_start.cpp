@@ -1,0 +1,160 @@
+#include "app/run_start.hpp"
+
+#include <ctime>
+#include <iostream>
+
+#include "app/job_settings.hpp"
+#include "core/error.hpp"
+#include "core/partition_clock.hpp"
+#include "io/kafka_source.hpp"
+
+namespace crashwatch {
+
+namespace {
+
+std::string utc_time(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+caf::error damaged(const journal& log, const std::string& why) {
+  return make_error(ec::input_error, "journal " + log.path()
+                                       + " is damaged (" + why
+                                       + "); move the data dir away to start "
+                                         "over");
+}
+
+} // namespace
+
+caf::expected<run_start> open_run_start(const run_options& opts,
+                                        const std::vector<partition_plan>& plans) {
+  run_start start;
+  start.starts.resize(plans.size());
+  if (opts.data_dir.empty())
+    return start;
+  start.settings = make_job_settings(opts, plans);
+  auto log = journal::open(opts.data_dir, opts.pipeline.window_ms);
+  if (!log)
+    return std::move(log.error());
+  start.log = std::move(*log);
+  auto& j = *start.log;
+  if (!j.has_checkpoint()) {
+    std::cerr << "crashwatch run: new journal " << j.path() << '\n';
+    return start;
+  }
+  if (auto err = j.check_settings(start.settings))
+    return err;
+  auto restored = j.load();
+  if (!restored)
+    return std::move(restored.error());
+  auto parts = j.partitions();
+  if (!parts)
+    return std::move(parts.error());
+  if (restored->finished) {
+    std::cerr << "crashwatch run: the run in " << opts.data_dir
+              << " completed at checkpoint " << restored->id.value << " ("
+              << utc_time(restored->completed_at_ms)
+              << "); nothing to do (use another --data-dir to read the input "
+                 "again)\n";
+    start.already_complete = true;
+    return start;
+  }
+  // The settings cover the partitions; a journal whose rows disagree with
+  // its own settings was changed by hand or damaged.
+  if (parts->size() != plans.size() || restored->readers.size() != plans.size()
+      || restored->shard_emitted.size() != opts.pipeline.shards)
+    return damaged(j, "its partitions or shards do not match its settings");
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if ((*parts)[i].partition != plans[i].id
+        || restored->readers[i].partition != plans[i].id)
+      return damaged(j, "its partitions do not match its settings");
+    start.starts[i].offset = restored->readers[i].next_offset.value;
+    start.starts[i].end_offset = (*parts)[i].end_offset;
+  }
+  std::cerr << "crashwatch run: resuming from checkpoint "
+            << restored->id.value << " of " << j.path() << " (taken "
+            << utc_time(restored->completed_at_ms) << ")\n";
+  start.restored = std::move(*restored);
+  return start;
+}
+
+caf::error commit_run_start(
+  run_start& start, const run_options& opts,
+  const std::vector<partition_plan>& plans,
+  const std::vector<std::shared_ptr<record_source>>& sources,
+  const sink_outputs& outputs) {
+  if (start.log == nullptr)
+    return caf::none;
+  std::vector<journal_partition> parts;
+  for (size_t i = 0; i < plans.size(); ++i) {
+    journal_partition p{plans[i].id, plans[i].source, -1};
+    if (auto* k = dynamic_cast<const kafka_source*>(sources[i].get()))
+      p.end_offset = k->end_offset();
+    parts.push_back(std::move(p));
+  }
+  if (start.restored) {
+    if (!opts.kafka.exit_at_end)
+      return caf::none;
+    std::vector<journal_partition> unfixed;
+    for (size_t i = 0; i < parts.size(); ++i)
+      if (start.starts[i].end_offset < 0)
+        unfixed.push_back(parts[i]);
+    return unfixed.empty() ? caf::none : start.log->set_end_offsets(unfixed);
+  }
+  checkpoint_record zero;
+  zero.id = checkpoint_id{0};
+  zero.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  for (size_t i = 0; i < plans.size(); ++i)
+    zero.readers.push_back(reader_start(start, plans[i], i, *sources[i]));
+  for (uint32_t s = 0; s < opts.pipeline.shards; ++s) {
+    shard_snapshot shard;
+    shard.id = zero.id;
+    shard.shard = shard_id{s};
+    zero.shards.push_back(std::move(shard));
+  }
+  zero.sink.id = zero.id;
+  zero.sink.shard_emitted.assign(opts.pipeline.shards, min_event_time);
+  auto positions = durable_positions(outputs);
+  if (!positions)
+    return std::move(positions.error());
+  zero.sink.outputs = std::move(*positions);
+  return start.log->create(start.settings, parts, zero);
+}
+
+reader_snapshot reader_start(const run_start& start, const partition_plan& plan,
+                             size_t i, const record_source& source) {
+  if (start.restored)
+    return start.restored->readers[i];
+  reader_snapshot snap;
+  snap.partition = plan.id;
+  snap.next_offset = source.resume_offset();
+  snap.stats.partition = plan.id;
+  return snap;
+}
+
+caf::expected<std::shared_ptr<shard_restore>>
+shard_start(const run_start& start, const run_options& opts, shard_id shard) {
+  if (!start.restored)
+    return std::shared_ptr<shard_restore>{};
+  auto& p = opts.pipeline;
+  auto restore = std::shared_ptr<shard_restore>{
+    new shard_restore{window_counts{p.window_ms, p.threshold}, {}}};
+  restore->counts.restore_emitted_through(
+    start.restored->shard_emitted.at(shard.value));
+  if (auto err = start.log->load_shard(shard, restore->counts))
+    return err;
+  for (auto& r : start.restored->readers) {
+    partition_clock clock{p.watermark_delay_ms, p.window_ms};
+    clock.restore(r.max_seen);
+    restore->marks.emplace_back(r.partition, clock.watermark(), r.state);
+  }
+  return restore;
+}
+
+} // namespace crashwatch

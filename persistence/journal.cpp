@@ -1,0 +1,687 @@
+// The journal format, version 1 (PRAGMA user_version = 1, PRAGMA
+// application_id = 0x43574A4C, "CWJL"). One SQLite database per data dir,
+// DIR/journal.db, WAL mode, synchronous=NORMAL (docs/DURABILITY.md: a commit
+// survives a process crash as soon as it returns; a power loss may take the
+// newest checkpoints back, never leave a half one, and outputs are synced
+// before a checkpoint that refers to them commits, so a restart from an
+// older checkpoint is still exact). DIR/LOCK is flock()ed while a process
+// uses the dir.
+//
+// The tables hold exactly one state: that of the newest complete checkpoint.
+// A checkpoint is written in one transaction that updates them in place
+// (readers' rows replaced, shards' changed counts upserted and emitted
+// windows deleted, the sink's rows replaced) and appends its row to
+// `checkpoint`; a crash before COMMIT leaves the previous checkpoint whole.
+//
+//   setting(seq INTEGER PRIMARY KEY, name TEXT, value TEXT)
+//       The settings that shape results, fixed at the first start, in
+//       order: --window, --watermark-delay, --threshold, --keyword,
+//       --severity, --timestamp-unit, --emit, --shards, the inputs (--input
+//       paths, or --topic and --partitions), the outputs. A run with other
+//       values is refused.
+//   partition_input(partition INTEGER PRIMARY KEY, source TEXT,
+//                   end_offset INTEGER)
+//       Each partition read: "file /abs/path" or "kafka topic/N"; the
+//       --exit-at-end offset fixed at the first start that used it, or NULL.
+//   checkpoint(id INTEGER PRIMARY KEY, started_at_ms INTEGER,
+//              completed_at_ms INTEGER, finished INTEGER,
+//              changed_keys INTEGER, open_keys INTEGER)
+//       One row per checkpoint written, the newest 100 kept. The newest row
+//       is the checkpoint whose state the tables below hold. finished = 1:
+//       the input had ended and every output was written (the run is
+//       complete; a restart has nothing to do). Ids start at 0, the state
+//       before the first record. changed_keys/open_keys: window counts
+//       written by this checkpoint / held after it, over all shards.
+//   reader_state(partition INTEGER PRIMARY KEY, next_offset INTEGER,
+//                max_event_time INTEGER, state INTEGER, records INTEGER,
+//                crashes INTEGER, late INTEGER, malformed INTEGER,
+//                blank INTEGER, bytes INTEGER, lost INTEGER)
+//       Where each reader resumes: the Kafka offset or file byte offset of
+//       the first record not yet read; its clock (largest event time read,
+//       ms since the epoch, -2^63 before the first); state 0 active, 1 idle,
+//       2 ended; its counters so far.
+//   shard_state(shard INTEGER PRIMARY KEY, emitted_through INTEGER)
+//       Each shard's emitted mark: windows ending at or before it are
+//       emitted (-2^63: none yet, 2^63-1: all).
+//   window_count(shard INTEGER, window_start_ms INTEGER, user_id TEXT,
+//                count INTEGER, PRIMARY KEY (shard, window_start_ms,
+//                user_id)) WITHOUT ROWID
+//       The crash counts of every window not yet emitted, per shard.
+//   sink_state(id INTEGER PRIMARY KEY CHECK (id = 1), released INTEGER,
+//              next_batch INTEGER, alerts INTEGER, early_alerts INTEGER,
+//              late_at_shards INTEGER)
+//       The sink: alerts of windows ending at or before `released` are
+//       written; the next console batch number; its counters.
+//   sink_shard(shard INTEGER PRIMARY KEY, emitted_through INTEGER)
+//       The emitted mark of each shard as the sink last heard it.
+//   pending_alert(seq INTEGER PRIMARY KEY, window_start_ms INTEGER,
+//                 window_end_ms INTEGER, user_id TEXT, crash_count INTEGER)
+//       Final alerts fired by some shards, waiting for the others.
+//   output_position(name TEXT PRIMARY KEY, path TEXT, position INTEGER)
+//       How far each output was written ("alerts", "late", "dead_letters":
+//       bytes; "alert_table": last rowid); NULL for stdout and stderr, which
+//       cannot be cut back. A restart cuts each output back to here.
+#include "persistence/journal.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/kill_point.hpp"
+
+namespace crashwatch {
+
+namespace {
+
+constexpr int64_t format_version = 1;
+constexpr int64_t application_id = 0x43574A4C; // "CWJL"
+/// Rows of `checkpoint` kept (history for people; only the newest counts).
+constexpr int64_t kept_checkpoints = 100;
+
+constexpr const char* schema = R"(
+CREATE TABLE setting(seq INTEGER PRIMARY KEY, name TEXT NOT NULL,
+                     value TEXT NOT NULL);
+CREATE TABLE partition_input(partition INTEGER PRIMARY KEY,
+                             source TEXT NOT NULL, end_offset INTEGER);
+CREATE TABLE checkpoint(id INTEGER PRIMARY KEY,
+                        started_at_ms INTEGER NOT NULL,
+                        completed_at_ms INTEGER NOT NULL,
+                        finished INTEGER NOT NULL,
+                        changed_keys INTEGER NOT NULL,
+                        open_keys INTEGER NOT NULL);
+CREATE TABLE reader_state(partition INTEGER PRIMARY KEY,
+                          next_offset INTEGER NOT NULL,
+                          max_event_time INTEGER NOT NULL,
+                          state INTEGER NOT NULL,
+                          records INTEGER NOT NULL, crashes INTEGER NOT NULL,
+                          late INTEGER NOT NULL, malformed INTEGER NOT NULL,
+                          blank INTEGER NOT NULL, bytes INTEGER NOT NULL,
+                          lost INTEGER NOT NULL);
+CREATE TABLE shard_state(shard INTEGER PRIMARY KEY,
+                         emitted_through INTEGER NOT NULL);
+CREATE TABLE window_count(shard INTEGER NOT NULL,
+                          window_start_ms INTEGER NOT NULL,
+                          user_id TEXT NOT NULL, count INTEGER NOT NULL,
+                          PRIMARY KEY (shard, window_start_ms, user_id))
+                          WITHOUT ROWID;
+CREATE TABLE sink_state(id INTEGER PRIMARY KEY CHECK (id = 1),
+                        released INTEGER NOT NULL,
+                        next_batch INTEGER NOT NULL,
+                        alerts INTEGER NOT NULL,
+                        early_alerts INTEGER NOT NULL,
+                        late_at_shards INTEGER NOT NULL);
+CREATE TABLE sink_shard(shard INTEGER PRIMARY KEY,
+                        emitted_through INTEGER NOT NULL);
+CREATE TABLE pending_alert(seq INTEGER PRIMARY KEY,
+                           window_start_ms INTEGER NOT NULL,
+                           window_end_ms INTEGER NOT NULL,
+                           user_id TEXT NOT NULL,
+                           crash_count INTEGER NOT NULL);
+CREATE TABLE output_position(name TEXT PRIMARY KEY, path TEXT NOT NULL,
+                             position INTEGER);
+)";
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+int64_t as_int(uint64_t x) {
+  return static_cast<int64_t>(x);
+}
+
+/// The message for a file SQLite cannot read as a journal.
+caf::error damaged(const std::string& path, const std::string& why) {
+  return make_error(ec::input_error,
+                    "journal " + path + " is damaged (" + why
+                      + "); move the data dir away to start over, or "
+                        "restore it from a backup");
+}
+
+} // namespace
+
+/// Prepared statements of write() and load_shard(), made once.
+struct journal::statements {
+  sqlite_stmt put_reader;
+  sqlite_stmt put_shard;
+  sqlite_stmt drop_emitted;
+  sqlite_stmt put_count;
+  sqlite_stmt put_sink;
+  sqlite_stmt put_sink_shard;
+  sqlite_stmt put_pending;
+  sqlite_stmt put_output;
+  sqlite_stmt put_checkpoint;
+  sqlite_stmt prune_checkpoints;
+};
+
+caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
+                                                      int64_t window_ms) {
+  auto dir_error = [&](const std::string& what) {
+    return make_error(ec::input_error, "--data-dir " + dir + ": " + what
+                                         + ": " + std::strerror(errno));
+  };
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    return dir_error("cannot create the directory");
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0)
+    return dir_error("cannot read the directory");
+  if (!S_ISDIR(st.st_mode))
+    return make_error(ec::input_error,
+                      "--data-dir " + dir + ": not a directory");
+  auto lock_path = dir + "/" + lock_name;
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return dir_error("cannot open " + lock_path);
+  // flock() locks go away with the process, kill -9 included: a crashed
+  // run never leaves a stale lock behind.
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return make_error(ec::input_error,
+                      "--data-dir " + dir
+                        + " is in use by another crashwatch process (it holds "
+                        + lock_path + ")");
+  }
+  auto path = dir + "/" + file_name;
+  auto db = sqlite_db::open(path, "journal");
+  if (!db) {
+    ::close(fd);
+    return std::move(db.error());
+  }
+  std::unique_ptr<journal> j{new journal(std::move(*db), fd, window_ms)};
+  auto& d = *j->db_;
+  // What is this file? An empty database is a new journal (or one whose
+  // creating transaction never committed); anything else must carry our
+  // application id.
+  auto app = d.query_int("PRAGMA application_id");
+  if (!app)
+    return damaged(path, sqlite3_errmsg(d.handle()));
+  auto tables = d.query_int("SELECT count(*) FROM sqlite_master");
+  if (!tables)
+    return damaged(path, sqlite3_errmsg(d.handle()));
+  if (*app == 0 && *tables == 0) {
+    // New: pick the settings that must precede the first table.
+    if (auto err = d.exec("PRAGMA auto_vacuum = INCREMENTAL"))
+      return err;
+  } else if (*app != application_id) {
+    return make_error(ec::input_error,
+                      "journal " + path
+                        + " is not a crashwatch journal (another program's "
+                          "SQLite database); use another --data-dir");
+  } else {
+    auto version = d.query_int("PRAGMA user_version");
+    if (!version)
+      return damaged(path, sqlite3_errmsg(d.handle()));
+    if (*version != format_version)
+      return make_error(ec::input_error,
+                        "journal " + path + " has format "
+                          + std::to_string(*version) + "; this crashwatch "
+                          "reads format " + std::to_string(format_version));
+    // quick_check reads every page: a torn or overwritten file is found
+    // here, not halfway through a restore.
+    auto check = d.prepare("PRAGMA quick_check");
+    if (!check)
+      return damaged(path, sqlite3_errmsg(d.handle()));
+    auto row = check->step();
+    if (!row)
+      return damaged(path, sqlite3_errmsg(d.handle()));
+    if (!*row || check->column_text(0) != "ok")
+      return damaged(path, *row ? std::string{check->column_text(0)}
+                                : std::string{"integrity check failed"});
+  }
+  if (auto err = d.exec("PRAGMA journal_mode = WAL;"
+                        "PRAGMA synchronous = NORMAL;"
+                        // A checkpoint of a million keys makes a big WAL;
+                        // give the disk back once it is copied over.
+                        "PRAGMA journal_size_limit = 67108864;"
+                        "PRAGMA cache_size = -65536;"))
+    return damaged(path, render(err));
+  if (*tables > 0) {
+    auto done = d.query_int("SELECT count(*) FROM checkpoint");
+    if (!done)
+      return damaged(path, sqlite3_errmsg(d.handle()));
+    j->has_checkpoint_ = *done > 0;
+    if (auto err = j->prepare_statements())
+      return damaged(path, render(err));
+  }
+  return j;
+}
+
+journal::journal(std::unique_ptr<sqlite_db> db, int lock_fd,
+                 int64_t window_ms)
+  : db_(std::move(db)), lock_fd_(lock_fd), window_ms_(window_ms) {
+}
+
+journal::~journal() {
+  stmts_.reset();
+  db_.reset();
+  ::close(lock_fd_);
+}
+
+caf::error journal::prepare_statements() {
+  auto s = std::make_unique<statements>();
+  struct item {
+    sqlite_stmt* stmt;
+    const char* sql;
+  };
+  const item items[] = {
+    {&s->put_reader,
+     "INSERT OR REPLACE INTO reader_state VALUES "
+     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+    {&s->put_shard, "INSERT OR REPLACE INTO shard_state VALUES (?1, ?2)"},
+    {&s->drop_emitted,
+     "DELETE FROM window_count WHERE shard = ?1 AND window_start_ms <= ?2"},
+    {&s->put_count,
+     "INSERT OR REPLACE INTO window_count VALUES (?1, ?2, ?3, ?4)"},
+    {&s->put_sink,
+     "INSERT OR REPLACE INTO sink_state VALUES (1, ?1, ?2, ?3, ?4, ?5)"},
+    {&s->put_sink_shard, "INSERT INTO sink_shard VALUES (?1, ?2)"},
+    {&s->put_pending,
+     "INSERT INTO pending_alert VALUES (?1, ?2, ?3, ?4, ?5)"},
+    {&s->put_output, "INSERT INTO output_position VALUES (?1, ?2, ?3)"},
+    {&s->put_checkpoint,
+     "INSERT INTO checkpoint VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+    {&s->prune_checkpoints, "DELETE FROM checkpoint WHERE id <= ?1"},
+  };
+  for (auto& [stmt, sql] : items) {
+    auto prepared = db_->prepare(sql);
+    if (!prepared)
+      return std::move(prepared.error());
+    *stmt = std::move(*prepared);
+  }
+  stmts_ = std::move(s);
+  return caf::none;
+}
+
+caf::error journal::check_settings(const job_settings& settings) const {
+  auto stmt = db_->prepare("SELECT name, value FROM setting ORDER BY seq");
+  if (!stmt)
+    return std::move(stmt.error());
+  job_settings stored;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row)
+      return std::move(row.error());
+    if (!*row)
+      break;
+    stored.emplace_back(std::string{stmt->column_text(0)},
+                        std::string{stmt->column_text(1)});
+  }
+  auto advice = std::string{" (run with the journal's settings, or use "
+                            "another --data-dir for a new run)"};
+  auto show = [](const job_settings& list, size_t i) {
+    return i < list.size() ? list[i].first + " " + list[i].second
+                           : std::string{"nothing more"};
+  };
+  for (size_t i = 0; i < std::max(stored.size(), settings.size()); ++i)
+    if (i >= stored.size() || i >= settings.size() || stored[i] != settings[i])
+      return make_error(ec::journal_mismatch,
+                        "the journal " + path() + " was written with "
+                          + show(stored, i) + "; this run has "
+                          + show(settings, i) + advice);
+  return caf::none;
+}
+
+caf::expected<std::vector<journal_partition>> journal::partitions() {
+  auto stmt = db_->prepare("SELECT partition, source, end_offset FROM "
+                           "partition_input ORDER BY partition");
+  if (!stmt)
+    return std::move(stmt.error());
+  std::vector<journal_partition> result;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row)
+      return std::move(row.error());
+    if (!*row)
+      break;
+    journal_partition p;
+    p.partition = partition_id{static_cast<int32_t>(stmt->column_int(0))};
+    p.source = std::string{stmt->column_text(1)};
+    p.end_offset = stmt->column_is_null(2) ? -1 : stmt->column_int(2);
+    result.push_back(std::move(p));
+  }
+  return result;
+}
+
+caf::expected<restored_checkpoint> journal::load() {
+  restored_checkpoint r;
+  auto& d = *db_;
+  // One read transaction: every table from the same commit.
+  if (auto err = d.exec("BEGIN"))
+    return err;
+  auto end = [&d](caf::expected<restored_checkpoint> result) {
+    d.exec("COMMIT");
+    return result;
+  };
+  auto fail = [&](const caf::error& err) {
+    return end(damaged(path(), render(err)));
+  };
+  auto cp = d.prepare("SELECT id, finished, completed_at_ms FROM checkpoint "
+                      "ORDER BY id DESC LIMIT 1");
+  if (!cp)
+    return fail(cp.error());
+  auto row = cp->step();
+  if (!row)
+    return fail(row.error());
+  if (!*row)
+    return end(damaged(path(), "it holds no complete checkpoint"));
+  r.id = checkpoint_id{static_cast<uint64_t>(cp->column_int(0))};
+  r.finished = cp->column_int(1) != 0;
+  r.completed_at_ms = cp->column_int(2);
+  auto readers = d.prepare("SELECT * FROM reader_state ORDER BY partition");
+  if (!readers)
+    return fail(readers.error());
+  for (;;) {
+    auto more = readers->step();
+    if (!more)
+      return fail(more.error());
+    if (!*more)
+      break;
+    auto& s = *readers;
+    reader_snapshot rs;
+    rs.id = r.id;
+    rs.partition = partition_id{static_cast<int32_t>(s.column_int(0))};
+    rs.next_offset = record_offset{s.column_int(1)};
+    rs.max_seen = event_time{s.column_int(2)};
+    auto state = s.column_int(3);
+    if (state < 0 || state > 2)
+      return end(damaged(path(), "reader_state has state "
+                                   + std::to_string(state)));
+    rs.state = static_cast<partition_state>(state);
+    rs.stats.partition = rs.partition;
+    uint64_t* counters[] = {&rs.stats.records, &rs.stats.crashes,
+                            &rs.stats.late,    &rs.stats.malformed,
+                            &rs.stats.blank,   &rs.stats.bytes,
+                            &rs.stats.lost};
+    for (int i = 0; i < 7; ++i)
+      *counters[i] = static_cast<uint64_t>(s.column_int(4 + i));
+    r.readers.push_back(std::move(rs));
+  }
+  auto shards = d.prepare("SELECT shard, emitted_through FROM shard_state "
+                          "ORDER BY shard");
+  if (!shards)
+    return fail(shards.error());
+  for (;;) {
+    auto more = shards->step();
+    if (!more)
+      return fail(more.error());
+    if (!*more)
+      break;
+    if (shards->column_int(0) != static_cast<int64_t>(r.shard_emitted.size()))
+      return end(damaged(path(), "shard_state is not numbered 0..N-1"));
+    r.shard_emitted.push_back(event_time{shards->column_int(1)});
+  }
+  auto& sink = r.sink;
+  sink.id = r.id;
+  auto st = d.prepare("SELECT released, next_batch, alerts, early_alerts, "
+                      "late_at_shards FROM sink_state");
+  if (!st)
+    return fail(st.error());
+  row = st->step();
+  if (!row)
+    return fail(row.error());
+  if (!*row)
+    return end(damaged(path(), "sink_state is empty"));
+  sink.released = event_time{st->column_int(0)};
+  sink.next_batch = static_cast<uint64_t>(st->column_int(1));
+  sink.alerts = static_cast<uint64_t>(st->column_int(2));
+  sink.early_alerts = static_cast<uint64_t>(st->column_int(3));
+  sink.late_at_shards = static_cast<uint64_t>(st->column_int(4));
+  auto ss = d.prepare("SELECT emitted_through FROM sink_shard ORDER BY "
+                      "shard");
+  if (!ss)
+    return fail(ss.error());
+  for (;;) {
+    auto more = ss->step();
+    if (!more)
+      return fail(more.error());
+    if (!*more)
+      break;
+    sink.shard_emitted.push_back(event_time{ss->column_int(0)});
+  }
+  auto pa = d.prepare("SELECT window_start_ms, window_end_ms, user_id, "
+                      "crash_count FROM pending_alert ORDER BY seq");
+  if (!pa)
+    return fail(pa.error());
+  for (;;) {
+    auto more = pa->step();
+    if (!more)
+      return fail(more.error());
+    if (!*more)
+      break;
+    sink.pending.push_back(alert{event_time{pa->column_int(0)},
+                                 event_time{pa->column_int(1)},
+                                 std::string{pa->column_text(2)},
+                                 static_cast<uint64_t>(pa->column_int(3)),
+                                 true});
+  }
+  auto op = d.prepare("SELECT name, path, position FROM output_position "
+                      "ORDER BY name");
+  if (!op)
+    return fail(op.error());
+  for (;;) {
+    auto more = op->step();
+    if (!more)
+      return fail(more.error());
+    if (!*more)
+      break;
+    sink.outputs.push_back(output_position{
+      std::string{op->column_text(0)}, std::string{op->column_text(1)},
+      op->column_is_null(2) ? -1 : op->column_int(2)});
+  }
+  return end(std::move(r));
+}
+
+caf::error journal::load_shard(shard_id shard, window_counts& counts) {
+  auto stmt = db_->prepare("SELECT window_start_ms, user_id, count FROM "
+                           "window_count WHERE shard = ?1");
+  if (!stmt)
+    return damaged(path(), render(stmt.error()));
+  stmt->bind(1, static_cast<int64_t>(shard.value));
+  for (;;) {
+    auto row = stmt->step();
+    if (!row)
+      return damaged(path(), render(row.error()));
+    if (!*row)
+      break;
+    counts.restore_count(event_time{stmt->column_int(0)},
+                         std::string{stmt->column_text(1)},
+                         static_cast<uint64_t>(stmt->column_int(2)));
+  }
+  return caf::none;
+}
+
+caf::error journal::create(const job_settings& settings,
+                           const std::vector<journal_partition>& partitions,
+                           const checkpoint_record& zero) {
+  auto& d = *db_;
+  auto tx = sqlite_transaction::begin(d);
+  if (!tx)
+    return std::move(tx.error());
+  if (auto err = d.exec(schema))
+    return err;
+  if (auto err = d.exec("PRAGMA application_id = "
+                        + std::to_string(application_id)
+                        + "; PRAGMA user_version = "
+                        + std::to_string(format_version)))
+    return err;
+  auto put_setting = d.prepare("INSERT INTO setting VALUES (?1, ?2, ?3)");
+  if (!put_setting)
+    return std::move(put_setting.error());
+  for (size_t i = 0; i < settings.size(); ++i) {
+    put_setting->bind(1, static_cast<int64_t>(i));
+    put_setting->bind(2, settings[i].first);
+    put_setting->bind(3, settings[i].second);
+    if (auto err = put_setting->run())
+      return err;
+  }
+  auto put_partition = d.prepare("INSERT INTO partition_input VALUES "
+                                 "(?1, ?2, ?3)");
+  if (!put_partition)
+    return std::move(put_partition.error());
+  for (auto& p : partitions) {
+    put_partition->bind(1, static_cast<int64_t>(p.partition.value));
+    put_partition->bind(2, p.source);
+    if (p.end_offset >= 0)
+      put_partition->bind(3, p.end_offset);
+    else
+      put_partition->bind_null(3);
+    if (auto err = put_partition->run())
+      return err;
+  }
+  if (auto err = prepare_statements())
+    return err;
+  if (auto err = write_rows(zero))
+    return err;
+  kill_point("checkpoint-write");
+  if (auto err = tx->commit())
+    return err;
+  kill_point("checkpoint-commit");
+  has_checkpoint_ = true;
+  return caf::none;
+}
+
+caf::error journal::set_end_offsets(
+  const std::vector<journal_partition>& partitions) {
+  auto stmt = db_->prepare("UPDATE partition_input SET end_offset = ?2 "
+                           "WHERE partition = ?1 AND end_offset IS NULL");
+  if (!stmt)
+    return std::move(stmt.error());
+  auto tx = sqlite_transaction::begin(*db_);
+  if (!tx)
+    return std::move(tx.error());
+  for (auto& p : partitions) {
+    stmt->bind(1, static_cast<int64_t>(p.partition.value));
+    stmt->bind(2, p.end_offset);
+    if (auto err = stmt->run())
+      return err;
+  }
+  return tx->commit();
+}
+
+caf::error journal::write(const checkpoint_record& record) {
+  auto tx = sqlite_transaction::begin(*db_);
+  if (!tx)
+    return std::move(tx.error());
+  if (auto err = write_rows(record))
+    return err;
+  // A kill here loses this checkpoint and nothing else: SQLite rolls the
+  // transaction back when the journal is opened again.
+  kill_point("checkpoint-write");
+  if (auto err = tx->commit())
+    return err;
+  kill_point("checkpoint-commit");
+  return caf::none;
+}
+
+caf::error journal::write_rows(const checkpoint_record& record) {
+  auto& s = *stmts_;
+  auto fail = [this, &record](const caf::error& err) {
+    return db_->fail("cannot write checkpoint "
+                     + std::to_string(record.id.value) + ": " + render(err));
+  };
+  for (auto& r : record.readers) {
+    auto& st = r.stats;
+    int64_t values[] = {r.partition.value,
+                        r.next_offset.value,
+                        r.max_seen.value,
+                        static_cast<int64_t>(r.state),
+                        as_int(st.records),
+                        as_int(st.crashes),
+                        as_int(st.late),
+                        as_int(st.malformed),
+                        as_int(st.blank),
+                        as_int(st.bytes),
+                        as_int(st.lost)};
+    for (int i = 0; i < 11; ++i)
+      s.put_reader.bind(i + 1, values[i]);
+    if (auto err = s.put_reader.run())
+      return fail(err);
+  }
+  uint64_t changed = 0;
+  uint64_t open = 0;
+  for (auto& sh : record.shards) {
+    auto shard = static_cast<int64_t>(sh.shard.value);
+    s.put_shard.bind(1, shard);
+    s.put_shard.bind(2, sh.emitted_through.value);
+    if (auto err = s.put_shard.run())
+      return fail(err);
+    // Windows ending at or before the emitted mark are gone: start <=
+    // emitted - window.
+    if (sh.emitted_through != min_event_time) {
+      auto last_start = sh.emitted_through == max_event_time
+                          ? max_event_time.value
+                          : sh.emitted_through.value - window_ms_;
+      s.drop_emitted.bind(1, shard);
+      s.drop_emitted.bind(2, last_start);
+      if (auto err = s.drop_emitted.run())
+        return fail(err);
+    }
+    s.put_count.bind(1, shard);
+    for (auto& e : sh.changed) {
+      s.put_count.bind(2, e.window_start.value);
+      s.put_count.bind(3, e.user_id);
+      s.put_count.bind(4, as_int(e.count));
+      if (auto err = s.put_count.run())
+        return fail(err);
+    }
+    changed += sh.changed.size();
+    open += sh.open_keys;
+  }
+  auto& sink = record.sink;
+  int64_t sink_values[] = {sink.released.value, as_int(sink.next_batch),
+                           as_int(sink.alerts), as_int(sink.early_alerts),
+                           as_int(sink.late_at_shards)};
+  for (int i = 0; i < 5; ++i)
+    s.put_sink.bind(i + 1, sink_values[i]);
+  if (auto err = s.put_sink.run())
+    return fail(err);
+  if (auto err = db_->exec("DELETE FROM sink_shard; DELETE FROM "
+                           "pending_alert; DELETE FROM output_position"))
+    return fail(err);
+  for (size_t i = 0; i < sink.shard_emitted.size(); ++i) {
+    s.put_sink_shard.bind(1, static_cast<int64_t>(i));
+    s.put_sink_shard.bind(2, sink.shard_emitted[i].value);
+    if (auto err = s.put_sink_shard.run())
+      return fail(err);
+  }
+  for (size_t i = 0; i < sink.pending.size(); ++i) {
+    auto& a = sink.pending[i];
+    s.put_pending.bind(1, static_cast<int64_t>(i));
+    s.put_pending.bind(2, a.window_start.value);
+    s.put_pending.bind(3, a.window_end.value);
+    s.put_pending.bind(4, a.user_id);
+    s.put_pending.bind(5, as_int(a.crash_count));
+    if (auto err = s.put_pending.run())
+      return fail(err);
+  }
+  for (auto& o : sink.outputs) {
+    s.put_output.bind(1, o.name);
+    s.put_output.bind(2, o.path);
+    if (o.position >= 0)
+      s.put_output.bind(3, o.position);
+    else
+      s.put_output.bind_null(3);
+    if (auto err = s.put_output.run())
+      return fail(err);
+  }
+  auto id = static_cast<int64_t>(record.id.value);
+  int64_t row[] = {id, record.started_at_ms, now_ms(),
+                   record.finished ? 1 : 0, as_int(changed), as_int(open)};
+  for (int i = 0; i < 6; ++i)
+    s.put_checkpoint.bind(i + 1, row[i]);
+  if (auto err = s.put_checkpoint.run())
+    return fail(err);
+  s.prune_checkpoints.bind(1, id - kept_checkpoints);
+  if (auto err = s.prune_checkpoints.run())
+    return fail(err);
+  return caf::none;
+}
+
+} // namespace crashwatch
