@@ -8,6 +8,7 @@
 // back what they passed on: for them these calls do nothing.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>

@@ -165,7 +165,7 @@ TEST_CASE("file_source refuses resume points that do not fit the file",
         == "cannot resume input " + path
              + " at byte 5: that is not the start of a line (the file "
                "changed since the checkpoint?)");
-  // The end of a file whose last line has a newline... but one byte short.
+  // Byte 12 is the last line's newline, not the start of a line.
   auto short_end = file_source::open(path, 1024, 12);
   REQUIRE(!short_end);
   CHECK(render(short_end.error()).find("that is not the start of a line")
