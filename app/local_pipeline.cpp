@@ -153,7 +153,12 @@ caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
             return;
           }
         }
-        result = pipeline_outcome{std::move(summary), false};
+        pipeline_outcome outcome;
+        outcome.summary = std::move(summary);
+        if (start->restored)
+          for (auto& r : start->restored->readers)
+            outcome.resumed_records += r.stats.records;
+        result = std::move(outcome);
       },
       [&](caf::down_msg& down) {
         if (!down.reason || down.reason == caf::exit_reason::normal)

@@ -21,6 +21,8 @@ struct pipeline_outcome {
   pipeline_summary summary;
   /// The data dir's run had completed before: nothing was read or written.
   bool already_complete = false;
+  /// Records read before the checkpoint this process resumed from.
+  uint64_t resumed_records = 0;
 };
 
 /// Opens the inputs and outputs of `opts` (resuming from the newest

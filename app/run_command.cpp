@@ -40,11 +40,11 @@ int run_command(std::vector<std::string> args) {
   }
   if (outcome->already_complete)
     return 0;
-  auto* summary = &outcome->summary;
   auto seconds = std::chrono::duration<double>(
                    std::chrono::steady_clock::now() - started)
                    .count();
-  std::cerr << format_run_summary(*summary, seconds) << '\n';
+  std::cerr << format_run_summary(outcome->summary, seconds,
+                                  outcome->resumed_records) << '\n';
   return 0;
 }
 

@@ -1,10 +1,12 @@
 #include "app/run_summary.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace crashwatch {
 
-std::string format_run_summary(const pipeline_summary& s, double seconds) {
+std::string format_run_summary(const pipeline_summary& s, double seconds,
+                               uint64_t resumed_records) {
   partition_stats total;
   for (auto& p : s.partitions) {
     total.records += p.records;
@@ -18,8 +20,7 @@ std::string format_run_summary(const pipeline_summary& s, double seconds) {
   std::snprintf(
     buf, sizeof(buf),
     "crashwatch: %zu partition%s, %llu records (%llu crashes, %llu late, "
-    "%llu malformed, %llu blank lines), %llu alerts%s in %.2f s "
-    "(%.2f M records/s)",
+    "%llu malformed, %llu blank lines), %llu alerts%s",
     s.partitions.size(), s.partitions.size() == 1 ? "" : "s",
     static_cast<unsigned long long>(total.records),
     static_cast<unsigned long long>(total.crashes),
@@ -29,9 +30,22 @@ std::string format_run_summary(const pipeline_summary& s, double seconds) {
     static_cast<unsigned long long>(s.alerts),
     s.early_alerts > 0
       ? (" (+" + std::to_string(s.early_alerts) + " early)").c_str()
-      : "",
-    seconds, seconds > 0 ? total.records / seconds / 1e6 : 0.0);
+      : "");
   std::string line = buf;
+  auto rate = [seconds](uint64_t records) {
+    return seconds > 0 ? static_cast<double>(records) / seconds / 1e6 : 0.0;
+  };
+  char timing[160];
+  if (resumed_records == 0) {
+    std::snprintf(timing, sizeof(timing), " in %.2f s (%.2f M records/s)",
+                  seconds, rate(total.records));
+  } else {
+    auto here = total.records - std::min(total.records, resumed_records);
+    std::snprintf(timing, sizeof(timing),
+                  "; this process: %llu records in %.2f s (%.2f M records/s)",
+                  static_cast<unsigned long long>(here), seconds, rate(here));
+  }
+  line += timing;
   if (total.lost > 0)
     line += "; " + std::to_string(total.lost)
             + " records LOST to data loss in Kafka (see the warnings above)";
