@@ -83,6 +83,10 @@ constexpr int64_t format_version = 1;
 constexpr int64_t application_id = 0x43574A4C; // "CWJL"
 /// Rows of `checkpoint` kept (history for people; only the newest counts).
 constexpr int64_t kept_checkpoints = 100;
+/// How often (in checkpoints) write() looks for free space to give back,
+/// and the least number of free pages worth a vacuum (1 MiB).
+constexpr uint64_t vacuum_every = 64;
+constexpr int64_t min_vacuum_pages = 256;
 
 constexpr const char* schema = R"(
 CREATE TABLE setting(seq INTEGER PRIMARY KEY, name TEXT NOT NULL,
@@ -577,7 +581,23 @@ caf::error journal::write(const checkpoint_record& record) {
   if (auto err = tx->commit())
     return err;
   kill_point("checkpoint-commit");
+  if (record.id.value % vacuum_every == 0)
+    return give_back_space();
   return caf::none;
+}
+
+caf::error journal::give_back_space() {
+  // Deleted rows (emitted windows) leave free pages that later checkpoints
+  // reuse; after a peak of open keys the file would keep its peak size.
+  // Incremental vacuum returns free pages to the file system when they are
+  // more than a quarter of the file.
+  auto free_pages = db_->query_int("PRAGMA freelist_count");
+  auto pages = db_->query_int("PRAGMA page_count");
+  if (!free_pages || !pages)
+    return db_->last_error("cannot read the journal's size");
+  if (*free_pages < min_vacuum_pages || *free_pages * 4 < *pages)
+    return caf::none;
+  return db_->exec("PRAGMA incremental_vacuum");
 }
 
 caf::error journal::write_rows(const checkpoint_record& record) {

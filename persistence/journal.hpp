@@ -120,6 +120,7 @@ private:
   journal(std::unique_ptr<sqlite_db> db, int lock_fd, int64_t window_ms);
 
   caf::error prepare_statements();
+  caf::error give_back_space();
   caf::error write_rows(const checkpoint_record& record);
 
   std::unique_ptr<sqlite_db> db_;

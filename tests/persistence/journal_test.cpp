@@ -301,3 +301,37 @@ TEST_CASE("end offsets are fixed once", "[journal]") {
   CHECK((*p)[0].end_offset == -1);
   CHECK((*p)[1].end_offset == 500);
 }
+
+TEST_CASE("the journal gives space back after its state shrinks",
+          "[journal]") {
+  temp_dir dir;
+  auto path = dir.data_dir() + "/journal.db";
+  uintmax_t peak = 0;
+  {
+    auto j = open(dir);
+    REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
+    auto big = record(1);
+    for (int u = 0; u < 200'000; ++u)
+      big.shards[0].changed.push_back(
+        {event_time{0}, "user_" + std::to_string(u), 1});
+    REQUIRE_FALSE(j->write(big));
+  }
+  // Closing the last connection copies the WAL into the file.
+  peak = std::filesystem::file_size(path);
+  CHECK(peak > 4'000'000);
+  {
+    auto j = open(dir);
+    // Every window emitted: all 200k rows go; checkpoint 64 vacuums.
+    for (uint64_t id = 2; id <= 64; ++id) {
+      auto r = record(id);
+      r.shards[0].emitted_through = event_time{10'000};
+      REQUIRE_FALSE(j->write(r));
+    }
+    window_counts wc{window_ms, 2};
+    REQUIRE_FALSE(j->load_shard(shard_id{0}, wc));
+    CHECK(wc.open_keys() == 0);
+  }
+  auto after = std::filesystem::file_size(path);
+  INFO("peak " << peak << " bytes, after " << after);
+  CHECK(after * 4 < peak);
+}
