@@ -65,8 +65,15 @@ caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
   if (!start)
     return std::move(start.error());
   if (start->already_complete) {
+    // What the completed run did, from its final checkpoint.
     pipeline_outcome done;
     done.already_complete = true;
+    auto& final = *start->restored;
+    for (auto& r : final.readers)
+      done.summary.partitions.push_back(r.stats);
+    done.summary.alerts = final.sink.alerts;
+    done.summary.early_alerts = final.sink.early_alerts;
+    done.summary.late_at_shards = final.sink.late_at_shards;
     return done;
   }
   std::vector<std::shared_ptr<record_source>> sources;

@@ -38,8 +38,10 @@ int run_command(std::vector<std::string> args) {
            : has_code(err, ec::journal_mismatch) ? 2
                                              : 1;
   }
-  if (outcome->already_complete)
+  if (outcome->already_complete) {
+    std::cerr << format_run_counts(outcome->summary) << '\n';
     return 0;
+  }
   auto seconds = std::chrono::duration<double>(
                    std::chrono::steady_clock::now() - started)
                    .count();

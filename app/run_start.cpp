@@ -61,6 +61,7 @@ caf::expected<run_start> open_run_start(const run_options& opts,
               << "); nothing to do (use another --data-dir to read the input "
                  "again)\n";
     start.already_complete = true;
+    start.restored = std::move(*restored);
     return start;
   }
   // The settings cover the partitions; a journal whose rows disagree with

@@ -24,7 +24,8 @@ namespace crashwatch {
 struct run_start {
   /// The data dir's journal; null without --data-dir.
   std::shared_ptr<journal> log;
-  /// The checkpoint resumed from; none for a fresh start.
+  /// The checkpoint resumed from (or, when already_complete, the final
+  /// one); none for a fresh start.
   std::optional<restored_checkpoint> restored;
   /// Per partition (in plan order): where its source opens.
   std::vector<partition_start> starts;

@@ -5,8 +5,9 @@
 
 namespace crashwatch {
 
-std::string format_run_summary(const pipeline_summary& s, double seconds,
-                               uint64_t resumed_records) {
+namespace {
+
+partition_stats totals(const pipeline_summary& s) {
   partition_stats total;
   for (auto& p : s.partitions) {
     total.records += p.records;
@@ -16,6 +17,11 @@ std::string format_run_summary(const pipeline_summary& s, double seconds,
     total.blank += p.blank;
     total.lost += p.lost;
   }
+  return total;
+}
+
+/// "crashwatch: 2 partitions, ... alerts".
+std::string counts(const pipeline_summary& s, const partition_stats& total) {
   char buf[512];
   std::snprintf(
     buf, sizeof(buf),
@@ -31,7 +37,27 @@ std::string format_run_summary(const pipeline_summary& s, double seconds,
     s.early_alerts > 0
       ? (" (+" + std::to_string(s.early_alerts) + " early)").c_str()
       : "");
-  std::string line = buf;
+  return buf;
+}
+
+/// The data-loss note, empty when nothing was lost.
+std::string lost(const partition_stats& total) {
+  if (total.lost == 0)
+    return {};
+  return "; " + std::to_string(total.lost)
+         + " records LOST to data loss in Kafka (see the warnings above)";
+}
+
+} // namespace
+
+std::string format_run_counts(const pipeline_summary& s) {
+  auto total = totals(s);
+  return counts(s, total) + lost(total);
+}
+
+std::string format_run_summary(const pipeline_summary& s, double seconds,
+                               uint64_t resumed_records) {
+  auto total = totals(s);
   auto rate = [seconds](uint64_t records) {
     return seconds > 0 ? static_cast<double>(records) / seconds / 1e6 : 0.0;
   };
@@ -45,11 +71,7 @@ std::string format_run_summary(const pipeline_summary& s, double seconds,
                   "; this process: %llu records in %.2f s (%.2f M records/s)",
                   static_cast<unsigned long long>(here), seconds, rate(here));
   }
-  line += timing;
-  if (total.lost > 0)
-    line += "; " + std::to_string(total.lost)
-            + " records LOST to data loss in Kafka (see the warnings above)";
-  return line;
+  return counts(s, total) + timing + lost(total);
 }
 
 } // namespace crashwatch
