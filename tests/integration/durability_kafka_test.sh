@@ -138,6 +138,14 @@ note "$LIVES_RUN lives, $LIVES_KILLED killed, $LIVES_STOPPED stopped by SIGINT; 
 
 # 3. Outputs: as the oracle over the records produced before the first
 # start, as the failure-free run; the whole run counted once.
+python3 - "$TMP/lives/dead.jsonl" "${msgs[@]}" <<'PY' || fail "records produced after the first start were read (see above)"
+import json, sys
+ends = [sum(1 for _ in open(f, "rb")) for f in sys.argv[2:]]
+beyond = [l for l in open(sys.argv[1]) if json.loads(l)["offset"] >= ends[json.loads(l)["partition"]]]
+if beyond:
+    sys.exit(f"{len(beyond)} dead letters have offsets past the end offsets of the "
+             f"first start {ends}, e.g. {beyond[0][:120]}")
+PY
 check_outputs lives
 same_file "$TMP/clean/alerts.jsonl" "$TMP/lives/alerts.jsonl" "JSONL alerts of the killed run vs the failure-free run"
 for db in clean lives; do
