@@ -12,7 +12,7 @@ source "$(dirname "$0")/durable_common.sh"
 
 # Four partitions with their own pace and disorder, late and malformed
 # records (as in e2e_oracle_test.sh), big enough for many checkpoints.
-N=${DURABILITY_RECORDS:-250000}
+N=${DURABILITY_RECORDS:-400000}
 gen "$TMP/p0.jsonl" --records "$N" --users 300 --seed 101 \
   --late-fraction 0.01 --malformed-fraction 0.005
 gen "$TMP/p1.jsonl" --records "$N" --users 300 --seed 102 \
@@ -75,9 +75,13 @@ T=$LIFE_MS
 ((T >= 60)) || T=60
 note "failure-free run: ${LIFE_MS} ms, outputs as the oracle (seed $DURABILITY_SEED)"
 
-# 2. Lives. Random delays are fractions of the failure-free time T, small
-# enough that eight planned kills leave most of the run to do whatever the
-# machine's speed; kill points are deterministic.
+# 2. Lives. A checkpoint here covers a good part of the input (barriers
+# queue behind whole batches), so a life that commits one checkpoint may
+# move the run far. The plan therefore has enough lives that cannot move it
+# at all (killed inside checkpoint 0, inside a restart's first checkpoint,
+# after the cut-back, within ms of the start) for the kill count not to
+# depend on the machine's speed; the others move it a little each. Random
+# delays are fractions of the failure-free time T.
 cmd_for lives
 LIFE_CMD=("${CMD[@]}")
 LIFE_DIR="$TMP/lives/data"
@@ -86,21 +90,23 @@ LIFE_PLAN=(
   "kill9:$(rand_between 1 15)"                       # very early
   point:checkpoint-commit:1
   point:restore-cut-back
+  point:checkpoint-write:1                           # inside a restart's first
   "kill9:$(rand_between $((T / 10)) $((T / 4)))"
-  point:checkpoint-write:3
-  "term:$(rand_between $((T / 20)) $((T / 5)))"
-  point:alerts-written:2
-  "kill9:$(rand_between 1 30)"                       # during restore
-  point:checkpoint-commit:2
-  "kill9:$(rand_between 0 $((T / 4)))"
+  point:alerts-written:1
+  "term:$(rand_between $((T / 20)) $((T / 8)))"
   point:checkpoint-write:2
-  "kill9:$(rand_between $((T / 10)) $((T / 4)))"
+  "kill9:$(rand_between 1 30)"                       # during restore
+  point:checkpoint-commit:1
+  point:alerts-written:2
+  "kill9:$(rand_between 0 $((T / 4)))"
+  point:restore-cut-back
+  "kill9:$(rand_between $((T / 10)) $((T / 3)))"
 )
 LIFE_EXTRA=()
 for i in "${!LIFE_PLAN[@]}"; do LIFE_EXTRA[i]="--checkpoint-interval 20ms"; done
 # Options that do not shape results may change between lives.
-LIFE_EXTRA[4]="--checkpoint-interval 7ms --idle-timeout 30s"
-LIFE_EXTRA[10]="--checkpoint-interval 50ms"
+LIFE_EXTRA[5]="--checkpoint-interval 7ms --idle-timeout 30s"
+LIFE_EXTRA[12]="--checkpoint-interval 50ms"
 LIFE_FINAL_TRIES=2
 run_lives file 10000
 at_least 6 "$LIVES_KILLED" "lives killed (exit 137)"
