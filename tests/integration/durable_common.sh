@@ -51,13 +51,14 @@ now_ms() {
 #   term:MS int:MS SIGTERM / SIGINT MS milliseconds after the life said
 #                  where it starts ("new journal", "resuming from ...")
 #   point:NAME[:K] CRASHWATCH_KILL_POINT=NAME[:K]
-# stderr goes to LOG, stdout to LOG.out. Sets LIFE_RC (137 = killed) and
-# LIFE_MS (wall time). A life still running after RUN_TIMEOUT seconds fails
+# stderr goes to LOG, stdout to LOG.out. Sets LIFE_RC (137 = killed),
+# LIFE_MS (wall time) and LIFE_SIGNAL_MS (when SIGTERM/SIGINT was sent). A life still running after RUN_TIMEOUT seconds fails
 # the test.
 life() {
   local log=$1 spec=$2 pid start
   shift 2
   start=$(now_ms)
+  LIFE_SIGNAL_MS=""
   : >"$log"
   if [[ $spec == point:* ]]; then
     CRASHWATCH_KILL_POINT=${spec#point:} "$BIN" "$@" >"$log.out" 2>"$log" &
@@ -77,6 +78,7 @@ life() {
         sleep 0.005
       done
       sleep_ms "${spec#*:}"
+      LIFE_SIGNAL_MS=$(($(now_ms) - start))
       kill "-${spec%%:*}" "$pid" 2>/dev/null || true ;;
   esac
   local deadline=$((SECONDS + RUN_TIMEOUT)) hung=0
@@ -160,6 +162,15 @@ journal_copy() {
   return 0
 }
 
+# journal_bytes DIR: bytes of DIR's journal.db and its WAL, if any.
+journal_bytes() {
+  local f total=0
+  for f in "$1/journal.db" "$1/journal.db-wal"; do
+    [[ ! -f $f ]] || total=$((total + $(stat -c %s "$f")))
+  done
+  echo "$total"
+}
+
 # q DB SQL: one sqlite3 query, fields separated by spaces.
 q() {
   sqlite3 -batch -noheader -separator ' ' "$1" "$2"
@@ -176,28 +187,28 @@ inspect_journal() {
   JOURNAL_OPEN_ROWS=0
   JOURNAL_OPEN_WINDOWS=0
   journal_copy "$dir" "$copy" || return 0
-  tables=$(q "$copy/journal.db" "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'checkpoint'" 2>&1) \
-    || fail "sqlite3 cannot read the journal a killed life left in $dir: $tables"
+  tables=$(q "$copy/journal.db" "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'checkpoint'" 2>"$TMP/q.err") \
+    || fail "sqlite3 cannot read the journal a killed life left in $dir: $(cat "$TMP/q.err")"
   # Killed before the journal's schema was committed: nothing to check.
   [[ $tables == 1 ]] || return 0
   local n max bad orphans out
-  out=$(q "$copy/journal.db" "SELECT count(*), coalesce(max(id), -1) FROM checkpoint" 2>&1) \
-    || fail "cannot read table checkpoint of $dir/journal.db: $out"
+  out=$(q "$copy/journal.db" "SELECT count(*), coalesce(max(id), -1) FROM checkpoint" 2>"$TMP/q.err") \
+    || fail "cannot read table checkpoint of $dir/journal.db: $(cat "$TMP/q.err")"
   read -r n max <<<"$out"
   ((n <= 100)) || fail "$dir/journal.db holds $n checkpoint rows (at most 100 are kept)"
   JOURNAL_MAX_ID=$max
   ((max >= 0)) || return 0
-  bad=$(q "$copy/journal.db" "SELECT count(*) FROM window_count w JOIN shard_state s ON s.shard = w.shard WHERE w.window_start_ms + $window_ms <= s.emitted_through" 2>&1) \
-    || fail "cannot read tables window_count, shard_state of $dir/journal.db: $bad"
+  bad=$(q "$copy/journal.db" "SELECT count(*) FROM window_count w JOIN shard_state s ON s.shard = w.shard WHERE w.window_start_ms + $window_ms <= s.emitted_through" 2>"$TMP/q.err") \
+    || fail "cannot read tables window_count, shard_state of $dir/journal.db: $(cat "$TMP/q.err")"
   if [[ $bad != 0 ]]; then
     q "$copy/journal.db" "SELECT w.shard, w.window_start_ms, w.user_id, w.count, s.emitted_through FROM window_count w JOIN shard_state s ON s.shard = w.shard WHERE w.window_start_ms + $window_ms <= s.emitted_through LIMIT 5" >&2 || true
     fail "$dir/journal.db keeps $bad window_count rows of windows already emitted (shard, window_start_ms, user, count, emitted_through above)"
   fi
-  orphans=$(q "$copy/journal.db" "SELECT count(*) FROM window_count WHERE shard NOT IN (SELECT shard FROM shard_state)" 2>&1) \
-    || fail "cannot read tables window_count, shard_state of $dir/journal.db: $orphans"
+  orphans=$(q "$copy/journal.db" "SELECT count(*) FROM window_count WHERE shard NOT IN (SELECT shard FROM shard_state)" 2>"$TMP/q.err") \
+    || fail "cannot read tables window_count, shard_state of $dir/journal.db: $(cat "$TMP/q.err")"
   [[ $orphans == 0 ]] || fail "$dir/journal.db has $orphans window_count rows of shards without shard_state"
-  out=$(q "$copy/journal.db" "SELECT count(*), count(DISTINCT window_start_ms) FROM window_count" 2>&1) \
-    || fail "cannot read table window_count of $dir/journal.db: $out"
+  out=$(q "$copy/journal.db" "SELECT count(*), count(DISTINCT window_start_ms) FROM window_count" 2>"$TMP/q.err") \
+    || fail "cannot read table window_count of $dir/journal.db: $(cat "$TMP/q.err")"
   read -r JOURNAL_OPEN_ROWS JOURNAL_OPEN_WINDOWS <<<"$out"
 }
 
@@ -247,7 +258,10 @@ run_lives() {
     fi
     note "$name life $i: $spec${extra[*]:+ (${extra[*]})} -> exit $LIFE_RC after ${LIFE_MS} ms${got:+, resumed from checkpoint $got}"
     case $LIFE_RC in
-      0) ;;
+      0)
+        if [[ -n $LIFE_SIGNAL_MS ]] && ((LIFE_MS - LIFE_SIGNAL_MS > 3000)); then
+          fail "$name life $i: ${spec%%:*} sent ${LIFE_SIGNAL_MS} ms after start did not stop it: it ran $((LIFE_MS - LIFE_SIGNAL_MS)) ms more and exited 0 (want 130): $(tail -2 "$log")"
+        fi ;;
       137)
         [[ $spec == kill9:* || $spec == point:* ]] \
           || fail "$name life $i ($spec) was killed (137) though nothing was to kill it: $(tail -5 "$log")"
