@@ -111,6 +111,7 @@ for i in "${!LIFE_PLAN[@]}"; do LIFE_EXTRA[i]="--checkpoint-interval 20ms"; done
 LIFE_EXTRA[5]="--checkpoint-interval 7ms --idle-timeout 30s"
 LIFE_EXTRA[12]="--checkpoint-interval 50ms"
 LIFE_FINAL_TRIES=2
+RUN_NAME=file
 run_lives file 10000
 at_least 6 "$LIVES_KILLED" "lives killed (exit 137)"
 ((LIVES_STOPPED == 1)) || fail "the SIGTERM life exited 0, not 130: the run had ended before the signal, or the signal was not honoured"
@@ -128,9 +129,15 @@ for db in clean lives; do
     || fail "cannot read $TMP/$db/alerts.db"
 done
 same_file "$TMP/clean/table.txt" "$TMP/lives/table.txt" "SQLite alerts tables of the killed and the failure-free run"
-[[ -n $SUMMARY_LOG ]] || fail "no life printed the summary line"
-got=$(summary_records "$SUMMARY_LOG")
-[[ $got == "$records" ]] || fail "after $LIVES_RUN lives the summary counts '$got' records, the inputs hold $records (each must count once over the whole run): $(tail -1 "$SUMMARY_LOG")"
+if [[ -z $SUMMARY_LOG ]] && grep -q 'nothing to do' "$TMP/$RUN_NAME-life$((LIVES_RUN - 1)).err"; then
+  # Killed between the final checkpoint and its summary line: the restart
+  # has nothing to do, and no life printed the whole run's counts.
+  note "no summary line to check: a life was killed after the run's final checkpoint"
+else
+  [[ -n $SUMMARY_LOG ]] || fail "no life printed the summary line"
+  got=$(summary_records "$SUMMARY_LOG")
+  [[ $got == "$records" ]] || fail "after $LIVES_RUN lives the summary counts '$got' records, the inputs hold $records (each must count once over the whole run): $(tail -1 "$SUMMARY_LOG")"
+fi
 journal_copy "$LIFE_DIR" "$TMP/final-journal" || fail "no journal in $LIFE_DIR"
 open_rows=$(q "$TMP/final-journal/journal.db" "SELECT count(*) FROM window_count")
 [[ $open_rows == 0 ]] || fail "the journal of a completed run still holds $open_rows window_count rows (every window was emitted)"

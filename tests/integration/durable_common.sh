@@ -261,6 +261,8 @@ run_lives() {
       0)
         if [[ -n $LIFE_SIGNAL_MS ]] && ((LIFE_MS - LIFE_SIGNAL_MS > 3000)); then
           fail "$name life $i: ${spec%%:*} sent ${LIFE_SIGNAL_MS} ms after start did not stop it: it ran $((LIFE_MS - LIFE_SIGNAL_MS)) ms more and exited 0 (want 130): $(tail -2 "$log")"
+        elif [[ -n $LIFE_SIGNAL_MS ]]; then
+          note "$name life $i: SIG${spec%%:*} sent ${LIFE_SIGNAL_MS} ms after start; the life ended by itself (exit 0) at ${LIFE_MS} ms: $(tail -1 "$log")"
         fi ;;
       137)
         [[ $spec == kill9:* || $spec == point:* ]] \
