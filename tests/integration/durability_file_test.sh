@@ -114,7 +114,7 @@ for i in "${!LIFE_PLAN[@]}"; do LIFE_EXTRA[i]="--checkpoint-interval 20ms"; done
 LIFE_EXTRA[6]="--checkpoint-interval 7ms --idle-timeout 30s"
 LIFE_EXTRA[12]="--checkpoint-interval 50ms"
 LIFE_FINAL_TRIES=2
-RUN_NAME=file
+RUN_NAME="file"
 run_lives file 10000
 at_least 6 "$LIVES_KILLED" "lives killed (exit 137)"
 ((LIVES_STOPPED == 1)) || fail "the SIGTERM life exited 0, not 130: the run had ended before the signal, or the signal was not honoured"

@@ -142,7 +142,7 @@ after_life() {
     refused 2 "$rc" "$TMP/mismatch.err" "restart with --partitions 0,1" --partitions journal
   fi
 }
-RUN_NAME=kafka
+RUN_NAME="kafka"
 run_lives kafka 10000
 at_least 6 "$LIVES_KILLED" "lives killed (exit 137)"
 ((LIVES_STOPPED == 1)) || fail "the SIGINT life exited 0, not 130: the run had ended before the signal, or the signal was not honoured"

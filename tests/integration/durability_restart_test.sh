@@ -104,21 +104,21 @@ killed() {
 
 # 1. A completed run, restarted: nothing to do, nothing changes (also with
 # options that do not shape results changed).
-cmd done
-life "$TMP/done/life0.err" run "${CMD[@]}" --checkpoint-interval 20ms
-((LIFE_RC == 0)) || fail "run exited $LIFE_RC: $(tail -5 "$TMP/done/life0.err")"
-grep -q 'new journal' "$TMP/done/life0.err" || fail "a fresh data dir did not say 'new journal': $(head -3 "$TMP/done/life0.err")"
-check_outputs done
-snapshot done
+cmd completed
+life "$TMP/completed/life0.err" run "${CMD[@]}" --checkpoint-interval 20ms
+((LIFE_RC == 0)) || fail "run exited $LIFE_RC: $(tail -5 "$TMP/completed/life0.err")"
+grep -q 'new journal' "$TMP/completed/life0.err" || fail "a fresh data dir did not say 'new journal': $(head -3 "$TMP/completed/life0.err")"
+check_outputs completed
+snapshot completed
 for extra in "--checkpoint-interval 20ms" "--checkpoint-interval 5s --idle-timeout 10s"; do
   read -r -a more <<<"$extra"
   rc=0
-  cw "${CMD[@]}" "${more[@]}" >"$TMP/done/again.out" 2>"$TMP/done/again.err" || rc=$?
-  ((rc == 0)) || fail "restart of a completed run ($extra) exited $rc: $(cat "$TMP/done/again.err")"
-  grep -q 'nothing to do' "$TMP/done/again.err" \
-    || fail "restart of a completed run ($extra) did not say 'nothing to do': $(cat "$TMP/done/again.err")"
-  [[ ! -s $TMP/done/again.out ]] || fail "restart of a completed run wrote to stdout: $(head -3 "$TMP/done/again.out")"
-  unchanged done "restart of a completed run ($extra)"
+  cw "${CMD[@]}" "${more[@]}" >"$TMP/completed/again.out" 2>"$TMP/completed/again.err" || rc=$?
+  ((rc == 0)) || fail "restart of a completed run ($extra) exited $rc: $(cat "$TMP/completed/again.err")"
+  grep -q 'nothing to do' "$TMP/completed/again.err" \
+    || fail "restart of a completed run ($extra) did not say 'nothing to do': $(cat "$TMP/completed/again.err")"
+  [[ ! -s $TMP/completed/again.out ]] || fail "restart of a completed run wrote to stdout: $(head -3 "$TMP/completed/again.out")"
+  unchanged completed "restart of a completed run ($extra)"
 done
 note "completed run: a restart has nothing to do and changes nothing"
 
