@@ -114,9 +114,8 @@ while ((newest < 300)); do
   ((rows <= 100)) || fail "the live run's journal holds $rows checkpoint rows at checkpoint $newest (at most 100)"
 done
 kill -INT "$live"
-rc=0
-wait "$live" || rc=$?
-((rc == 130)) || fail "the idle live run stopped by SIGINT exited $rc: $(tail -3 "$k/err")"
+wait_rc "$live" "the live run stopped by SIGINT"
+((WAIT_RC == 130)) || fail "the idle live run stopped by SIGINT exited $WAIT_RC: $(tail -3 "$k/err")"
 grep -qE 'stopped at checkpoint [0-9]+' "$k/err" || note "SIGINT: no 'stopped at checkpoint N' line: $(tail -1 "$k/err")"
 inspect_journal "$k/data" 10000
 ((JOURNAL_MAX_ID >= 300)) || fail "after SIGINT the newest checkpoint is $JOURNAL_MAX_ID, below the $newest seen while running"

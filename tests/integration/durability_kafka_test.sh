@@ -207,7 +207,6 @@ cw "${inuse[@]}" >/dev/null 2>"$TMP/inuse2.err" || rc=$?
 refused 1 "$rc" "$TMP/inuse2.err" "a second process on a data dir in use" "in use"
 kill -0 "$first" 2>/dev/null || fail "the first run died when a second one tried its data dir: $(tail -3 "$TMP/inuse1.err")"
 kill -INT "$first"
-rc=0
-wait "$first" || rc=$?
-((rc == 130)) || fail "live run stopped by SIGINT exited $rc: $(tail -3 "$TMP/inuse1.err")"
+wait_rc "$first" "the live run stopped by SIGINT"
+((WAIT_RC == 130)) || fail "live run stopped by SIGINT exited $WAIT_RC: $(tail -3 "$TMP/inuse1.err")"
 note "$(wc -l <"$TMP/expected.jsonl") alerts, $(wc -l <"$TMP/expected.late") late, $(wc -l <"$TMP/expected.malformed") malformed, $records records: as the oracle and the failure-free run; a data dir in use is refused"

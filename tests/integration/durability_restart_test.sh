@@ -281,19 +281,26 @@ until grep -q 'new journal' "$TMP/busy/first.err" || ! kill -0 "$first" 2>/dev/n
   sleep 0.002
 done
 kill -STOP "$first" 2>/dev/null || true
-if [[ $(awk '{print $3}' "/proc/$first/stat" 2>/dev/null) == T ]]; then
+# (The stop takes effect asynchronously: wait for state T, or the end.)
+state=""
+for _ in $(seq 500); do
+  state=$(awk '{print $3}' "/proc/$first/stat" 2>/dev/null || true)
+  [[ $state == T || $state == Z || -z $state ]] && break
+  sleep 0.01
+done
+if [[ $state == T ]]; then
   rc=0
   RUN_TIMEOUT=30 cw "${CMD[@]}" --checkpoint-interval 20ms >/dev/null 2>"$TMP/busy/second.err" || rc=$?
   kill -CONT "$first"
   refused 1 "$rc" "$TMP/busy/second.err" "a second process on a data dir in use" "in use"
-  rc=0
-  wait "$first" || rc=$?
-  ((rc == 0)) || fail "the first run exited $rc after a second one tried its data dir: $(tail -3 "$TMP/busy/first.err")"
+  wait_rc "$first" "the first run (after a second one tried its data dir)"
+  ((WAIT_RC == 0)) || fail "the first run exited $WAIT_RC after a second one tried its data dir: $(tail -3 "$TMP/busy/first.err")"
   same_as_plain busy
   note "a second process on a data dir in use is refused; the first is unharmed"
 else
-  wait "$first" || true
-  note "the first run ended before it could be frozen: 'in use' left to durability_kafka_test"
+  kill -CONT "$first" 2>/dev/null || true
+  wait_rc "$first" "the first run"
+  note "the first run ended before it could be frozen (state '$state'): 'in use' left to durability_kafka_test"
 fi
 
 # 5. An output shorter than what the journal committed (truncated or deleted

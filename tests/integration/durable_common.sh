@@ -100,6 +100,26 @@ life() {
   LIFE_MS=$(($(now_ms) - start))
 }
 
+# wait_rc PID WHAT: waits (at most RUN_TIMEOUT seconds) for background
+# process PID and sets WAIT_RC to its exit status; a process still running
+# then is killed and fails the test.
+wait_rc() {
+  local pid=$1 deadline=$((SECONDS + RUN_TIMEOUT)) hung=0
+  {
+    while kill -0 "$pid" 2>/dev/null; do
+      if ((SECONDS >= deadline)); then
+        hung=1
+        kill -9 "$pid" 2>/dev/null || true
+        break
+      fi
+      sleep 0.01
+    done
+    WAIT_RC=0
+    wait "$pid" || WAIT_RC=$?
+  } 2>/dev/null
+  ((hung == 0)) || fail "$2 still ran after ${RUN_TIMEOUT}s"
+}
+
 # resumed_from LOG: the N of "resuming from checkpoint N" in LOG, or nothing.
 resumed_from() {
   grep -oE 'resuming from checkpoint [0-9]+' "$1" | tail -1 | awk '{print $4}' || true
