@@ -277,12 +277,21 @@ run_lives() {
       fail "$name life $i ($spec, exit $LIFE_RC) did not say 'resuming from checkpoint $expect_id': $(head -5 "$log")"
     fi
     note "$name life $i: $spec${extra[*]:+ (${extra[*]})} -> exit $LIFE_RC after ${LIFE_MS} ms${got:+, resumed from checkpoint $got}"
+    local sig=${spec%%:*}
     case $LIFE_RC in
       0)
         if [[ -n $LIFE_SIGNAL_MS ]] && ((LIFE_MS - LIFE_SIGNAL_MS > 3000)); then
-          fail "$name life $i: ${spec%%:*} sent ${LIFE_SIGNAL_MS} ms after start did not stop it: it ran $((LIFE_MS - LIFE_SIGNAL_MS)) ms more and exited 0 (want 130): $(tail -2 "$log")"
+          fail "$name life $i: SIG${sig^^} sent ${LIFE_SIGNAL_MS} ms after start did not stop it: it ran $((LIFE_MS - LIFE_SIGNAL_MS)) ms more and exited 0 (want 130): $(tail -2 "$log")"
         elif [[ -n $LIFE_SIGNAL_MS ]]; then
-          note "$name life $i: SIG${spec%%:*} sent ${LIFE_SIGNAL_MS} ms after start; the life ended by itself (exit 0) at ${LIFE_MS} ms: $(tail -1 "$log")"
+          # The summary's time counts from after the process started, so
+          # work that took longer than the signal's delay was still going
+          # on when the signal came: it should have stopped the run.
+          local busy_ms
+          busy_ms=$(grep -oE 'alerts in [0-9.]+ s' "$log" | tail -1 | awk '{printf "%d", $3 * 1000}')
+          if [[ -n $busy_ms ]] && ((busy_ms > LIFE_SIGNAL_MS)) && ! grep -q 'nothing to do' "$log"; then
+            fail "$name life $i: SIG${sig^^} sent ${LIFE_SIGNAL_MS} ms after start did not stop the run: its summary says it worked ${busy_ms} ms, and it exited 0 (want 130): $(tail -1 "$log")"
+          fi
+          note "$name life $i: SIG${sig^^} sent ${LIFE_SIGNAL_MS} ms after start; the life had ended by itself (exit 0, ${LIFE_MS} ms): $(tail -1 "$log")"
         fi ;;
       137)
         [[ $spec == kill9:* || $spec == point:* ]] \
