@@ -73,10 +73,10 @@ got=$(summary_records "$TMP/clean.err")
 [[ $got == "$records" ]] || fail "failure-free run: summary counts '$got' records, the inputs hold $records: $(tail -1 "$TMP/clean.err")"
 # (T only spreads the random kills; bounded so that one slow life, e.g. a
 # slow exit, cannot push every kill past the end of the run.)
-T=$LIFE_MS
+T=$(work_ms "$TMP/clean.err" "$LIFE_MS")
 ((T >= 60)) || T=60
 ((T <= 5000)) || T=5000
-note "failure-free run: ${LIFE_MS} ms, outputs as the oracle (seed $DURABILITY_SEED)"
+note "failure-free run: ${LIFE_MS} ms (work ${T} ms), outputs as the oracle (seed $DURABILITY_SEED)"
 
 # 2. Lives. A checkpoint here covers a good part of the input (barriers
 # queue behind whole batches), so a life that commits one checkpoint may

@@ -70,10 +70,10 @@ got=$(summary_records "$TMP/clean.err")
 [[ $got == "$records" ]] || fail "failure-free run: summary counts '$got' records, $records were produced: $(tail -1 "$TMP/clean.err")"
 # (T only spreads the random kills; bounded so that one slow life, e.g. a
 # slow exit, cannot push every kill past the end of the run.)
-T=$LIFE_MS
+T=$(work_ms "$TMP/clean.err" "$LIFE_MS")
 ((T >= 60)) || T=60
 ((T <= 5000)) || T=5000
-note "failure-free run: ${LIFE_MS} ms, outputs as the oracle (seed $DURABILITY_SEED)"
+note "failure-free run: ${LIFE_MS} ms (work ${T} ms), outputs as the oracle (seed $DURABILITY_SEED)"
 
 # 2. Lives. The first one dies right after committing checkpoint 0, which
 # fixes the end offsets; then more records arrive in every partition: later
