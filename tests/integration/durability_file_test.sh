@@ -1,0 +1,158 @@
+# Durable state, file input: `run --data-dir` killed again and again (kill -9
+# at random moments, from a few ms after start on; kill points inside and
+# right after a checkpoint's transaction, after alerts were written, after
+# the outputs were cut back at restart; one SIGTERM), restarted with the same
+# command each time until a life ends by itself. Its final outputs must be
+# byte for byte those of a failure-free run and of the independent oracle:
+# the JSONL alerts, the SQLite alerts table (rowids 1..N in order), the exact
+# sets of late and malformed records (a record written twice would show), and
+# the summary's record count over the whole run.
+source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/durable_common.sh"
+
+# Four partitions with their own pace and disorder, late and malformed
+# records (as in e2e_oracle_test.sh), big enough for many checkpoints.
+N=${DURABILITY_RECORDS:-400000}
+gen "$TMP/p0.jsonl" --records "$N" --users 300 --seed 101 \
+  --late-fraction 0.01 --malformed-fraction 0.005
+gen "$TMP/p1.jsonl" --records "$N" --users 300 --seed 102 \
+  --start 2026-01-20T13:53:07.250Z --out-of-order 5000 \
+  --late-fraction 0.01 --malformed-fraction 0.01
+gen "$TMP/p2.jsonl" --records "$N" --users 300 --seed 103 \
+  --start 1768917160000 --events-per-second 2000 --out-of-order 45000 \
+  --late-fraction 0 --malformed-fraction 0.005
+gen "$TMP/p3.jsonl" --records "$N" --users 300 --seed 104 \
+  --start 2026-01-20T13:53:03Z --events-per-second 800 \
+  --late-fraction 0.03 --malformed-fraction 0.005
+files=("$TMP/p0.jsonl" "$TMP/p1.jsonl" "$TMP/p2.jsonl" "$TMP/p3.jsonl")
+inputs=()
+for f in "${files[@]}"; do inputs+=(--input "$f"); done
+
+python3 "$ORACLE" "${inputs[@]}" --alerts "$TMP/expected.jsonl" \
+  --late "$TMP/expected.late" --malformed "$TMP/expected.malformed" \
+  2>"$TMP/oracle.err" || fail "oracle failed: $(cat "$TMP/oracle.err")"
+at_least 1000 "$(wc -l <"$TMP/expected.jsonl")" "alerts"
+at_least 1000 "$(wc -l <"$TMP/expected.late")" "late records"
+at_least 1000 "$(wc -l <"$TMP/expected.malformed")" "malformed records"
+records=$(nonblank_lines "${files[@]}")
+
+# cmd_for NAME: the command of run NAME (its own data dir and outputs).
+cmd_for() {
+  local d="$TMP/$1"
+  mkdir -p "$d"
+  CMD=(run "${inputs[@]}" --shards 3 --data-dir "$d/data"
+       --output jsonl --output-file "$d/alerts.jsonl"
+       --output "sqlite:$d/alerts.db"
+       --late-output "$d/late.jsonl" --dead-letter "$d/dead.jsonl")
+}
+
+# check_outputs NAME: run NAME's outputs against the oracle.
+check_outputs() {
+  local d="$TMP/$1"
+  same_file "$TMP/expected.jsonl" "$d/alerts.jsonl" "$1: JSONL alerts (vs the oracle)"
+  sqlite_alerts_jsonl "$d/alerts.db" "$d/alerts-from-db.jsonl"
+  same_file "$TMP/expected.jsonl" "$d/alerts-from-db.jsonl" \
+    "$1: rows of the SQLite alerts table (vs the oracle)"
+  offsets "$d/late.jsonl" "$d/actual.late"
+  same_file "$TMP/expected.late" "$d/actual.late" "$1: late records (partition offset, vs the oracle)"
+  offsets "$d/dead.jsonl" "$d/actual.malformed"
+  same_file "$TMP/expected.malformed" "$d/actual.malformed" \
+    "$1: malformed records (partition offset, vs the oracle)"
+  python3 "$ORACLE" check-dead-letters "$d/dead.jsonl" "${files[@]}" \
+    2>"$d/deadcheck.err" || fail "$1: $(tail -1 "$d/deadcheck.err")"
+}
+
+# 1. The failure-free run: the reference, and the time one life takes.
+cmd_for clean
+life "$TMP/clean.err" run "${CMD[@]}" --checkpoint-interval 20ms
+((LIFE_RC == 0)) || fail "failure-free run exited $LIFE_RC: $(tail -5 "$TMP/clean.err")"
+grep -q 'new journal' "$TMP/clean.err" \
+  || fail "a fresh data dir did not say 'new journal': $(head -5 "$TMP/clean.err")"
+check_outputs clean
+got=$(summary_records "$TMP/clean.err")
+[[ $got == "$records" ]] || fail "failure-free run: summary counts '$got' records, the inputs hold $records: $(tail -1 "$TMP/clean.err")"
+# (T only spreads the random kills; bounded so that one slow life, e.g. a
+# slow exit, cannot push every kill past the end of the run.)
+T=$(work_ms "$TMP/clean.err" "$LIFE_MS")
+((T >= 60)) || T=60
+((T <= 5000)) || T=5000
+note "failure-free run: ${LIFE_MS} ms (work ${T} ms), outputs as the oracle (seed $DURABILITY_SEED)"
+
+# 2. Lives. A checkpoint here covers a good part of the input (barriers
+# queue behind whole batches), so a life that commits one checkpoint may
+# move the run far. The plan therefore has enough lives that cannot move it
+# at all (killed inside checkpoint 0, inside a restart's first checkpoint,
+# after the cut-back, within ms of the start) for the kill count not to
+# depend on the machine's speed; the others move it a little each. Random
+# delays are fractions of the failure-free time T.
+cmd_for lives
+LIFE_CMD=("${CMD[@]}")
+LIFE_DIR="$TMP/lives/data"
+LIFE_PLAN=(
+  point:checkpoint-write:1                           # inside checkpoint 0
+  "kill9:$(rand_between 1 15)"                       # very early
+  point:checkpoint-commit:1
+  point:restore-cut-back
+  point:checkpoint-write:1                           # inside a restart's first
+  point:checkpoint-commit:1
+  "kill9:$(rand_between $((T / 10)) $((T / 4)))"
+  point:alerts-written:1
+  "term:$(rand_between $((T / 20)) $((T / 8)))"
+  point:checkpoint-write:2
+  "kill9:$(rand_between 1 30)"                       # during restore
+  point:alerts-written:2
+  "kill9:$(rand_between 0 $((T / 4)))"
+  point:restore-cut-back
+  "kill9:$(rand_between $((T / 10)) $((T / 3)))"
+)
+# (checkpoint-commit kills come early: late in the run a restart's first
+# checkpoint may be its final one, and a life killed right after it leaves
+# no summary line to check.)
+LIFE_EXTRA=()
+for i in "${!LIFE_PLAN[@]}"; do LIFE_EXTRA[i]="--checkpoint-interval 20ms"; done
+# Options that do not shape results may change between lives.
+LIFE_EXTRA[6]="--checkpoint-interval 7ms --idle-timeout 30s"
+LIFE_EXTRA[12]="--checkpoint-interval 50ms"
+LIFE_FINAL_TRIES=2
+RUN_NAME="file"
+run_lives file 10000
+at_least 6 "$LIVES_KILLED" "lives killed (exit 137)"
+((LIVES_STOPPED == 1)) || fail "the SIGTERM life exited 0, not 130: the run had ended before the signal, or the signal was not honoured"
+max_resumed=-1
+for id in ${RESUMED_IDS[@]+"${RESUMED_IDS[@]}"}; do ((id <= max_resumed)) || max_resumed=$id; done
+at_least 1 "$max_resumed" "as newest checkpoint id restarts resumed from"
+note "$LIVES_RUN lives, $LIVES_KILLED killed, $LIVES_STOPPED stopped by SIGTERM; resumed from checkpoints ${RESUMED_IDS[*]:-none}"
+
+# 3. The outputs after all these lives: as the oracle, as the failure-free
+# run (byte for byte, also the SQLite table), the whole run counted once.
+check_outputs lives
+same_file "$TMP/clean/alerts.jsonl" "$TMP/lives/alerts.jsonl" "JSONL alerts of the killed run vs the failure-free run"
+for db in clean lives; do
+  q "$TMP/$db/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/$db/table.txt" \
+    || fail "cannot read $TMP/$db/alerts.db"
+done
+same_file "$TMP/clean/table.txt" "$TMP/lives/table.txt" "SQLite alerts tables of the killed and the failure-free run"
+if [[ -z $SUMMARY_LOG ]] && grep -q 'nothing to do' "$TMP/$RUN_NAME-life$((LIVES_RUN - 1)).err"; then
+  # Killed between the final checkpoint and its summary line: the restart
+  # has nothing to do, and no life printed the whole run's counts.
+  note "no summary line to check: a life was killed after the run's final checkpoint"
+else
+  [[ -n $SUMMARY_LOG ]] || fail "no life printed the summary line"
+  got=$(summary_records "$SUMMARY_LOG")
+  [[ $got == "$records" ]] || fail "after $LIVES_RUN lives the summary counts '$got' records, the inputs hold $records (each must count once over the whole run): $(tail -1 "$SUMMARY_LOG")"
+fi
+journal_copy "$LIFE_DIR" "$TMP/final-journal" || fail "no journal in $LIFE_DIR"
+open_rows=$(q "$TMP/final-journal/journal.db" "SELECT count(*) FROM window_count")
+[[ $open_rows == 0 ]] || fail "the journal of a completed run still holds $open_rows window_count rows (every window was emitted)"
+
+# 4. A restart after the end emits nothing and changes nothing.
+for f in alerts.jsonl late.jsonl dead.jsonl; do cp "$TMP/lives/$f" "$TMP/lives/$f.before"; done
+life "$TMP/again.err" run "${LIFE_CMD[@]}" --checkpoint-interval 20ms
+((LIFE_RC == 0)) || fail "restart after the end exited $LIFE_RC: $(tail -5 "$TMP/again.err")"
+grep -q 'nothing to do' "$TMP/again.err" || fail "restart after the end did not say 'nothing to do': $(cat "$TMP/again.err")"
+for f in alerts.jsonl late.jsonl dead.jsonl; do
+  same_file "$TMP/lives/$f.before" "$TMP/lives/$f" "$f after a restart of a completed run"
+done
+q "$TMP/lives/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/lives/table-again.txt"
+same_file "$TMP/lives/table.txt" "$TMP/lives/table-again.txt" "SQLite alerts table after a restart of a completed run"
+note "$(wc -l <"$TMP/expected.jsonl") alerts, $(wc -l <"$TMP/expected.late") late, $(wc -l <"$TMP/expected.malformed") malformed, $records records: as the oracle and the failure-free run"
