@@ -147,9 +147,34 @@ caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
 
   caf::expected<pipeline_outcome> result = caf::error{};
   bool running = true;
+  // A stop signal: with a data dir, a last checkpoint first, so that a
+  // restart continues from here.
+  auto stop = [&] {
+    running = false;
+    if (!coordinator) {
+      result = make_error(ec::interrupted,
+                          "interrupted: stopped reading; windows not yet "
+                          "complete were not emitted");
+      return;
+    }
+    auto id = checkpoint_now(self, coordinator, false);
+    result = make_error(
+      ec::interrupted,
+      id ? "interrupted: stopped at checkpoint " + std::to_string(id->value)
+             + " of " + opts.data_dir + "; run the same command to continue"
+         : "interrupted: no checkpoint could be taken (" + render(id.error())
+             + "); a restart continues from the previous one");
+  };
   while (running) {
     self->receive(
       [&](atom::done, pipeline_summary& summary) {
+        // A signal that came before the end was noticed wins: the caller
+        // asked to stop, and says so with exit status 130 (the restart
+        // then finds the input ended and completes at once).
+        if (stop_requested()) {
+          stop();
+          return;
+        }
         running = false;
         if (coordinator) {
           // The final checkpoint marks the run complete: a restart of the
@@ -173,26 +198,11 @@ caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
         result = std::move(down.reason);
         running = false;
       },
-      caf::after(std::chrono::milliseconds(100)) >> [&] {
-        if (!stop_requested())
-          return;
-        running = false;
-        if (!coordinator) {
-          result = make_error(ec::interrupted,
-                              "interrupted: stopped reading; windows not yet "
-                              "complete were not emitted");
-          return;
-        }
-        // Stop with a checkpoint, so a restart continues from here.
-        auto id = checkpoint_now(self, coordinator, false);
-        result = make_error(
-          ec::interrupted,
-          id ? "interrupted: stopped at checkpoint " + std::to_string(id->value)
-                 + " of " + opts.data_dir
-                 + "; run the same command to continue"
-             : "interrupted: no checkpoint could be taken ("
-                 + render(id.error())
-                 + "); a restart continues from the previous one");
+      // The flag is set by a signal handler, which cannot send messages:
+      // look at it often.
+      caf::after(std::chrono::milliseconds(20)) >> [&] {
+        if (stop_requested())
+          stop();
       });
   }
   // Every actor runs until told: readers and shards stay for checkpoints
