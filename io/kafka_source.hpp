@@ -205,6 +205,8 @@ private:
   int64_t end_offset_ = -1;
   /// Last offset committed to the group, and when.
   int64_t committed_ = -1;
+  /// Asynchronous commits whose result has not come back yet.
+  int commits_in_flight_ = 0;
   std::chrono::steady_clock::time_point last_commit_{};
   std::chrono::steady_clock::time_point last_commit_failure_log_{};
   uint64_t bytes_read_ = 0;
