@@ -60,6 +60,12 @@ ln "${long[1]}" "$dir/long-$long_records-1.link.jsonl"
 long+=("$dir/long-$long_records-0.link.jsonl" "$dir/long-$long_records-1.link.jsonl")
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+load_start=$(load)
+# CPU seconds all processes used so far (user+nice+system+irq+softirq+steal,
+# all cores): the difference over a run minus the run's own CPU time is what
+# other processes (another engineer's tests) took meanwhile.
+hz=$(getconf CLK_TCK)
+busy() { awk -v hz="$hz" '/^cpu /{printf "%.2f", ($2+$3+$4+$7+$8+$9)/hz}' /proc/stat; }
 raw=$dir/raw.txt
 : >"$raw"
 
@@ -76,6 +82,8 @@ run_one() {
   if [[ $side == ckpt ]]; then
     extra=(--data-dir "$dd" --checkpoint-interval "$interval")
   fi
+  local busy0
+  busy0=$(busy)
   if ! /usr/bin/time -o "$dir/time" -f '%e %U %S %M' "$bin" run \
     "${inputs[@]}" --shards 2 --output jsonl --output-file /dev/null \
     --late-output /dev/null --dead-letter /dev/null "${extra[@]}" \
@@ -84,9 +92,11 @@ run_one() {
     cat "$dir/err" >&2
     exit 1
   fi
-  local user sys kib summary
+  local user sys kib summary busy1
+  busy1=$(busy)
   read -r r_wall user sys kib <"$dir/time"
   r_cpu=$(awk "BEGIN{printf \"%.2f\", $user + $sys}")
+  r_other=$(awk -v a="$busy0" -v b="$busy1" -v c="$r_cpu" 'BEGIN{x = b - a - c; printf "%.2f", (x < 0 ? 0 : x)}')
   r_rss=$((kib / 1024))
   summary=$(grep '^crashwatch: ' "$dir/err" | tail -1)
   r_records=$(sed -E 's/.* ([0-9]+) records \(.*/\1/' <<<"$summary")
@@ -108,7 +118,7 @@ run_one() {
     fi
   fi
   rm -rf "$dd"
-  echo "$interval $side: wall ${r_wall} s, cpu ${r_cpu} s, rss ${r_rss} MiB, records $r_records, alerts $r_alerts, checkpoints $r_ckpts, changed_keys $changed, max_open_keys $open, longest_checkpoint ${r_longest} ms, data_dir ${mib} MiB, load $(load)" >>"$raw"
+  echo "$interval $side: wall ${r_wall} s, cpu ${r_cpu} s, rss ${r_rss} MiB, records $r_records, alerts $r_alerts, checkpoints $r_ckpts, changed_keys $changed, max_open_keys $open, longest_checkpoint ${r_longest} ms, data_dir ${mib} MiB, other processes' CPU ${r_other} s" >>"$raw"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
@@ -120,7 +130,7 @@ measure_case() {
   local label=$1 interval=$2
   shift 2
   local load_before base_w=() ckpt_w=() base_c=() ckpt_c=() ratios=()
-  local ckpts=() longest=() rss_b=0 rss_c=0 ref="" p
+  local ckpts=() longest=() rss_b=0 rss_c=0 ref="" p other=()
   load_before=$(load)
   echo "checkpoint_bench: $label, interval $interval, $pairs pairs (load $load_before)" >&2
   for p in $(seq "$pairs"); do
@@ -129,6 +139,7 @@ measure_case() {
     local side bw="" cw=""
     for side in "${order[@]}"; do
       run_one "$side" "$interval" "$@"
+      other+=("$r_other")
       if [[ -z $ref ]]; then
         ref="$r_records $r_alerts"
       elif [[ $ref != "$r_records $r_alerts" ]]; then
@@ -162,7 +173,8 @@ measure_case() {
   nmed=$(printf '%s\n' "${ckpts[@]}" | median)
   rmed=$(printf '%s\n' "${ratios[@]}" | median)
   lmax=$(printf '%s\n' "${longest[@]}" | sort -g | tail -1)
-  local rmin rmax
+  local rmin rmax omax
+  omax=$(printf '%s\n' "${other[@]}" | sort -g | tail -1)
   rmin=$(printf '%s\n' "${ratios[@]}" | sort -g | head -1)
   rmax=$(printf '%s\n' "${ratios[@]}" | sort -g | tail -1)
   # Per checkpoint: wall and CPU (ms) the medians differ by, over the
@@ -173,11 +185,11 @@ measure_case() {
     -v bm="$bmed" -v bb="$bbest" -v cm="$cmed" -v cb="$cbest" \
     -v bc="$bcpu" -v cc="$ccpu" -v k="$nmed" -v rr="$rmed" -v lg="$lmax" \
     -v r0="$rmin" -v r1="$rmax" -v cw="$cost_wall" -v cu="$cost_cpu" \
-    -v rb="$rss_b" -v rc="$rss_c" -v ld="$load_before" 'BEGIN{
-      printf "| %s | %s | %.2f s (%.2f) | %.2f s (%.2f) | %.2f M/s (%.2f) | %.2f M/s (%.2f) | **%+.1f%%** | %+.1f%% (%+.1f%% .. %+.1f%%) | %d | %.0f ms | %.1f ms | %.2f s / %.2f s (%.1f ms) | %d / %d MiB | %s |",
+    -v rb="$rss_b" -v rc="$rss_c" -v ld="$load_before" -v om="$omax" 'BEGIN{
+      printf "| %s | %s | %.2f s (%.2f) | %.2f s (%.2f) | %.2f M/s (%.2f) | %.2f M/s (%.2f) | **%+.1f%%** | %+.1f%% (%+.1f%% .. %+.1f%%) | %d | %.0f ms | %.1f ms | %.2f s / %.2f s (%.1f ms) | %d / %d MiB | %s | %.2f s |",
         label, iv, bm, bb, cm, cb, n/bm/1e6, n/bb/1e6, n/cm/1e6, n/cb/1e6,
         100*(cm/bm-1), 100*(rr-1), 100*(r0-1), 100*(r1-1), k, lg, cw,
-        bc, cc, cu, rb, rc, ld }')")
+        bc, cc, cu, rb, rc, ld, om }')")
 }
 
 measure_case "4 × $((long_records / 1000000)) M lines (2 files, each read twice)" 1s "${long[@]}"
@@ -185,12 +197,12 @@ measure_case "2 × 5 M lines" 100ms "$data/half-0.jsonl" "$data/half-1.jsonl"
 measure_case "2 × 5 M lines" 10ms "$data/half-0.jsonl" "$data/half-1.jsonl"
 
 {
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d); load average at the end $(load)"
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d); load average before the first run $load_start, at the end $(load) (a run itself adds one per reader thread)"
   echo
   echo "Command: \`bench/checkpoint_bench.sh\` ($pairs interleaved pairs per row; \`crashwatch run --input … --shards 2 --output jsonl --output-file /dev/null --late-output /dev/null --dead-letter /dev/null\` without, then with \`--data-dir DIR --checkpoint-interval I\`, fresh DIR each run)."
   echo
-  echo "| input | interval | wall without, median of $pairs (best) | wall with --data-dir (best) | rate without (best) | rate with (best) | overhead: medians | overhead: median of the $pairs pair ratios (min .. max) | checkpoints per run (median) | longest checkpoint | wall per checkpoint | CPU user+sys without / with, medians (per checkpoint) | peak memory without / with | load avg at start |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| input | interval | wall without, median of $pairs (best) | wall with --data-dir (best) | rate without (best) | rate with (best) | overhead: medians | overhead: median of the $pairs pair ratios (min .. max) | checkpoints per run (median) | longest checkpoint | wall per checkpoint | CPU user+sys without / with, medians (per checkpoint) | peak memory without / with | load avg at start | other processes' CPU during a run, max |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   echo "Checkpoints per run: max(id) of DIR/journal.db (periodic ones + the final one; checkpoint 0, the empty state written at start, not counted). Longest checkpoint: largest completed_at_ms - started_at_ms over the kept rows of all runs (barrier alignment + journal write; the pipeline keeps running meanwhile). Per checkpoint: (median with - median without) / median checkpoints."
