@@ -3,6 +3,7 @@
 //
 //   restore_bench [--keys N] [--windows W] [--reps R] [--cache warm|cold|both]
 //                 [--dir PARENT] [--keep] [--sorted-write]
+//                 [--write-reps N]
 //
 // 1. Builds ONE shard's state the way a shard does: window_counts::add() of
 //    one crash per (window, user) key, W windows (default 4) one after the
@@ -15,6 +16,9 @@
 //    one partition, one shard), then take_changes() (the shard's part) and
 //    write() of checkpoint 1 holding the N changed keys: the cost of the
 //    first checkpoint after a big state appears. The journal is then closed.
+//    --write-reps N (default 1) writes the same two checkpoints into N fresh
+//    data dirs, one after the other, to time write() N times; the last one
+//    is restored.
 //    --sorted-write (an experiment, not what crashwatch does) sorts the
 //    changed entries by the table's key (window, user) before write(), to
 //    show what the insertion order costs.
@@ -65,7 +69,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: restore_bench [--keys N] [--windows W] [--reps R] "
                "[--cache warm|cold|both] [--dir PARENT] [--keep] "
-               "[--sorted-write]\n");
+               "[--sorted-write] [--write-reps N]\n");
   return 2;
 }
 
@@ -150,6 +154,7 @@ int main(int argc, char** argv) {
   std::string parent = "/tmp";
   bool keep = false;
   bool sorted_write = false;
+  int write_reps = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -171,10 +176,12 @@ int main(int argc, char** argv) {
       keep = true;
     else if (a == "--sorted-write")
       sorted_write = true;
+    else if (a == "--write-reps")
+      write_reps = std::atoi(value().c_str());
     else
       return usage();
   }
-  if (windows == 0 || keys % windows != 0 || reps < 1
+  if (windows == 0 || keys % windows != 0 || reps < 1 || write_reps < 1
       || (cache != "warm" && cache != "cold" && cache != "both"))
     return usage();
   const uint64_t users = keys / windows;
@@ -212,76 +219,90 @@ int main(int argc, char** argv) {
               keys, windows, users, since(t0));
 
   // -- 2. journal: checkpoint 0 (empty), then checkpoint 1 (the big state) --
-  {
-    t0 = clock_type::now();
-    auto j = journal::open(dir, window_ms);
-    if (!j)
-      die("journal::open: " + render(j.error()));
-    auto& log = **j;
-    checkpoint_record zero;
-    zero.id = checkpoint_id{0};
-    reader_snapshot reader;
-    reader.id = zero.id;
-    reader.partition = partition_id{0};
-    reader.next_offset = record_offset{0};
-    reader.stats.partition = reader.partition;
-    zero.readers.push_back(reader);
-    shard_snapshot shard;
-    shard.id = zero.id;
-    shard.shard = shard_id{0};
-    zero.shards.push_back(shard);
-    zero.sink.id = zero.id;
-    zero.sink.shard_emitted.assign(1, min_event_time);
-    zero.sink.outputs.push_back(output_position{"alerts", "/dev/null", -1});
-    check(log.create(settings(), {{partition_id{0}, "file /restore_bench", -1}},
-                     zero),
-          "journal::create");
-    std::printf("restore_bench: new journal + create(checkpoint 0): %.3f s\n",
-                since(t0));
-
-    checkpoint_record one = zero;
-    one.id = checkpoint_id{1};
-    one.readers[0].id = one.id;
-    one.readers[0].next_offset = record_offset{1000000000};
-    one.readers[0].max_seen = event_time{
-      first_window + static_cast<int64_t>(windows) * window_ms - 1};
-    one.shards[0].id = one.id;
-    one.sink.id = one.id;
-    t0 = clock_type::now();
-    live.take_changes(one.shards[0].changed);
-    auto take = since(t0);
-    one.shards[0].open_keys = live.open_keys();
-    if (one.shards[0].changed.size() != keys)
-      die("take_changes gave " + std::to_string(one.shards[0].changed.size())
-          + " entries");
-    if (sorted_write) {
-      auto& ch = one.shards[0].changed;
-      t0 = clock_type::now();
-      std::sort(ch.begin(), ch.end(), [](auto& a, auto& b) {
-        return a.window_start != b.window_start
-                 ? a.window_start < b.window_start
-                 : a.user_id < b.user_id;
-      });
-      std::printf("restore_bench: --sorted-write: sorted the changed "
-                  "entries by (window, user) in %.3f s\n",
-                  since(t0));
-    }
-    t0 = clock_type::now();
-    check(log.write(one), "journal::write");
-    auto write = since(t0);
-    auto wal = bytes_of(fs::path{dir} / "journal.db-wal");
-    std::printf("restore_bench: first checkpoint with the big state: "
-                "take_changes %.3f s, journal write %.3f s (%" PRIu64
-                " changed keys); journal.db %.1f MiB, WAL %.1f MiB\n",
-                take, write, keys, mib(bytes_of(fs::path{dir} / "journal.db")),
-                mib(wal));
-    t0 = clock_type::now();
-  } // closes the journal: SQLite copies the WAL into journal.db
-  std::printf("restore_bench: close (WAL copied into the db): %.3f s; "
-              "journal.db %.1f MiB\n",
-              since(t0), mib(bytes_of(fs::path{dir} / "journal.db")));
-  // The live state is not needed any more: free it before restoring.
+  checkpoint_record zero;
+  zero.id = checkpoint_id{0};
+  reader_snapshot reader;
+  reader.id = zero.id;
+  reader.partition = partition_id{0};
+  reader.next_offset = record_offset{0};
+  reader.stats.partition = reader.partition;
+  zero.readers.push_back(reader);
+  shard_snapshot shard;
+  shard.id = zero.id;
+  shard.shard = shard_id{0};
+  zero.shards.push_back(shard);
+  zero.sink.id = zero.id;
+  zero.sink.shard_emitted.assign(1, min_event_time);
+  zero.sink.outputs.push_back(output_position{"alerts", "/dev/null", -1});
+  checkpoint_record one = zero;
+  one.id = checkpoint_id{1};
+  one.readers[0].id = one.id;
+  one.readers[0].next_offset = record_offset{1000000000};
+  one.readers[0].max_seen = event_time{
+    first_window + static_cast<int64_t>(windows) * window_ms - 1};
+  one.shards[0].id = one.id;
+  one.sink.id = one.id;
+  t0 = clock_type::now();
+  live.take_changes(one.shards[0].changed);
+  auto take = since(t0);
+  one.shards[0].open_keys = live.open_keys();
+  if (one.shards[0].changed.size() != keys)
+    die("take_changes gave " + std::to_string(one.shards[0].changed.size())
+        + " entries");
+  std::printf("restore_bench: take_changes (the shard's part of the "
+              "checkpoint): %.3f s for %zu changed keys\n",
+              take, one.shards[0].changed.size());
+  // The live state is not needed any more: free it.
   live = window_counts{window_ms, threshold};
+  if (sorted_write) {
+    auto& ch = one.shards[0].changed;
+    t0 = clock_type::now();
+    std::sort(ch.begin(), ch.end(), [](auto& a, auto& b) {
+      return a.window_start != b.window_start ? a.window_start < b.window_start
+                                              : a.user_id < b.user_id;
+    });
+    std::printf("restore_bench: --sorted-write: sorted the changed "
+                "entries by (window, user) in %.3f s\n",
+                since(t0));
+  }
+  std::vector<double> writes;
+  std::string jdir;
+  for (int w = 1; w <= write_reps; ++w) {
+    if (!jdir.empty()) {
+      std::error_code ec;
+      fs::remove_all(jdir, ec);
+    }
+    jdir = dir + "/journal-" + std::to_string(w);
+    {
+      t0 = clock_type::now();
+      auto j = journal::open(jdir, window_ms);
+      if (!j)
+        die("journal::open: " + render(j.error()));
+      auto& log = **j;
+      check(log.create(settings(),
+                       {{partition_id{0}, "file /restore_bench", -1}}, zero),
+            "journal::create");
+      auto create = since(t0);
+      t0 = clock_type::now();
+      check(log.write(one), "journal::write");
+      writes.push_back(since(t0));
+      std::printf("restore_bench: write %d: new journal + create(checkpoint "
+                  "0) %.3f s; write(checkpoint 1) with %" PRIu64
+                  " changed keys %.3f s; journal.db %.1f MiB, WAL %.1f MiB\n",
+                  w, create, keys, writes.back(),
+                  mib(bytes_of(fs::path{jdir} / "journal.db")),
+                  mib(bytes_of(fs::path{jdir} / "journal.db-wal")));
+      t0 = clock_type::now();
+    } // closes the journal: SQLite copies what is left of the WAL over
+    std::printf("restore_bench: write %d: close %.3f s; journal.db %.1f "
+                "MiB\n",
+                w, since(t0), mib(bytes_of(fs::path{jdir} / "journal.db")));
+    std::fflush(stdout);
+  }
+  one = checkpoint_record{};
+  std::printf("restore_bench: summary write, median of %zu (best): %s%s\n",
+              writes.size(), median_best(writes).c_str(),
+              sorted_write ? " (entries sorted by key first)" : "");
 
   // -- 3. restores ------------------------------------------------------------
   std::vector<std::string> modes;
@@ -301,7 +322,7 @@ int main(int argc, char** argv) {
       restore_times r;
       auto start = clock_type::now();
       t0 = start;
-      auto j = journal::open(dir, window_ms);
+      auto j = journal::open(jdir, window_ms);
       if (!j)
         die("journal::open: " + render(j.error()));
       auto& log = **j;

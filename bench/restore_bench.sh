@@ -8,8 +8,9 @@
 #      quick_check, load(), load_shard()), timed per step, every restore
 #      verified; warm page cache, and cold (sync + drop_caches, root only).
 #      Also times the first checkpoint that holds the big state (take_changes
-#      + journal write), and once more with the entries sorted by key (an
-#      experiment on the insertion order, not what crashwatch does).
+#      once, journal write $BENCH_REPS times into fresh journals), and the
+#      write again with the entries sorted by key (an experiment on the
+#      insertion order, not what crashwatch does).
 #   2. End to end: a real `crashwatch run --data-dir D --shards 1
 #      --watermark-delay 1h` over a file of 1,285,716 crash lines (one or
 #      three per (window, user) key, 4 windows x 250,000 users) followed by
@@ -55,13 +56,14 @@ load_start=$(load)
 cache=warm
 if can_drop; then cache=both; fi
 echo "restore_bench: API level, $reps reps ($cache cache; load $(load))" >&2
-api=$(build/bench/restore_bench --reps "$reps" --cache "$cache" --dir "$work")
-sorted=$(build/bench/restore_bench --reps 1 --cache warm --sorted-write \
-  --dir "$work")
+api=$(build/bench/restore_bench --reps "$reps" --write-reps "$reps" \
+  --cache "$cache" --dir "$work")
+sorted=$(build/bench/restore_bench --reps 1 --write-reps "$reps" --cache warm \
+  --sorted-write --dir "$work")
 {
-  echo "\$ build/bench/restore_bench --reps $reps --cache $cache"
+  echo "\$ build/bench/restore_bench --reps $reps --write-reps $reps --cache $cache"
   echo "$api"
-  echo "\$ build/bench/restore_bench --reps 1 --cache warm --sorted-write"
+  echo "\$ build/bench/restore_bench --reps 1 --write-reps $reps --cache warm --sorted-write"
   echo "$sorted"
 } >>"$raw"
 
@@ -183,11 +185,9 @@ fi
 field() { # summary-line mode name -> "median s (best s)"
   grep "summary $1," <<<"$api" | sed -E "s/.*$2 ([0-9.]+ s \([0-9.]+ s\)).*/\1/"
 }
-write_line=$(grep 'first checkpoint with the big state' <<<"$api")
-sorted_line=$(grep 'first checkpoint with the big state' <<<"$sorted")
-take_s=$(sed -E 's/.*take_changes ([0-9.]+) s.*/\1/' <<<"$write_line")
-write_s=$(sed -E 's/.*journal write ([0-9.]+) s.*/\1/' <<<"$write_line")
-sorted_s=$(sed -E 's/.*journal write ([0-9.]+) s.*/\1/' <<<"$sorted_line")
+take_s=$(grep 'take_changes' <<<"$api" | sed -E 's/.*checkpoint\): ([0-9.]+) s.*/\1/')
+write_s=$(grep 'summary write' <<<"$api" | sed -E 's/.*\(best\): ([0-9.]+ s \([0-9.]+ s\)).*/\1/')
+sorted_s=$(grep 'summary write' <<<"$sorted" | sed -E 's/.*\(best\): ([0-9.]+ s \([0-9.]+ s\)).*/\1/')
 sort_s=$(grep -- '--sorted-write: sorted' <<<"$sorted" | sed -E 's/.* in ([0-9.]+) s.*/\1/')
 {
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d); load average at start $load_start, at the end $(load)"
@@ -197,12 +197,13 @@ sort_s=$(grep -- '--sorted-write: sorted' <<<"$sorted" | sed -E 's/.* in ([0-9.]
   echo "| measurement | warm page cache | cold page cache | target |"
   echo "|---|---|---|---|"
   echo "| restore, journal API: open (+ quick_check) + load() + load_shard() | **$(field warm total)** | $(if can_drop; then echo "**$(field cold total)**"; else echo "not measured (not root)"; fi) | < 2 s |"
-  echo "| … journal::open, incl. PRAGMA quick_check | $(field warm open+quick_check) | $(if can_drop; then field cold open+quick_check; fi) | |"
+  echo "| … journal::open, incl. PRAGMA quick_check | $(field warm 'open\+quick_check') | $(if can_drop; then field cold 'open\+quick_check'; fi) | |"
   echo "| … load() | $(field warm load) | $(if can_drop; then field cold load; fi) | |"
   echo "| … load_shard() into window_counts | $(field warm load_shard) | $(if can_drop; then field cold load_shard; fi) | |"
   echo "| restart end to end: \`crashwatch run --data-dir\` after kill -9, spawn → restored (+ one empty checkpoint) | **${e2e[warm]}** | $(if can_drop; then echo "**${e2e[cold]}**"; fi) | < 2 s |"
-  echo "| first checkpoint holding the 1 M keys: take_changes() + journal write() | ${take_s} s + ${write_s} s (one run) | | |"
-  echo "| … the same write with the entries sorted by key first (experiment) | sort ${sort_s} s + write ${sorted_s} s (one run) | | |"
+  echo "| first checkpoint holding the 1 M keys: journal write() (coordinator thread) | ${write_s} | | |"
+  echo "| … take_changes() (shard actor; one run) | ${take_s} s | | |"
+  echo "| … the write with the entries sorted by key first (experiment) | ${sorted_s}, + ${sort_s} s to sort (one run) | | |"
   echo "| check: restart run to completion (restore, read the remaining 5 M lines, fire 1 M keys, final checkpoint) | ${complete_s} s, $got_alerts alerts = expected $want_alerts | | |"
   echo
   echo '```'
