@@ -204,12 +204,7 @@ void complete_alignment(self_ptr self, checkpoint_id id) {
   snap.early_alerts = st.summary.early_alerts;
   snap.late_at_shards = st.summary.late_at_shards;
   snap.outputs = std::move(*positions);
-  if (st.asked && st.asked->first == id) {
-    st.asked->second.deliver(std::move(snap));
-    st.asked.reset();
-  } else {
-    st.ready = std::move(snap);
-  }
+  st.handoff.offer(std::move(snap));
   for (auto& [input, held] : st.aligner->release()) {
     if (st.aligner->blocked(input))
       st.aligner->hold(input, std::move(held));
@@ -304,15 +299,7 @@ alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
       dispatch(self, shard_input(self->state, barrier.shard), barrier);
     },
     [self](atom::checkpoint, checkpoint_id id) -> caf::result<sink_snapshot> {
-      auto& st = self->state;
-      if (st.ready && st.ready->id == id) {
-        auto snap = std::move(*st.ready);
-        st.ready.reset();
-        return snap;
-      }
-      auto rp = self->make_response_promise<sink_snapshot>();
-      st.asked.emplace(id, rp);
-      return rp;
+      return self->state.handoff.ask(self, id);
     },
   };
 }

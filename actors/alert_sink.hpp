@@ -16,6 +16,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/snapshot_handoff.hpp"
 #include "core/barrier_aligner.hpp"
 #include "io/kafka_producer.hpp"
 #include "io/output_stream.hpp"
@@ -71,12 +72,8 @@ struct alert_sink_state {
   /// shards P..P+S-1).
   std::vector<partition_id> partitions;
   std::optional<barrier_aligner<held_sink_message>> aligner;
-  /// The coordinator's request for a checkpoint not aligned yet.
-  std::optional<std::pair<checkpoint_id,
-                          caf::typed_response_promise<sink_snapshot>>>
-    asked;
-  /// A snapshot aligned before the coordinator asked for it.
-  std::optional<sink_snapshot> ready;
+  /// This actor's part of the checkpoint being taken, to the coordinator.
+  snapshot_handoff<sink_snapshot> handoff;
   pipeline_summary summary;
   /// True once `done` went to the waiter.
   bool done = false;

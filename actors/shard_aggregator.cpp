@@ -67,12 +67,7 @@ void complete_alignment(self_ptr self, checkpoint_id id) {
   snap.emitted_through = st.counts->emitted_through();
   st.counts->take_changes(snap.changed);
   snap.open_keys = st.counts->open_keys();
-  if (st.asked && st.asked->first == id) {
-    st.asked->second.deliver(std::move(snap));
-    st.asked.reset();
-  } else {
-    st.ready = std::move(snap);
-  }
+  st.handoff.offer(std::move(snap));
   // Behind every progress message of the time before the barrier.
   self->send(st.sink, shard_barrier{id, st.id});
   for (auto& [input, held] : st.aligner->release()) {
@@ -135,15 +130,7 @@ shard_actor::behavior_type shard_aggregator(
     [self](partition_barrier& barrier) { on_barrier(self, barrier); },
     [self](atom::checkpoint,
            checkpoint_id id) -> caf::result<shard_snapshot> {
-      auto& st = self->state;
-      if (st.ready && st.ready->id == id) {
-        auto snap = std::move(*st.ready);
-        st.ready.reset();
-        return snap;
-      }
-      auto rp = self->make_response_promise<shard_snapshot>();
-      st.asked.emplace(id, rp);
-      return rp;
+      return self->state.handoff.ask(self, id);
     },
   };
 }

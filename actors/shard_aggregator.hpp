@@ -18,6 +18,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/snapshot_handoff.hpp"
 #include "core/barrier_aligner.hpp"
 #include "core/global_watermark.hpp"
 #include "core/pipeline_config.hpp"
@@ -55,12 +56,8 @@ struct shard_aggregator_state {
   /// Partition id -> input index of the aligner.
   std::unordered_map<int32_t, size_t> inputs;
   std::optional<barrier_aligner<held_shard_message>> aligner;
-  /// The coordinator's request for a checkpoint not aligned yet.
-  std::optional<std::pair<checkpoint_id,
-                          caf::typed_response_promise<shard_snapshot>>>
-    asked;
-  /// A snapshot aligned before the coordinator asked for it.
-  std::optional<shard_snapshot> ready;
+  /// This actor's part of the checkpoint being taken, to the coordinator.
+  snapshot_handoff<shard_snapshot> handoff;
 };
 
 /// Spawns with: the shard's id, the pipeline settings, the ids of the input

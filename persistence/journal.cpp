@@ -308,15 +308,11 @@ caf::error journal::check_settings(const job_settings& settings) const {
   if (!stmt)
     return std::move(stmt.error());
   job_settings stored;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row)
-      return std::move(row.error());
-    if (!*row)
-      break;
-    stored.emplace_back(std::string{stmt->column_text(0)},
-                        std::string{stmt->column_text(1)});
-  }
+  if (auto err = stmt->each_row([&](sqlite_stmt& row) {
+        stored.emplace_back(std::string{row.column_text(0)},
+                            std::string{row.column_text(1)});
+      }))
+    return err;
   auto advice = std::string{" (run with the journal's settings, or use "
                             "another --data-dir for a new run)"};
   auto show = [](const job_settings& list, size_t i) {
@@ -338,148 +334,132 @@ caf::expected<std::vector<journal_partition>> journal::partitions() {
   if (!stmt)
     return std::move(stmt.error());
   std::vector<journal_partition> result;
-  for (;;) {
-    auto row = stmt->step();
-    if (!row)
-      return std::move(row.error());
-    if (!*row)
-      break;
-    journal_partition p;
-    p.partition = partition_id{static_cast<int32_t>(stmt->column_int(0))};
-    p.source = std::string{stmt->column_text(1)};
-    p.end_offset = stmt->column_is_null(2) ? -1 : stmt->column_int(2);
-    result.push_back(std::move(p));
-  }
+  if (auto err = stmt->each_row([&](sqlite_stmt& row) {
+        result.push_back(journal_partition{
+          partition_id{static_cast<int32_t>(row.column_int(0))},
+          std::string{row.column_text(1)},
+          row.column_is_null(2) ? -1 : row.column_int(2)});
+      }))
+    return err;
   return result;
 }
 
 caf::expected<restored_checkpoint> journal::load() {
+  // One read transaction: every table from the same commit.
+  if (auto err = db_->exec("BEGIN"))
+    return err;
+  auto result = load_rows();
+  db_->exec("COMMIT");
+  if (!result && !has_code(result.error(), ec::input_error))
+    return damaged(path(), render(result.error()));
+  return result;
+}
+
+caf::expected<restored_checkpoint> journal::load_rows() {
   restored_checkpoint r;
   auto& d = *db_;
-  // One read transaction: every table from the same commit.
-  if (auto err = d.exec("BEGIN"))
+  // Runs `sql`, calling `on_row` for each row.
+  auto each = [&d](const char* sql, auto&& on_row) -> caf::error {
+    auto stmt = d.prepare(sql);
+    if (!stmt)
+      return std::move(stmt.error());
+    return stmt->each_row(on_row);
+  };
+  bool found = false;
+  if (auto err = each("SELECT id, finished, completed_at_ms FROM checkpoint "
+                      "ORDER BY id DESC LIMIT 1",
+                      [&](sqlite_stmt& row) {
+                        found = true;
+                        r.id = checkpoint_id{
+                          static_cast<uint64_t>(row.column_int(0))};
+                        r.finished = row.column_int(1) != 0;
+                        r.completed_at_ms = row.column_int(2);
+                      }))
     return err;
-  auto end = [&d](caf::expected<restored_checkpoint> result) {
-    d.exec("COMMIT");
-    return result;
-  };
-  auto fail = [&](const caf::error& err) {
-    return end(damaged(path(), render(err)));
-  };
-  auto cp = d.prepare("SELECT id, finished, completed_at_ms FROM checkpoint "
-                      "ORDER BY id DESC LIMIT 1");
-  if (!cp)
-    return fail(cp.error());
-  auto row = cp->step();
-  if (!row)
-    return fail(row.error());
-  if (!*row)
-    return end(damaged(path(), "it holds no complete checkpoint"));
-  r.id = checkpoint_id{static_cast<uint64_t>(cp->column_int(0))};
-  r.finished = cp->column_int(1) != 0;
-  r.completed_at_ms = cp->column_int(2);
-  auto readers = d.prepare("SELECT * FROM reader_state ORDER BY partition");
-  if (!readers)
-    return fail(readers.error());
-  for (;;) {
-    auto more = readers->step();
-    if (!more)
-      return fail(more.error());
-    if (!*more)
-      break;
-    auto& s = *readers;
-    reader_snapshot rs;
-    rs.id = r.id;
-    rs.partition = partition_id{static_cast<int32_t>(s.column_int(0))};
-    rs.next_offset = record_offset{s.column_int(1)};
-    rs.max_seen = event_time{s.column_int(2)};
-    auto state = s.column_int(3);
-    if (state < 0 || state > 2)
-      return end(damaged(path(), "reader_state has state "
-                                   + std::to_string(state)));
-    rs.state = static_cast<partition_state>(state);
-    rs.stats.partition = rs.partition;
-    uint64_t* counters[] = {&rs.stats.records, &rs.stats.crashes,
-                            &rs.stats.late,    &rs.stats.malformed,
-                            &rs.stats.blank,   &rs.stats.bytes,
-                            &rs.stats.lost};
-    for (int i = 0; i < 7; ++i)
-      *counters[i] = static_cast<uint64_t>(s.column_int(4 + i));
-    r.readers.push_back(std::move(rs));
-  }
-  auto shards = d.prepare("SELECT shard, emitted_through FROM shard_state "
-                          "ORDER BY shard");
-  if (!shards)
-    return fail(shards.error());
-  for (;;) {
-    auto more = shards->step();
-    if (!more)
-      return fail(more.error());
-    if (!*more)
-      break;
-    if (shards->column_int(0) != static_cast<int64_t>(r.shard_emitted.size()))
-      return end(damaged(path(), "shard_state is not numbered 0..N-1"));
-    r.shard_emitted.push_back(event_time{shards->column_int(1)});
-  }
+  if (!found)
+    return damaged(path(), "it holds no complete checkpoint");
+  bool bad_state = false;
+  if (auto err = each(
+        "SELECT * FROM reader_state ORDER BY partition", [&](sqlite_stmt& row) {
+          reader_snapshot rs;
+          rs.id = r.id;
+          rs.partition = partition_id{static_cast<int32_t>(row.column_int(0))};
+          rs.next_offset = record_offset{row.column_int(1)};
+          rs.max_seen = event_time{row.column_int(2)};
+          auto state = row.column_int(3);
+          bad_state = bad_state || state < 0 || state > 2;
+          rs.state = static_cast<partition_state>(state);
+          rs.stats.partition = rs.partition;
+          uint64_t* counters[] = {&rs.stats.records, &rs.stats.crashes,
+                                  &rs.stats.late,    &rs.stats.malformed,
+                                  &rs.stats.blank,   &rs.stats.bytes,
+                                  &rs.stats.lost};
+          for (int i = 0; i < 7; ++i)
+            *counters[i] = static_cast<uint64_t>(row.column_int(4 + i));
+          r.readers.push_back(std::move(rs));
+        }))
+    return err;
+  if (bad_state)
+    return damaged(path(), "reader_state has an unknown state");
+  bool numbered = true;
+  if (auto err = each("SELECT shard, emitted_through FROM shard_state "
+                      "ORDER BY shard",
+                      [&](sqlite_stmt& row) {
+                        numbered = numbered
+                                   && row.column_int(0)
+                                        == static_cast<int64_t>(
+                                          r.shard_emitted.size());
+                        r.shard_emitted.push_back(
+                          event_time{row.column_int(1)});
+                      }))
+    return err;
+  if (!numbered)
+    return damaged(path(), "shard_state is not numbered 0..N-1");
   auto& sink = r.sink;
   sink.id = r.id;
-  auto st = d.prepare("SELECT released, next_batch, alerts, early_alerts, "
-                      "late_at_shards FROM sink_state");
-  if (!st)
-    return fail(st.error());
-  row = st->step();
-  if (!row)
-    return fail(row.error());
-  if (!*row)
-    return end(damaged(path(), "sink_state is empty"));
-  sink.released = event_time{st->column_int(0)};
-  sink.next_batch = static_cast<uint64_t>(st->column_int(1));
-  sink.alerts = static_cast<uint64_t>(st->column_int(2));
-  sink.early_alerts = static_cast<uint64_t>(st->column_int(3));
-  sink.late_at_shards = static_cast<uint64_t>(st->column_int(4));
-  auto ss = d.prepare("SELECT emitted_through FROM sink_shard ORDER BY "
-                      "shard");
-  if (!ss)
-    return fail(ss.error());
-  for (;;) {
-    auto more = ss->step();
-    if (!more)
-      return fail(more.error());
-    if (!*more)
-      break;
-    sink.shard_emitted.push_back(event_time{ss->column_int(0)});
-  }
-  auto pa = d.prepare("SELECT window_start_ms, window_end_ms, user_id, "
-                      "crash_count FROM pending_alert ORDER BY seq");
-  if (!pa)
-    return fail(pa.error());
-  for (;;) {
-    auto more = pa->step();
-    if (!more)
-      return fail(more.error());
-    if (!*more)
-      break;
-    sink.pending.push_back(alert{event_time{pa->column_int(0)},
-                                 event_time{pa->column_int(1)},
-                                 std::string{pa->column_text(2)},
-                                 static_cast<uint64_t>(pa->column_int(3)),
-                                 true});
-  }
-  auto op = d.prepare("SELECT name, path, position FROM output_position "
-                      "ORDER BY name");
-  if (!op)
-    return fail(op.error());
-  for (;;) {
-    auto more = op->step();
-    if (!more)
-      return fail(more.error());
-    if (!*more)
-      break;
-    sink.outputs.push_back(output_position{
-      std::string{op->column_text(0)}, std::string{op->column_text(1)},
-      op->column_is_null(2) ? -1 : op->column_int(2)});
-  }
-  return end(std::move(r));
+  found = false;
+  if (auto err = each("SELECT released, next_batch, alerts, early_alerts, "
+                      "late_at_shards FROM sink_state",
+                      [&](sqlite_stmt& row) {
+                        found = true;
+                        sink.released = event_time{row.column_int(0)};
+                        sink.next_batch
+                          = static_cast<uint64_t>(row.column_int(1));
+                        sink.alerts = static_cast<uint64_t>(row.column_int(2));
+                        sink.early_alerts
+                          = static_cast<uint64_t>(row.column_int(3));
+                        sink.late_at_shards
+                          = static_cast<uint64_t>(row.column_int(4));
+                      }))
+    return err;
+  if (!found)
+    return damaged(path(), "sink_state is empty");
+  if (auto err = each("SELECT emitted_through FROM sink_shard ORDER BY shard",
+                      [&](sqlite_stmt& row) {
+                        sink.shard_emitted.push_back(
+                          event_time{row.column_int(0)});
+                      }))
+    return err;
+  if (auto err = each("SELECT window_start_ms, window_end_ms, user_id, "
+                      "crash_count FROM pending_alert ORDER BY seq",
+                      [&](sqlite_stmt& row) {
+                        sink.pending.push_back(alert{
+                          event_time{row.column_int(0)},
+                          event_time{row.column_int(1)},
+                          std::string{row.column_text(2)},
+                          static_cast<uint64_t>(row.column_int(3)), true});
+                      }))
+    return err;
+  if (auto err = each("SELECT name, path, position FROM output_position "
+                      "ORDER BY name",
+                      [&](sqlite_stmt& row) {
+                        sink.outputs.push_back(output_position{
+                          std::string{row.column_text(0)},
+                          std::string{row.column_text(1)},
+                          row.column_is_null(2) ? -1 : row.column_int(2)});
+                      }))
+    return err;
+  return r;
 }
 
 caf::error journal::load_shard(shard_id shard, window_counts& counts) {
@@ -488,16 +468,12 @@ caf::error journal::load_shard(shard_id shard, window_counts& counts) {
   if (!stmt)
     return damaged(path(), render(stmt.error()));
   stmt->bind(1, static_cast<int64_t>(shard.value));
-  for (;;) {
-    auto row = stmt->step();
-    if (!row)
-      return damaged(path(), render(row.error()));
-    if (!*row)
-      break;
-    counts.restore_count(event_time{stmt->column_int(0)},
-                         std::string{stmt->column_text(1)},
-                         static_cast<uint64_t>(stmt->column_int(2)));
-  }
+  if (auto err = stmt->each_row([&](sqlite_stmt& row) {
+        counts.restore_count(event_time{row.column_int(0)},
+                             std::string{row.column_text(1)},
+                             static_cast<uint64_t>(row.column_int(2)));
+      }))
+    return damaged(path(), render(err));
   return caf::none;
 }
 

@@ -121,6 +121,7 @@ private:
 
   caf::error prepare_statements();
   caf::error give_back_space();
+  caf::expected<restored_checkpoint> load_rows();
   caf::error write_rows(const checkpoint_record& record);
 
   std::unique_ptr<sqlite_db> db_;

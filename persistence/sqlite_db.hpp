@@ -40,6 +40,19 @@ public:
   /// step() until done, for statements that return no rows.
   caf::error run();
 
+  /// Calls `on_row(*this)` for every row the statement returns.
+  template <class F>
+  caf::error each_row(F&& on_row) {
+    for (;;) {
+      auto row = step();
+      if (!row)
+        return std::move(row.error());
+      if (!*row)
+        return caf::none;
+      on_row(*this);
+    }
+  }
+
   /// Makes the statement ready to run again (bindings are kept).
   void reset();
 

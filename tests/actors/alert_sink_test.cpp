@@ -14,6 +14,7 @@
 
 #include "actors/alert_sink.hpp"
 #include "app/local_pipeline.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace crashwatch;
 
@@ -27,7 +28,8 @@ std::string slurp(const std::string& path) {
 }
 
 struct fixture {
-  std::string dir;
+  test::temp_dir tmp{"alert_sink_test"};
+  std::string dir = tmp.path;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> sys;
   std::unique_ptr<caf::scoped_actor> self;
@@ -35,8 +37,6 @@ struct fixture {
 
   /// One reader (partition 5) and two shards feed the sink.
   fixture() {
-    char pattern[] = "/tmp/crashwatch-sink-test.XXXXXX";
-    dir = ::mkdtemp(pattern);
     configure_actor_system(cfg);
     sys = std::make_unique<caf::actor_system>(cfg);
     self = std::make_unique<caf::scoped_actor>(*sys);
@@ -55,7 +55,6 @@ struct fixture {
 
   ~fixture() {
     (*self)->send_exit(sink, caf::exit_reason::user_shutdown);
-    std::filesystem::remove_all(dir);
   }
 
   /// Shard `s` emitted through `through` and fired one alert for `user`.

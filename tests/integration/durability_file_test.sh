@@ -63,20 +63,7 @@ check_outputs() {
 }
 
 # 1. The failure-free run: the reference, and the time one life takes.
-cmd_for clean
-life "$TMP/clean.err" run "${CMD[@]}" --checkpoint-interval 20ms
-((LIFE_RC == 0)) || fail "failure-free run exited $LIFE_RC: $(tail -5 "$TMP/clean.err")"
-grep -q 'new journal' "$TMP/clean.err" \
-  || fail "a fresh data dir did not say 'new journal': $(head -5 "$TMP/clean.err")"
-check_outputs clean
-got=$(summary_records "$TMP/clean.err")
-[[ $got == "$records" ]] || fail "failure-free run: summary counts '$got' records, the inputs hold $records: $(tail -1 "$TMP/clean.err")"
-# (T only spreads the random kills; bounded so that one slow life, e.g. a
-# slow exit, cannot push every kill past the end of the run.)
-T=$(work_ms "$TMP/clean.err" "$LIFE_MS")
-((T >= 60)) || T=60
-((T <= 5000)) || T=5000
-note "failure-free run: ${LIFE_MS} ms (work ${T} ms), outputs as the oracle (seed $DURABILITY_SEED)"
+reference_life
 
 # 2. Lives. A checkpoint here covers a good part of the input (barriers
 # queue behind whole batches), so a life that commits one checkpoint may

@@ -60,20 +60,7 @@ check_outputs() {
 }
 
 # 1. The failure-free run, before anything else is produced.
-cmd_for clean
-life "$TMP/clean.err" run "${CMD[@]}" --checkpoint-interval 20ms
-((LIFE_RC == 0)) || fail "failure-free run exited $LIFE_RC: $(tail -5 "$TMP/clean.err")"
-grep -q 'new journal' "$TMP/clean.err" \
-  || fail "a fresh data dir did not say 'new journal': $(head -5 "$TMP/clean.err")"
-check_outputs clean
-got=$(summary_records "$TMP/clean.err")
-[[ $got == "$records" ]] || fail "failure-free run: summary counts '$got' records, $records were produced: $(tail -1 "$TMP/clean.err")"
-# (T only spreads the random kills; bounded so that one slow life, e.g. a
-# slow exit, cannot push every kill past the end of the run.)
-T=$(work_ms "$TMP/clean.err" "$LIFE_MS")
-((T >= 60)) || T=60
-((T <= 5000)) || T=5000
-note "failure-free run: ${LIFE_MS} ms (work ${T} ms), outputs as the oracle (seed $DURABILITY_SEED)"
+reference_life
 
 # 2. Lives. The first one dies right after committing checkpoint 0, which
 # fixes the end offsets; then more records arrive in every partition: later

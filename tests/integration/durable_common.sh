@@ -339,3 +339,25 @@ refused() {
   for t in "$@"; do lines=$(grep -F -- "$t" <<<"$lines" || true); done
   [[ -n $lines ]] || fail "$what: no stderr line contains all of: $*; stderr: $(head -c 400 "$log")"
 }
+
+# reference_life: the failure-free run of a durability test, with `cmd_for
+# clean` (defined by the test) and `check_outputs clean` against the oracle;
+# its summary must count $records records. Sets T, the time its work took
+# in ms, which only spreads the random kills of the lives after it (bounded,
+# so that one slow life, e.g. a slow exit, cannot push every kill past the
+# end of the run).
+reference_life() {
+  cmd_for clean
+  life "$TMP/clean.err" run "${CMD[@]}" --checkpoint-interval 20ms
+  ((LIFE_RC == 0)) || fail "failure-free run exited $LIFE_RC: $(tail -5 "$TMP/clean.err")"
+  grep -q 'new journal' "$TMP/clean.err" \
+    || fail "a fresh data dir did not say 'new journal': $(head -5 "$TMP/clean.err")"
+  check_outputs clean
+  local got
+  got=$(summary_records "$TMP/clean.err")
+  [[ $got == "$records" ]] || fail "failure-free run: summary counts '$got' records, want $records: $(tail -1 "$TMP/clean.err")"
+  T=$(work_ms "$TMP/clean.err" "$LIFE_MS")
+  ((T >= 60)) || T=60
+  ((T <= 5000)) || T=5000
+  note "failure-free run: ${LIFE_MS} ms (work ${T} ms), outputs as the oracle (seed $DURABILITY_SEED)"
+}

@@ -11,35 +11,14 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "io/file_source.hpp"
 
 using namespace crashwatch;
 
 namespace {
 
-/// A fresh directory under $TMPDIR, removed with its files at scope exit.
-struct temp_dir {
-  std::string path;
-
-  temp_dir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string{base ? base : "/tmp"}
-                          + "/file_source_test.XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-
-  ~temp_dir() {
-    std::system(("rm -rf '" + path + "'").c_str());
-  }
-
-  /// Writes `content` to the file `name` in the directory; returns its path.
-  std::string file(const std::string& name, const std::string& content) {
-    auto p = path + "/" + name;
-    std::ofstream{p, std::ios::binary} << content;
-    return p;
-  }
-};
+using test::temp_dir;
 
 /// A record copied out of the source (views die at the next poll()).
 struct copied {

@@ -11,28 +11,14 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "io/output_stream.hpp"
 
 using namespace crashwatch;
 
 namespace {
 
-/// A fresh directory under $TMPDIR, removed with its files at scope exit.
-struct temp_dir {
-  std::string path;
-
-  temp_dir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string{base ? base : "/tmp"}
-                          + "/output_stream_test.XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-
-  ~temp_dir() {
-    std::system(("rm -rf '" + path + "'").c_str());
-  }
-};
+using test::temp_dir;
 
 std::string read_all(const std::string& path) {
   std::ifstream in{path, std::ios::binary};

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "io/sqlite_alert_table.hpp"
 #include "persistence/sqlite_db.hpp"
 
@@ -16,22 +17,7 @@ using namespace crashwatch;
 
 namespace {
 
-/// A fresh directory under $TMPDIR, removed with its files at scope exit.
-struct temp_dir {
-  std::string path;
-
-  temp_dir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string{base ? base : "/tmp"}
-                          + "/sqlite_alert_table_test.XXXXXX";
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-
-  ~temp_dir() {
-    std::system(("rm -rf '" + path + "'").c_str());
-  }
-};
+using test::temp_dir;
 
 /// 2026-01-20T13:53:00Z, the window of the README's example alert.
 constexpr int64_t t0 = 1'768'917'180'000;

@@ -14,6 +14,7 @@
 
 #include "core/error.hpp"
 #include "persistence/journal.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace crashwatch;
 
@@ -21,19 +22,10 @@ namespace {
 
 constexpr int64_t window_ms = 10'000;
 
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char pattern[] = "/tmp/crashwatch-journal-test.XXXXXX";
-    path = ::mkdtemp(pattern);
-  }
-  ~temp_dir() {
-    std::filesystem::remove_all(path);
-  }
-  std::string data_dir() const {
-    return path + "/data";
-  }
-};
+/// The data dir under a test's temporary directory.
+std::string data_dir_of(const test::temp_dir& dir) {
+  return dir.path + "/data";
+}
 
 job_settings settings(const std::string& window = "10s") {
   return {{"--window", window}, {"--threshold", "2"}, {"--input", "/a, /b"}};
@@ -72,8 +64,8 @@ checkpoint_record record(uint64_t id) {
   return r;
 }
 
-std::unique_ptr<journal> open(const temp_dir& dir) {
-  auto j = journal::open(dir.data_dir(), window_ms);
+std::unique_ptr<journal> open(const test::temp_dir& dir) {
+  auto j = journal::open(data_dir_of(dir), window_ms);
   REQUIRE(j);
   return std::move(*j);
 }
@@ -94,16 +86,16 @@ std::vector<std::string> counts_of(journal& j, uint32_t shard) {
 } // namespace
 
 TEST_CASE("a new journal has no checkpoint until create()", "[journal]") {
-  temp_dir dir;
+  test::temp_dir dir;
   auto j = open(dir);
   CHECK_FALSE(j->has_checkpoint());
   REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
   CHECK(j->has_checkpoint());
-  CHECK(j->path() == dir.data_dir() + "/journal.db");
+  CHECK(j->path() == data_dir_of(dir) + "/journal.db");
 }
 
 TEST_CASE("the newest checkpoint comes back whole", "[journal]") {
-  temp_dir dir;
+  test::temp_dir dir;
   {
     auto j = open(dir);
     REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
@@ -147,7 +139,7 @@ TEST_CASE("the newest checkpoint comes back whole", "[journal]") {
 
 TEST_CASE("checkpoints are incremental and drop emitted windows",
           "[journal]") {
-  temp_dir dir;
+  test::temp_dir dir;
   auto j = open(dir);
   REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
   auto r1 = record(1);
@@ -167,13 +159,13 @@ TEST_CASE("checkpoints are incremental and drop emitted windows",
 }
 
 TEST_CASE("old checkpoint rows are pruned", "[journal]") {
-  temp_dir dir;
+  test::temp_dir dir;
   auto j = open(dir);
   REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
   for (uint64_t id = 1; id <= 250; ++id)
     REQUIRE_FALSE(j->write(record(id)));
   sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open((dir.data_dir() + "/journal.db").c_str(), &db)
+  REQUIRE(sqlite3_open((data_dir_of(dir) + "/journal.db").c_str(), &db)
           == SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
   sqlite3_prepare_v2(db, "SELECT count(*), min(id), max(id) FROM checkpoint",
@@ -187,7 +179,7 @@ TEST_CASE("old checkpoint rows are pruned", "[journal]") {
 }
 
 TEST_CASE("settings that differ are named", "[journal]") {
-  temp_dir dir;
+  test::temp_dir dir;
   {
     auto j = open(dir);
     REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
@@ -200,7 +192,7 @@ TEST_CASE("settings that differ are named", "[journal]") {
   auto text = render(err);
   CHECK(text.find("written with --window 10s; this run has --window 5s")
         != std::string::npos);
-  CHECK(text.find(dir.data_dir() + "/journal.db") != std::string::npos);
+  CHECK(text.find(data_dir_of(dir) + "/journal.db") != std::string::npos);
   auto more = settings();
   more.emplace_back("--shards", "3");
   CHECK(render(j->check_settings(more)).find("this run has --shards 3")
@@ -208,11 +200,11 @@ TEST_CASE("settings that differ are named", "[journal]") {
 }
 
 TEST_CASE("a second process cannot open a data dir in use", "[journal]") {
-  temp_dir dir;
+  test::temp_dir dir;
   auto first = open(dir);
   // flock() locks belong to open file descriptions: a second open in the
   // same process conflicts just like another process would.
-  auto second = journal::open(dir.data_dir(), window_ms);
+  auto second = journal::open(data_dir_of(dir), window_ms);
   REQUIRE_FALSE(second);
   CHECK(render(second.error()).find("is in use by another crashwatch process")
         != std::string::npos);
@@ -220,8 +212,8 @@ TEST_CASE("a second process cannot open a data dir in use", "[journal]") {
 
 TEST_CASE("damaged and foreign journals are refused with the file's name",
           "[journal]") {
-  temp_dir dir;
-  auto path = dir.data_dir() + "/journal.db";
+  test::temp_dir dir;
+  auto path = data_dir_of(dir) + "/journal.db";
   {
     auto j = open(dir);
     REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
@@ -235,7 +227,7 @@ TEST_CASE("damaged and foreign journals are refused with the file's name",
     }
   }
   auto expect_refused = [&](const std::string& words) {
-    auto j = journal::open(dir.data_dir(), window_ms);
+    auto j = journal::open(data_dir_of(dir), window_ms);
     REQUIRE_FALSE(j);
     auto text = render(j.error());
     INFO(text);
@@ -273,7 +265,7 @@ TEST_CASE("damaged and foreign journals are refused with the file's name",
 
 TEST_CASE("a checkpoint whose transaction never committed is not there",
           "[journal]") {
-  temp_dir dir;
+  test::temp_dir dir;
   auto j = open(dir);
   REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
   REQUIRE_FALSE(j->write(record(1)));
@@ -290,7 +282,7 @@ TEST_CASE("a checkpoint whose transaction never committed is not there",
 }
 
 TEST_CASE("end offsets are fixed once", "[journal]") {
-  temp_dir dir;
+  test::temp_dir dir;
   auto j = open(dir);
   REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
   REQUIRE_FALSE(j->set_end_offsets({{partition_id{1}, "file /b", 500}}));
@@ -304,8 +296,8 @@ TEST_CASE("end offsets are fixed once", "[journal]") {
 
 TEST_CASE("the journal gives space back after its state shrinks",
           "[journal]") {
-  temp_dir dir;
-  auto path = dir.data_dir() + "/journal.db";
+  test::temp_dir dir;
+  auto path = data_dir_of(dir) + "/journal.db";
   uintmax_t peak = 0;
   {
     auto j = open(dir);
