@@ -361,3 +361,20 @@ reference_life() {
   ((T <= 5000)) || T=5000
   note "failure-free run: ${LIFE_MS} ms (work ${T} ms), outputs as the oracle (seed $DURABILITY_SEED)"
 }
+
+# check_oracle_outputs NAME: the outputs in $TMP/NAME (alerts.jsonl,
+# alerts.db, late.jsonl, dead.jsonl) against the oracle's expected files in
+# $TMP: alerts byte for byte (JSONL and the SQLite table), late and
+# malformed records as sorted "partition offset" sets (a duplicate fails).
+check_oracle_outputs() {
+  local d="$TMP/$1"
+  same_file "$TMP/expected.jsonl" "$d/alerts.jsonl" "$1: JSONL alerts (vs the oracle)"
+  sqlite_alerts_jsonl "$d/alerts.db" "$d/alerts-from-db.jsonl"
+  same_file "$TMP/expected.jsonl" "$d/alerts-from-db.jsonl" \
+    "$1: rows of the SQLite alerts table (vs the oracle)"
+  offsets "$d/late.jsonl" "$d/actual.late"
+  same_file "$TMP/expected.late" "$d/actual.late" "$1: late records (partition offset, vs the oracle)"
+  offsets "$d/dead.jsonl" "$d/actual.malformed"
+  same_file "$TMP/expected.malformed" "$d/actual.malformed" \
+    "$1: malformed records (partition offset, vs the oracle)"
+}
