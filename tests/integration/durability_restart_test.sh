@@ -54,14 +54,7 @@ cmd() {
 
 # check_outputs NAME: run NAME's outputs against the oracle.
 check_outputs() {
-  local d="$TMP/$1"
-  same_file "$TMP/expected.jsonl" "$d/alerts.jsonl" "$1: JSONL alerts (vs the oracle)"
-  sqlite_alerts_jsonl "$d/alerts.db" "$d/alerts-from-db.jsonl"
-  same_file "$TMP/expected.jsonl" "$d/alerts-from-db.jsonl" "$1: SQLite alerts table (vs the oracle)"
-  offsets "$d/late.jsonl" "$d/actual.late"
-  same_file "$TMP/expected.late" "$d/actual.late" "$1: late records (vs the oracle)"
-  offsets "$d/dead.jsonl" "$d/actual.malformed"
-  same_file "$TMP/expected.malformed" "$d/actual.malformed" "$1: malformed records (vs the oracle)"
+  check_oracle_outputs "$1"
 }
 
 # snapshot NAME / unchanged NAME WHAT: the outputs of run NAME (files and
