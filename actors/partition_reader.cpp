@@ -96,15 +96,22 @@ void send_batches(self_ptr self) {
   }
 }
 
+/// The counters over every life: bytes and lost records come from the
+/// source, which counts only this process's.
+partition_stats whole_run_stats(const partition_reader_state& st) {
+  auto stats = st.stats;
+  stats.bytes = st.restored_bytes + st.source->bytes_read();
+  stats.lost = st.restored_lost + st.source->lost_records();
+  return stats;
+}
+
 /// The end of the partition: the last batch (watermark +infinity) to every
 /// shard and the counters to the sink. The reader stays for checkpoints.
 void finish(self_ptr self) {
   auto& st = self->state;
   st.state = partition_state::ended;
   send_batches(self);
-  st.stats.bytes = st.restored_bytes + st.source->bytes_read();
-  st.stats.lost = st.restored_lost + st.source->lost_records();
-  self->send(st.sink, atom::finished_v, st.stats);
+  self->send(st.sink, atom::finished_v, whole_run_stats(st));
 }
 
 /// The reader's part of checkpoint `id`; barrier `id` follows the data sent
@@ -117,9 +124,7 @@ reader_snapshot take_snapshot(self_ptr self, checkpoint_id id) {
   snap.next_offset = st.source->resume_offset();
   snap.max_seen = st.clock->max_seen();
   snap.state = st.state;
-  snap.stats = st.stats;
-  snap.stats.bytes = st.restored_bytes + st.source->bytes_read();
-  snap.stats.lost = st.restored_lost + st.source->lost_records();
+  snap.stats = whole_run_stats(st);
   // Barriers are not batches: they take no credit, so a paused reader
   // still delivers them.
   for (auto& shard : st.shards)

@@ -38,15 +38,16 @@ void configure_actor_system(caf::actor_system_config& cfg) {
 
 namespace {
 
-/// How long a stop signal waits for its checkpoint.
-constexpr auto stop_checkpoint_timeout = std::chrono::seconds(30);
+/// How long the process waits for a checkpoint it asked for (the final one
+/// at the end of the input, or the last one after a stop signal).
+constexpr auto checkpoint_now_timeout = std::chrono::seconds(30);
 
 /// Asks the coordinator for a checkpoint now and waits for it.
 caf::expected<checkpoint_id>
 checkpoint_now(caf::scoped_actor& self,
                const checkpoint_coordinator_actor& coordinator, bool final) {
   caf::expected<checkpoint_id> result = caf::error{};
-  self->request(coordinator, stop_checkpoint_timeout, atom::checkpoint_v, final)
+  self->request(coordinator, checkpoint_now_timeout, atom::checkpoint_v, final)
     .receive([&](checkpoint_id id) { result = id; },
              [&](caf::error& err) { result = std::move(err); });
   return result;
