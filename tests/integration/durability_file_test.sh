@@ -76,7 +76,7 @@ LIFE_PLAN=(
   point:checkpoint-commit:1
   "kill9:$(rand_between $((T / 10)) $((T / 4)))"
   point:alerts-written:1
-  "term:$(rand_between $((T / 20)) $((T / 8)))"
+  "term:$(rand_between 0 5)"                       # stop: exit 130
   point:checkpoint-write:2
   "kill9:$(rand_between 1 30)"                       # during restore
   point:alerts-written:2

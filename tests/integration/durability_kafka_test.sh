@@ -72,7 +72,7 @@ LIFE_PLAN=(
   "kill9:$(rand_between 1 30)"
   point:alerts-written:1
   point:restore-cut-back
-  "int:$(rand_between $((T / 20)) $((T / 8)))"
+  "int:$(rand_between 0 5)"                       # stop: exit 130
   point:checkpoint-write:2
   point:alerts-written:2
   "kill9:$(rand_between 0 $((T / 4)))"

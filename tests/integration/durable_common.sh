@@ -49,7 +49,12 @@ now_ms() {
 #   run            runs to its end
 #   kill9:MS       kill -9 after MS milliseconds
 #   term:MS int:MS SIGTERM / SIGINT MS milliseconds after the life said
-#                  where it starts ("new journal", "resuming from ...")
+#                  where it starts ("new journal", "resuming from ..."). The
+#                  binary prints that line after installing its handlers and
+#                  before it starts reading, and a signal that comes before
+#                  the end of the input is noticed always stops the run
+#                  (exit 130): keep MS small (a few ms) for a life that must
+#                  stop; a larger MS races the end of a short remaining run.
 #   point:NAME[:K] CRASHWATCH_KILL_POINT=NAME[:K]
 # stderr goes to LOG, stdout to LOG.out. Sets LIFE_RC (137 = killed),
 # LIFE_MS (wall time) and LIFE_SIGNAL_MS (when SIGTERM/SIGINT was sent). A life still running after RUN_TIMEOUT seconds fails
