@@ -6,6 +6,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "core/error.hpp"
+#include "core/wall_clock.hpp"
 
 namespace crashwatch {
 
@@ -17,12 +18,6 @@ using self_ptr = checkpoint_coordinator_actor::stateful_pointer<
 /// Longest a part may take (Flink's default checkpoint timeout). Parts come
 /// within a chunk's time in a healthy pipeline; this catches a stuck one.
 constexpr auto part_timeout = std::chrono::minutes(10);
-
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 void schedule_tick(self_ptr self, std::chrono::milliseconds delay) {
   auto& st = self->state;
@@ -99,7 +94,7 @@ void start(self_ptr self, bool final) {
   st.next = checkpoint_id{id.value + 1};
   st.current.emplace();
   st.current->id = id;
-  st.current->started_at_ms = wall_ms();
+  st.current->started_at_ms = wall_clock_ms();
   st.current->finished = final;
   st.current_started = std::chrono::steady_clock::now();
   st.parts_missing = st.readers.size() + st.shards.size() + 1;

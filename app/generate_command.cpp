@@ -24,6 +24,7 @@
 #include "core/event_time.hpp"
 #include "core/error.hpp"
 #include "core/log_generator.hpp"
+#include "core/wall_clock.hpp"
 #include "io/kafka_config.hpp"
 #include "io/kafka_producer.hpp"
 
@@ -443,9 +444,7 @@ int generate_command(std::vector<std::string> args) {
     if (kafka.rate > 0) {
       // A load generator: event time runs with the wall clock.
       if (!has_start)
-        opts.start_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+        opts.start_ms = wall_clock_ms();
       if (!has_events_per_second)
         opts.events_per_second = kafka.rate;
     }

@@ -1,34 +1,15 @@
 #include "app/run_start.hpp"
 
-#include <ctime>
 #include <iostream>
 
 #include "app/job_settings.hpp"
 #include "core/error.hpp"
+#include "core/event_time.hpp"
 #include "core/partition_clock.hpp"
+#include "core/wall_clock.hpp"
 #include "io/kafka_source.hpp"
 
 namespace crashwatch {
-
-namespace {
-
-std::string utc_time(int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-caf::error damaged(const journal& log, const std::string& why) {
-  return make_error(ec::input_error, "journal " + log.path()
-                                       + " is damaged (" + why
-                                       + "); move the data dir away to start "
-                                         "over");
-}
-
-} // namespace
 
 caf::expected<run_start> open_run_start(const run_options& opts,
                                         const std::vector<partition_plan>& plans) {
@@ -57,7 +38,7 @@ caf::expected<run_start> open_run_start(const run_options& opts,
   if (restored->finished) {
     std::cerr << "crashwatch run: the run in " << opts.data_dir
               << " completed at checkpoint " << restored->id.value << " ("
-              << utc_time(restored->completed_at_ms)
+              << format_iso_utc(event_time{restored->completed_at_ms})
               << "); nothing to do (use another --data-dir to read the input "
                  "again)\n";
     start.already_complete = true;
@@ -68,17 +49,17 @@ caf::expected<run_start> open_run_start(const run_options& opts,
   // its own settings was changed by hand or damaged.
   if (parts->size() != plans.size() || restored->readers.size() != plans.size()
       || restored->shard_emitted.size() != opts.pipeline.shards)
-    return damaged(j, "its partitions or shards do not match its settings");
+    return j.damaged_error("its partitions or shards do not match its settings");
   for (size_t i = 0; i < plans.size(); ++i) {
     if ((*parts)[i].partition != plans[i].id
         || restored->readers[i].partition != plans[i].id)
-      return damaged(j, "its partitions do not match its settings");
+      return j.damaged_error("its partitions do not match its settings");
     start.starts[i].offset = restored->readers[i].next_offset.value;
     start.starts[i].end_offset = (*parts)[i].end_offset;
   }
   std::cerr << "crashwatch run: resuming from checkpoint "
             << restored->id.value << " of " << j.path() << " (taken "
-            << utc_time(restored->completed_at_ms) << ")\n";
+            << format_iso_utc(event_time{restored->completed_at_ms}) << ")\n";
   start.restored = std::move(*restored);
   return start;
 }
@@ -108,9 +89,7 @@ caf::error commit_run_start(
   }
   checkpoint_record zero;
   zero.id = checkpoint_id{0};
-  zero.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  zero.started_at_ms = wall_clock_ms();
   for (size_t i = 0; i < plans.size(); ++i)
     zero.readers.push_back(reader_start(start, plans[i], i, *sources[i]));
   for (uint32_t s = 0; s < opts.pipeline.shards; ++s) {

@@ -64,7 +64,6 @@
 #include "persistence/journal.hpp"
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 
 #include <fcntl.h>
@@ -74,6 +73,7 @@
 #include <unistd.h>
 
 #include "core/kill_point.hpp"
+#include "core/wall_clock.hpp"
 
 namespace crashwatch {
 
@@ -130,12 +130,6 @@ CREATE TABLE pending_alert(seq INTEGER PRIMARY KEY,
 CREATE TABLE output_position(name TEXT PRIMARY KEY, path TEXT NOT NULL,
                              position INTEGER);
 )";
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 int64_t as_int(uint64_t x) {
   return static_cast<int64_t>(x);
@@ -301,6 +295,10 @@ caf::error journal::prepare_statements() {
   }
   stmts_ = std::move(s);
   return caf::none;
+}
+
+caf::error journal::damaged_error(const std::string& why) const {
+  return damaged(path(), why);
 }
 
 caf::error journal::check_settings(const job_settings& settings) const {
@@ -668,7 +666,7 @@ caf::error journal::write_rows(const checkpoint_record& record) {
       return fail(err);
   }
   auto id = static_cast<int64_t>(record.id.value);
-  int64_t row[] = {id, record.started_at_ms, now_ms(),
+  int64_t row[] = {id, record.started_at_ms, wall_clock_ms(),
                    record.finished ? 1 : 0, as_int(changed), as_int(open)};
   for (int i = 0; i < 6; ++i)
     s.put_checkpoint.bind(i + 1, row[i]);

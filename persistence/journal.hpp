@@ -111,6 +111,10 @@ public:
   /// the newest checkpoint afterwards, or (crash, error) none of it.
   caf::error write(const checkpoint_record& record);
 
+  /// The error for a journal that cannot be used: "journal PATH is damaged
+  /// (`why`); move the data dir away ...".
+  caf::error damaged_error(const std::string& why) const;
+
   /// DIR/journal.db.
   const std::string& path() const {
     return db_->path();

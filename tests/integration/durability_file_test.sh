@@ -104,22 +104,7 @@ note "$LIVES_RUN lives, $LIVES_KILLED killed, $LIVES_STOPPED stopped by SIGTERM;
 
 # 3. The outputs after all these lives: as the oracle, as the failure-free
 # run (byte for byte, also the SQLite table), the whole run counted once.
-check_outputs lives
-same_file "$TMP/clean/alerts.jsonl" "$TMP/lives/alerts.jsonl" "JSONL alerts of the killed run vs the failure-free run"
-for db in clean lives; do
-  q "$TMP/$db/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/$db/table.txt" \
-    || fail "cannot read $TMP/$db/alerts.db"
-done
-same_file "$TMP/clean/table.txt" "$TMP/lives/table.txt" "SQLite alerts tables of the killed and the failure-free run"
-if [[ -z $SUMMARY_LOG ]] && grep -q 'nothing to do' "$TMP/$RUN_NAME-life$((LIVES_RUN - 1)).err"; then
-  # Killed between the final checkpoint and its summary line: the restart
-  # has nothing to do, and no life printed the whole run's counts.
-  note "no summary line to check: a life was killed after the run's final checkpoint"
-else
-  [[ -n $SUMMARY_LOG ]] || fail "no life printed the summary line"
-  got=$(summary_records "$SUMMARY_LOG")
-  [[ $got == "$records" ]] || fail "after $LIVES_RUN lives the summary counts '$got' records, the inputs hold $records (each must count once over the whole run): $(tail -1 "$SUMMARY_LOG")"
-fi
+check_lives_outputs "the inputs hold $records (each must count once over the whole run)"
 journal_copy "$LIFE_DIR" "$TMP/final-journal" || fail "no journal in $LIFE_DIR"
 open_rows=$(q "$TMP/final-journal/journal.db" "SELECT count(*) FROM window_count")
 [[ $open_rows == 0 ]] || fail "the journal of a completed run still holds $open_rows window_count rows (every window was emitted)"

@@ -140,22 +140,7 @@ if beyond:
     sys.exit(f"{len(beyond)} dead letters have offsets past the end offsets of the "
              f"first start {ends}, e.g. {beyond[0][:120]}")
 PY
-check_outputs lives
-same_file "$TMP/clean/alerts.jsonl" "$TMP/lives/alerts.jsonl" "JSONL alerts of the killed run vs the failure-free run"
-for db in clean lives; do
-  q "$TMP/$db/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/$db/table.txt" \
-    || fail "cannot read $TMP/$db/alerts.db"
-done
-same_file "$TMP/clean/table.txt" "$TMP/lives/table.txt" "SQLite alerts tables of the killed and the failure-free run"
-if [[ -z $SUMMARY_LOG ]] && grep -q 'nothing to do' "$TMP/$RUN_NAME-life$((LIVES_RUN - 1)).err"; then
-  # Killed between the final checkpoint and its summary line: the restart
-  # has nothing to do, and no life printed the whole run's counts.
-  note "no summary line to check: a life was killed after the run's final checkpoint"
-else
-  [[ -n $SUMMARY_LOG ]] || fail "no life printed the summary line"
-  got=$(summary_records "$SUMMARY_LOG")
-  [[ $got == "$records" ]] || fail "after $LIVES_RUN lives the summary counts '$got' records; $records were produced before the first start: $(tail -1 "$SUMMARY_LOG")"
-fi
+check_lives_outputs "$records were produced before the first start"
 
 # 4. A restart after the end: nothing to do, even with more records waiting.
 for f in alerts.jsonl late.jsonl dead.jsonl; do cp "$TMP/lives/$f" "$TMP/lives/$f.before"; done

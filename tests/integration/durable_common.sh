@@ -86,30 +86,18 @@ life() {
       LIFE_SIGNAL_MS=$(($(now_ms) - start))
       kill "-${spec%%:*}" "$pid" 2>/dev/null || true ;;
   esac
-  local deadline=$((SECONDS + RUN_TIMEOUT)) hung=0
-  # (stderr of the shell itself is quiet here: bash would report each
-  # killed life as "PID Killed ...".)
-  {
-    while kill -0 "$pid" 2>/dev/null; do
-      if ((SECONDS >= deadline)); then
-        hung=1
-        kill -9 "$pid" 2>/dev/null || true
-        break
-      fi
-      sleep 0.01
-    done
-    LIFE_RC=0
-    wait "$pid" || LIFE_RC=$?
-  } 2>/dev/null
-  ((hung == 0)) || fail "a life ($spec) still ran after ${RUN_TIMEOUT}s: $(tail -3 "$log")"
+  wait_rc "$pid" "a life ($spec)" "$log"
+  LIFE_RC=$WAIT_RC
   LIFE_MS=$(($(now_ms) - start))
 }
 
-# wait_rc PID WHAT: waits (at most RUN_TIMEOUT seconds) for background
+# wait_rc PID WHAT [LOG]: waits (at most RUN_TIMEOUT seconds) for background
 # process PID and sets WAIT_RC to its exit status; a process still running
-# then is killed and fails the test.
+# then is killed and fails the test (with the tail of LOG, if given).
 wait_rc() {
   local pid=$1 deadline=$((SECONDS + RUN_TIMEOUT)) hung=0
+  # (stderr of the shell itself is quiet here: bash would report each
+  # killed process as "PID Killed ...".)
   {
     while kill -0 "$pid" 2>/dev/null; do
       if ((SECONDS >= deadline)); then
@@ -122,7 +110,7 @@ wait_rc() {
     WAIT_RC=0
     wait "$pid" || WAIT_RC=$?
   } 2>/dev/null
-  ((hung == 0)) || fail "$2 still ran after ${RUN_TIMEOUT}s"
+  ((hung == 0)) || fail "$2 still ran after ${RUN_TIMEOUT}s${3:+: $(tail -3 "$3")}"
 }
 
 # resumed_from LOG: the N of "resuming from checkpoint N" in LOG, or nothing.
@@ -382,4 +370,29 @@ check_oracle_outputs() {
   offsets "$d/dead.jsonl" "$d/actual.malformed"
   same_file "$TMP/expected.malformed" "$d/actual.malformed" \
     "$1: malformed records (partition offset, vs the oracle)"
+}
+
+# check_lives_outputs WANT: after run_lives, the killed run's outputs
+# ($TMP/lives) as the oracle (check_outputs, defined by the test) and as the
+# failure-free run ($TMP/clean), byte for byte, the SQLite table included;
+# its summary counts $records records over the whole run (WANT says why
+# that is the number).
+check_lives_outputs() {
+  check_outputs lives
+  same_file "$TMP/clean/alerts.jsonl" "$TMP/lives/alerts.jsonl" "JSONL alerts of the killed run vs the failure-free run"
+  local db got
+  for db in clean lives; do
+    q "$TMP/$db/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/$db/table.txt" \
+      || fail "cannot read $TMP/$db/alerts.db"
+  done
+  same_file "$TMP/clean/table.txt" "$TMP/lives/table.txt" "SQLite alerts tables of the killed and the failure-free run"
+  if [[ -z $SUMMARY_LOG ]] && grep -q 'nothing to do' "$TMP/$RUN_NAME-life$((LIVES_RUN - 1)).err"; then
+    # Killed between the final checkpoint and its summary line: the restart
+    # has nothing to do, and no life printed the whole run's counts.
+    note "no summary line to check: a life was killed after the run's final checkpoint"
+  else
+    [[ -n $SUMMARY_LOG ]] || fail "no life printed the summary line"
+    got=$(summary_records "$SUMMARY_LOG")
+    [[ $got == "$records" ]] || fail "after $LIVES_RUN lives the summary counts '$got' records; $1: $(tail -1 "$SUMMARY_LOG")"
+  fi
 }
