@@ -25,7 +25,19 @@
 # and CPU cost of one checkpoint ((with - without) / checkpoints) and, from
 # the 10 ms row, the overhead that cost projects at one checkpoint a second. Prints a Markdown table and writes
 # it, with every run's raw figures, to bench/results/checkpoint.md.
+#
+# `checkpoint_bench.sh --real-files` runs only the two stress rows, with the
+# three outputs written to real files on the disk of $BENCH_DATA (both
+# sides; deleted after each run) instead of /dev/null: a checkpoint then
+# also waits for one fdatasync per output file. Results go to
+# bench/results/checkpoint-real-files.md.
 set -euo pipefail
+real_files=0
+case ${1:-} in
+  "") ;;
+  --real-files) real_files=1 ;;
+  *) echo "usage: checkpoint_bench.sh [--real-files]" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2 >/dev/null
@@ -51,13 +63,24 @@ make_file() { # path records seed
 }
 make_file "$data/half-0.jsonl" 5000000 1
 make_file "$data/half-1.jsonl" 5000000 2
-make_file "$data/long-$long_records-0.jsonl" "$long_records" 1
-make_file "$data/long-$long_records-1.jsonl" "$long_records" 2
-cat "$data"/half-[01].jsonl "$data/long-$long_records"-[01].jsonl >/dev/null # page cache
-long=("$data/long-$long_records-0.jsonl" "$data/long-$long_records-1.jsonl")
-ln "${long[0]}" "$dir/long-$long_records-0.link.jsonl"
-ln "${long[1]}" "$dir/long-$long_records-1.link.jsonl"
-long+=("$dir/long-$long_records-0.link.jsonl" "$dir/long-$long_records-1.link.jsonl")
+if ((real_files == 0)); then
+  make_file "$data/long-$long_records-0.jsonl" "$long_records" 1
+  make_file "$data/long-$long_records-1.jsonl" "$long_records" 2
+  cat "$data/long-$long_records"-[01].jsonl >/dev/null # page cache
+  long=("$data/long-$long_records-0.jsonl" "$data/long-$long_records-1.jsonl")
+  ln "${long[0]}" "$dir/long-$long_records-0.link.jsonl"
+  ln "${long[1]}" "$dir/long-$long_records-1.link.jsonl"
+  long+=("$dir/long-$long_records-0.link.jsonl" "$dir/long-$long_records-1.link.jsonl")
+fi
+cat "$data"/half-[01].jsonl >/dev/null # page cache
+# Where a run's three outputs go.
+if ((real_files)); then
+  out_alerts=$dir/alerts.jsonl out_late=$dir/late.jsonl out_dead=$dir/dead.jsonl
+  out_desc="real files in $data"
+else
+  out_alerts=/dev/null out_late=/dev/null out_dead=/dev/null
+  out_desc="/dev/null"
+fi
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 load_start=$(load)
@@ -85,8 +108,8 @@ run_one() {
   local busy0
   busy0=$(busy)
   if ! /usr/bin/time -o "$dir/time" -f '%e %U %S %M' "$bin" run \
-    "${inputs[@]}" --shards 2 --output jsonl --output-file /dev/null \
-    --late-output /dev/null --dead-letter /dev/null "${extra[@]}" \
+    "${inputs[@]}" --shards 2 --output jsonl --output-file "$out_alerts" \
+    --late-output "$out_late" --dead-letter "$out_dead" "${extra[@]}" \
     >/dev/null 2>"$dir/err"; then
     echo "checkpoint_bench: run failed:" >&2
     cat "$dir/err" >&2
@@ -106,18 +129,26 @@ run_one() {
   if [[ $side == ckpt ]]; then
     # max(id): checkpoints after checkpoint 0 (only the newest 100 rows are
     # kept, so count(*) would stop at 100); the sum is over the kept rows.
-    IFS='|' read -r r_ckpts changed open r_longest finished < <(sqlite3 \
-      -readonly "$dd/journal.db" "SELECT max(id), sum(changed_keys),
-        max(open_keys), max(completed_at_ms - started_at_ms),
+    local row
+    if ! row=$(sqlite3 -readonly "$dd/journal.db" "SELECT max(id),
+        sum(changed_keys), max(open_keys),
+        max(completed_at_ms - started_at_ms),
         (SELECT finished FROM checkpoint ORDER BY id DESC LIMIT 1)
-        FROM checkpoint")
+        FROM checkpoint" 2>&1); then
+      echo "checkpoint_bench: cannot read $dd/journal.db: $row" >&2
+      ls -la "$dd" >&2
+      exit 1
+    fi
+    IFS='|' read -r r_ckpts changed open r_longest finished <<<"$row"
     mib=$(du -sm "$dd" | cut -f1)
     if [[ $finished != 1 ]]; then
-      echo "checkpoint_bench: the last checkpoint is not marked finished" >&2
+      echo "checkpoint_bench: the last checkpoint is not marked finished (checkpoints $r_ckpts, finished \"$finished\"):" >&2
+      cat "$dir/err" >&2
       exit 1
     fi
   fi
   rm -rf "$dd"
+  if ((real_files)); then rm -f "$out_alerts" "$out_late" "$out_dead"; fi
   echo "$interval $side: wall ${r_wall} s, cpu ${r_cpu} s, rss ${r_rss} MiB, records $r_records, alerts $r_alerts, checkpoints $r_ckpts, changed_keys $changed, max_open_keys $open, longest_checkpoint ${r_longest} ms, data_dir ${mib} MiB, other processes' CPU ${r_other} s" >>"$raw"
 }
 
@@ -192,14 +223,20 @@ measure_case() {
         bc, cc, cu, rb, rc, ld, om }')")
 }
 
-measure_case "4 × $((long_records / 1000000)) M lines (2 files, each read twice)" 1s "${long[@]}"
+if ((real_files == 0)); then
+  measure_case "4 × $((long_records / 1000000)) M lines (2 files, each read twice)" 1s "${long[@]}"
+fi
 measure_case "2 × 5 M lines" 100ms "$data/half-0.jsonl" "$data/half-1.jsonl"
 measure_case "2 × 5 M lines" 10ms "$data/half-0.jsonl" "$data/half-1.jsonl"
 
 {
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d); load average before the first run $load_start, at the end $(load) (a run itself adds one per reader thread)"
   echo
-  echo "Command: \`bench/checkpoint_bench.sh\` ($pairs interleaved pairs per row; \`crashwatch run --input … --shards 2 --output jsonl --output-file /dev/null --late-output /dev/null --dead-letter /dev/null\` without, then with \`--data-dir DIR --checkpoint-interval I\`, fresh DIR each run)."
+  if ((real_files)); then
+    echo "Command: \`bench/checkpoint_bench.sh --real-files\` ($pairs interleaved pairs per row; \`crashwatch run --input … --shards 2 --output jsonl --output-file A --late-output L --dead-letter D\` with A, L, D $out_desc ($(df -T "$data" | awk 'NR==2{print $2}'), deleted after each run), without, then with \`--data-dir DIR --checkpoint-interval I\`, fresh DIR each run)."
+  else
+    echo "Command: \`bench/checkpoint_bench.sh\` ($pairs interleaved pairs per row; \`crashwatch run --input … --shards 2 --output jsonl --output-file /dev/null --late-output /dev/null --dead-letter /dev/null\` without, then with \`--data-dir DIR --checkpoint-interval I\`, fresh DIR each run)."
+  fi
   echo
   echo "| input | interval | wall without, median of $pairs (best) | wall with --data-dir (best) | rate without (best) | rate with (best) | overhead: medians | overhead: median of the $pairs pair ratios (min .. max) | checkpoints per run (median) | longest checkpoint | wall per checkpoint | CPU user+sys without / with, medians (per checkpoint) | peak memory without / with | load avg at start | other processes' CPU during a run, max |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -212,4 +249,4 @@ measure_case "2 × 5 M lines" 10ms "$data/half-0.jsonl" "$data/half-1.jsonl"
   echo '```'
   cat "$raw"
   echo '```'
-} | tee bench/results/checkpoint.md
+} | tee "bench/results/checkpoint$( ((real_files == 0)) || echo -real-files).md"
