@@ -110,13 +110,5 @@ open_rows=$(q "$TMP/final-journal/journal.db" "SELECT count(*) FROM window_count
 [[ $open_rows == 0 ]] || fail "the journal of a completed run still holds $open_rows window_count rows (every window was emitted)"
 
 # 4. A restart after the end emits nothing and changes nothing.
-for f in alerts.jsonl late.jsonl dead.jsonl; do cp "$TMP/lives/$f" "$TMP/lives/$f.before"; done
-life "$TMP/again.err" run "${LIFE_CMD[@]}" --checkpoint-interval 20ms
-((LIFE_RC == 0)) || fail "restart after the end exited $LIFE_RC: $(tail -5 "$TMP/again.err")"
-grep -q 'nothing to do' "$TMP/again.err" || fail "restart after the end did not say 'nothing to do': $(cat "$TMP/again.err")"
-for f in alerts.jsonl late.jsonl dead.jsonl; do
-  same_file "$TMP/lives/$f.before" "$TMP/lives/$f" "$f after a restart of a completed run"
-done
-q "$TMP/lives/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/lives/table-again.txt"
-same_file "$TMP/lives/table.txt" "$TMP/lives/table-again.txt" "SQLite alerts table after a restart of a completed run"
+check_restart_after_end
 note "$(wc -l <"$TMP/expected.jsonl") alerts, $(wc -l <"$TMP/expected.late") late, $(wc -l <"$TMP/expected.malformed") malformed, $records records: as the oracle and the failure-free run"

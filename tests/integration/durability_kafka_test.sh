@@ -143,13 +143,7 @@ PY
 check_lives_outputs "$records were produced before the first start"
 
 # 4. A restart after the end: nothing to do, even with more records waiting.
-for f in alerts.jsonl late.jsonl dead.jsonl; do cp "$TMP/lives/$f" "$TMP/lives/$f.before"; done
-life "$TMP/again.err" run "${LIFE_CMD[@]}" --checkpoint-interval 20ms
-((LIFE_RC == 0)) || fail "restart after the end exited $LIFE_RC: $(tail -5 "$TMP/again.err")"
-grep -q 'nothing to do' "$TMP/again.err" || fail "restart after the end did not say 'nothing to do': $(cat "$TMP/again.err")"
-for f in alerts.jsonl late.jsonl dead.jsonl; do
-  same_file "$TMP/lives/$f.before" "$TMP/lives/$f" "$f after a restart of a completed run"
-done
+check_restart_after_end
 
 # 5. A data dir in use: a live run (no --exit-at-end: it never ends by
 # itself) holds it; a second process on it is refused; SIGINT stops the first.

@@ -396,3 +396,22 @@ check_lives_outputs() {
     [[ $got == "$records" ]] || fail "after $LIVES_RUN lives the summary counts '$got' records; $1: $(tail -1 "$SUMMARY_LOG")"
   fi
 }
+
+# check_restart_after_end: after run_lives ended the run, one more life of
+# the same command ($TMP/lives) exits 0, says 'nothing to do', and leaves
+# the output files and the SQLite alert table exactly as they were.
+check_restart_after_end() {
+  local f
+  for f in alerts.jsonl late.jsonl dead.jsonl; do cp "$TMP/lives/$f" "$TMP/lives/$f.before"; done
+  q "$TMP/lives/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/lives/table-before.txt" \
+    || fail "cannot read $TMP/lives/alerts.db"
+  life "$TMP/again.err" run "${LIFE_CMD[@]}" --checkpoint-interval 20ms
+  ((LIFE_RC == 0)) || fail "restart after the end exited $LIFE_RC: $(tail -5 "$TMP/again.err")"
+  grep -q 'nothing to do' "$TMP/again.err" || fail "restart after the end did not say 'nothing to do': $(cat "$TMP/again.err")"
+  for f in alerts.jsonl late.jsonl dead.jsonl; do
+    same_file "$TMP/lives/$f.before" "$TMP/lives/$f" "$f after a restart of a completed run"
+  done
+  q "$TMP/lives/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/lives/table-again.txt" \
+    || fail "cannot read $TMP/lives/alerts.db after a restart of a completed run"
+  same_file "$TMP/lives/table-before.txt" "$TMP/lives/table-again.txt" "SQLite alerts table after a restart of a completed run"
+}
