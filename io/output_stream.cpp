@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "persistence/directory_sync.hpp"
 
 namespace crashwatch {
 
@@ -117,9 +118,20 @@ caf::error output_stream::sync() {
     return err;
   // fdatasync, not fsync: the data and the size are what a restart reads;
   // timestamps are not worth a second write.
-  if (seekable_ && ::fdatasync(::fileno(file_)) != 0)
+  if (!seekable_)
+    return caf::none;
+  if (::fdatasync(::fileno(file_)) != 0)
     return make_error(ec::output_error, "cannot sync " + name_ + " to disk: "
                                           + std::strerror(errno));
+  // Once: the file's name, too (persistence/directory_sync.hpp). A new
+  // output lost by name in a power loss would be shorter than the
+  // checkpoint that counts on it, and the restart would refuse to resume.
+  if (!name_synced_) {
+    if (auto err = sync_directory(parent_directory(name_)))
+      return make_error(ec::output_error,
+                        "cannot sync " + name_ + " to disk: " + render(err));
+    name_synced_ = true;
+  }
   return caf::none;
 }
 

@@ -51,7 +51,8 @@ public:
   caf::error cut_back(int64_t position);
 
   /// Flushes and, for a seekable file, waits until its data is on disk
-  /// (fdatasync), so that a checkpoint referring to it may commit.
+  /// (fdatasync; the first time also its directory, for the file's name), so
+  /// that a checkpoint referring to it may commit.
   caf::error sync();
 
   /// The path, or "stdout"/"stderr".
@@ -69,6 +70,8 @@ private:
   std::string name_;
   bool owned_;
   bool seekable_ = false;
+  /// sync() has synced the directory that names the file.
+  bool name_synced_ = false;
 };
 
 } // namespace crashwatch

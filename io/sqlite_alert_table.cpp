@@ -227,34 +227,9 @@ caf::error sqlite_alert_table::cut_back(int64_t position) {
 }
 
 caf::error sqlite_alert_table::sync() {
-  // Why this and nothing else: with journal_mode=WAL and synchronous=NORMAL
-  // a commit appends its pages to the WAL file without fsync, so a
-  // committed write() survives a crash of the process but maybe not a
-  // power loss. SQLite recovers every transaction whose frames are in the
-  // WAL file on disk, so fsyncing the WAL file makes every commit so far
-  // durable. The pager's own handle on the WAL (SQLITE_FCNTL_JOURNAL_POINTER)
-  // is synced through its VFS's xSync: the very call synchronous=FULL makes
-  // after each commit (the unix VFS also syncs the directory the first time
-  // if it created the file). Checkpoints are not enough: a PASSIVE one does
-  // not sync at all when a reader (say, a sqlite3 shell) pins the frames it
-  // would copy, and FULL/RESTART wait for readers and then fail with BUSY.
-  // synchronous=FULL would cost one fsync per write() instead of one per
-  // checkpoint. Pages already copied into the database file were synced by
-  // the checkpoint that copied them before the WAL was reused.
-  sqlite3_file* wal = nullptr;
-  auto rc = sqlite3_file_control(db_->handle(), "main",
-                                 SQLITE_FCNTL_JOURNAL_POINTER, &wal);
-  if (rc != SQLITE_OK)
-    return db_->fail(std::string{"cannot find the write-ahead log to sync: "}
-                     + sqlite3_errstr(rc));
-  // No WAL open: this connection never wrote, nothing of it is pending.
-  if (wal == nullptr || wal->pMethods == nullptr)
-    return caf::none;
-  rc = wal->pMethods->xSync(wal, SQLITE_SYNC_NORMAL);
-  if (rc != SQLITE_OK)
-    return db_->fail(std::string{"cannot sync the write-ahead log to disk: "}
-                     + sqlite3_errstr(rc));
-  return caf::none;
+  // One fsync of the WAL per checkpoint (sqlite_db::sync_wal) instead of
+  // one per write(), which synchronous=FULL would cost.
+  return db_->sync_wal();
 }
 
 } // namespace crashwatch

@@ -4,8 +4,11 @@
 // survives a process crash as soon as it returns; a power loss may take the
 // newest checkpoints back, never leave a half one, and outputs are synced
 // before a checkpoint that refers to them commits, so a restart from an
-// older checkpoint is still exact). DIR/LOCK is flock()ed while a process
-// uses the dir.
+// older checkpoint is still exact). Synced to disk on purpose (WAL fsync):
+// checkpoint 0 with the settings, the --exit-at-end offsets, and the final
+// checkpoint; also the names of a new data dir, journal.db and its WAL
+// (directory fsync), so that a power loss never turns a started run into a
+// new one. DIR/LOCK is flock()ed while a process uses the dir.
 //
 // The tables hold exactly one state: that of the newest complete checkpoint.
 // A checkpoint is written in one transaction that updates them in place
@@ -74,6 +77,7 @@
 
 #include "core/kill_point.hpp"
 #include "core/wall_clock.hpp"
+#include "persistence/directory_sync.hpp"
 
 namespace crashwatch {
 
@@ -165,8 +169,15 @@ caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
     return make_error(ec::input_error, "--data-dir " + dir + ": " + what
                                          + ": " + std::strerror(errno));
   };
-  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+  bool made = ::mkdir(dir.c_str(), 0755) == 0;
+  if (!made && errno != EEXIST)
     return dir_error("cannot create the directory");
+  // A data dir lost by name in a power loss would make the restart a new
+  // run, appending everything to outputs that already hold part of it.
+  if (made)
+    if (auto err = sync_directory(parent_directory(dir)))
+      return make_error(ec::input_error,
+                        "--data-dir " + dir + ": " + render(err));
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0)
     return dir_error("cannot read the directory");
@@ -522,7 +533,10 @@ caf::error journal::create(const job_settings& settings,
     return err;
   kill_point("checkpoint-commit");
   has_checkpoint_ = true;
-  return caf::none;
+  // Checkpoint 0 must survive a power loss, whatever comes after: without
+  // it a restart would take the journal for new and append the whole run
+  // again to outputs that were synced meanwhile.
+  return db_->sync_wal();
 }
 
 caf::error journal::set_end_offsets(
@@ -540,7 +554,11 @@ caf::error journal::set_end_offsets(
     if (auto err = stmt->run())
       return err;
   }
-  return tx->commit();
+  if (auto err = tx->commit())
+    return err;
+  // Fixed once: a power loss must not let a restart pick other end offsets
+  // than the checkpoints after this one were taken with.
+  return db_->sync_wal();
 }
 
 caf::error journal::write(const checkpoint_record& record) {
@@ -555,6 +573,11 @@ caf::error journal::write(const checkpoint_record& record) {
   if (auto err = tx->commit())
     return err;
   kill_point("checkpoint-commit");
+  // The final checkpoint is synced: a completed run stays completed after a
+  // power loss (the others may be taken back by one; see the top).
+  if (record.finished)
+    if (auto err = db_->sync_wal())
+      return err;
   if (record.id.value % vacuum_every == 0)
     return give_back_space();
   return caf::none;

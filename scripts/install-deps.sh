@@ -13,6 +13,7 @@ packages=(
   kcat
   libsimdjson-dev
   python3
+  strace
   time
 )
 

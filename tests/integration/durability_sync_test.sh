@@ -1,0 +1,77 @@
+# What a power loss needs, seen in the system calls (strace): a kill -9 test
+# cannot tell a synced file from one the kernel merely holds, so this test
+# watches `crashwatch run --data-dir` make the journal's first checkpoint
+# and every name a checkpoint relies on durable before the first alert is
+# written (docs/DURABILITY.md, "synchronous = NORMAL"):
+#   * the parent of a new data dir (the data dir's name),
+#   * the data dir (the names journal.db and journal.db-wal),
+#   * the journal's WAL (checkpoint 0, with the job's settings),
+#   * the directory of each new output file (its name), and
+#   * each output file (its size at checkpoint 0);
+# and, at the end, the WAL once more after the last alert: the final
+# checkpoint (the run is complete) survives a power loss too.
+# A run without --data-dir syncs nothing (durability costs only who asks).
+source "$(dirname "$0")/common.sh"
+
+command -v strace >/dev/null || fail "strace is missing (scripts/install-deps.sh installs it)"
+
+gen "$TMP/in.jsonl" --records 50000 --users 50 --seed 11
+root=$(realpath "$TMP")
+mkdir -p "$root/state" "$root/out"
+out="$root/out"
+trace="$TMP/trace.txt"
+timeout "$RUN_TIMEOUT" strace -f -y -qq -o "$trace" \
+  -e trace=fsync,fdatasync,write,pwrite64 \
+  "$BIN" run --input "$TMP/in.jsonl" --data-dir "$root/state/job" \
+  --checkpoint-interval 1h --output jsonl --output-file "$out/alerts.jsonl" \
+  --late-output "$out/late.jsonl" --dead-letter "$out/dead.jsonl" \
+  >"$TMP/run.out" 2>"$root/run.err" \
+  || fail "the traced run failed: $(tail -3 "$root/run.err")"
+
+# first PATTERN / last PATTERN: the line number in the trace of the first /
+# last system call matching the extended regex PATTERN, or 0.
+first() { grep -nE "$1" "$trace" | head -1 | cut -d: -f1 | grep . || echo 0; }
+last() { grep -nE "$1" "$trace" | tail -1 | cut -d: -f1 | grep . || echo 0; }
+# synced PATH: the pattern of an fsync or fdatasync of PATH.
+synced() { printf '(fsync|fdatasync)\\([0-9]+<%s>' "$1"; }
+
+alert_write="write\\([0-9]+<$out/alerts.jsonl>"
+first_alert=$(first "$alert_write")
+((first_alert > 0)) || fail "the trace shows no write to $out/alerts.jsonl (strace saw nothing? $(head -3 "$trace"))"
+at_least 20 "$(grep -c . "$out/alerts.jsonl")" "alerts written"
+
+# before_first_alert PATH WHAT: PATH was synced before the first alert.
+before_first_alert() {
+  local at
+  at=$(first "$(synced "$1")")
+  ((at > 0)) || fail "$2 ($1) is never synced"
+  ((at < first_alert)) || fail "$2 ($1) is first synced at trace line $at, after the first alert was written (line $first_alert)"
+}
+before_first_alert "$root/state" "the parent of the new data dir"
+before_first_alert "$root/state/job" "the data dir"
+before_first_alert "$root/state/job/journal.db-wal" "the journal's write-ahead log"
+before_first_alert "$out" "the directory of the new output files"
+for f in alerts late dead; do
+  before_first_alert "$out/$f.jsonl" "output $f.jsonl"
+done
+
+# The final checkpoint: synced after the last alert was written and before
+# the summary line tells the operator the run is done (by the checkpoint's
+# own sync, or SQLite's when it closes the journal: either will do).
+last_alert=$(last "$alert_write")
+last_wal=$(last "$(synced "$root/state/job/journal.db-wal")")
+summary=$(first "write\\(2<$root/run.err>, \"crashwatch: 1 partition")
+((summary > 0)) || fail "the trace shows no summary line written to stderr: $(tail -2 "$root/run.err")"
+((last_wal > last_alert && last_wal < summary)) || fail "the journal's WAL is last synced at trace line $last_wal, not between the last alert (line $last_alert) and the summary (line $summary): the final checkpoint may not survive a power loss"
+finished=$(sqlite3 -readonly "$root/state/job/journal.db" "SELECT finished FROM checkpoint ORDER BY id DESC LIMIT 1")
+[[ $finished == 1 ]] || fail "the journal's newest checkpoint is not the final one (finished = '$finished')"
+
+# Without --data-dir: no sync at all.
+timeout "$RUN_TIMEOUT" strace -f -qq -o "$TMP/plain.txt" -e trace=fsync,fdatasync \
+  "$BIN" run --input "$TMP/in.jsonl" --output jsonl --output-file "$out/plain.jsonl" \
+  --late-output "$out/plain.late" --dead-letter "$out/plain.dead" \
+  >/dev/null 2>"$TMP/plain.err" || fail "the plain run failed: $(tail -3 "$TMP/plain.err")"
+same_file "$out/alerts.jsonl" "$out/plain.jsonl" "alerts with and without --data-dir"
+syncs=$(grep -cE '(fsync|fdatasync)\(' "$TMP/plain.txt" || true)
+((syncs == 0)) || fail "a run without --data-dir made $syncs fsync/fdatasync calls: $(grep -E 'sync\(' "$TMP/plain.txt" | head -3)"
+note "new data dir, journal WAL, output dir and files synced before the first alert (trace line $first_alert); WAL synced after the last alert; no sync without --data-dir"
