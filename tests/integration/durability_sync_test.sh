@@ -14,6 +14,12 @@
 source "$(dirname "$0")/common.sh"
 
 command -v strace >/dev/null || fail "strace is missing (scripts/install-deps.sh installs it)"
+# A sandbox that forbids ptrace cannot run this test: skipped (exit 77,
+# shown by ctest as "Skipped"), not passed.
+if ! strace -o /dev/null true 2>"$TMP/strace.err"; then
+  echo "[$TEST_NAME] SKIPPED: strace cannot trace here: $(head -1 "$TMP/strace.err")"
+  exit 77
+fi
 
 gen "$TMP/in.jsonl" --records 50000 --users 50 --seed 11
 root=$(realpath "$TMP")
