@@ -26,8 +26,8 @@ std::string parent_directory(const std::string& path) {
 caf::error sync_directory(const std::string& dir) {
   auto fail = [&](const char* what) {
     return make_error(ec::output_error, std::string{"cannot "} + what
-                                          + " directory " + dir + ": "
-                                          + std::strerror(errno));
+                                            + " directory " + dir + ": "
+                                            + std::strerror(errno));
   };
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)

@@ -33,8 +33,8 @@ TEST_CASE("sync_directory syncs a directory and names one it cannot",
   auto missing = dir.path + "/missing";
   auto err = sync_directory(missing);
   REQUIRE(err);
-  CHECK(render(err) == "cannot open directory " + missing
-                         + ": No such file or directory");
+  CHECK(render(err)
+        == "cannot open directory " + missing + ": No such file or directory");
   // A file is not a directory: refused, not synced as one.
   auto file = dir.file("f", "x");
   err = sync_directory(file);
