@@ -67,7 +67,7 @@ snapshot() {
     if [[ -f $d/$f ]]; then cp "$d/$f" "$d/snap/$f"; else : >"$d/snap/$f.missing"; fi
   done
   if [[ -f $d/alerts.db ]]; then
-    q "$d/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$d/snap/table.txt" 2>&1 || true
+    alert_table_rows "$d/alerts.db" >"$d/snap/table.txt" 2>&1 || true
   fi
 }
 unchanged() {
@@ -80,7 +80,7 @@ unchanged() {
     fi
   done
   if [[ -f $d/snap/table.txt ]]; then
-    q "$d/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$d/snap/table-now.txt" 2>&1 || true
+    alert_table_rows "$d/alerts.db" >"$d/snap/table-now.txt" 2>&1 || true
     same_file "$d/snap/table.txt" "$d/snap/table-now.txt" "$2: SQLite alerts table"
   fi
 }

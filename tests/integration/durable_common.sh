@@ -198,6 +198,12 @@ q() {
   sqlite3 -batch -noheader -separator ' ' "$1" "$2"
 }
 
+# alert_table_rows DB: every row of DB's table `alerts` with its rowid, in
+# rowid order: what two alert tables are compared by.
+alert_table_rows() {
+  q "$1" "SELECT rowid, * FROM alerts ORDER BY rowid"
+}
+
 # inspect_journal DIR WINDOW_MS: checks, on a copy, the journal a killed
 # life left: at most 100 checkpoint rows, no window_count row of an emitted
 # window (window_start_ms + window <= its shard's emitted_through), no row of
@@ -382,7 +388,7 @@ check_lives_outputs() {
   same_file "$TMP/clean/alerts.jsonl" "$TMP/lives/alerts.jsonl" "JSONL alerts of the killed run vs the failure-free run"
   local db got
   for db in clean lives; do
-    q "$TMP/$db/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/$db/table.txt" \
+    alert_table_rows "$TMP/$db/alerts.db" >"$TMP/$db/table.txt" \
       || fail "cannot read $TMP/$db/alerts.db"
   done
   same_file "$TMP/clean/table.txt" "$TMP/lives/table.txt" "SQLite alerts tables of the killed and the failure-free run"
@@ -403,7 +409,7 @@ check_lives_outputs() {
 check_restart_after_end() {
   local f
   for f in alerts.jsonl late.jsonl dead.jsonl; do cp "$TMP/lives/$f" "$TMP/lives/$f.before"; done
-  q "$TMP/lives/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/lives/table-before.txt" \
+  alert_table_rows "$TMP/lives/alerts.db" >"$TMP/lives/table-before.txt" \
     || fail "cannot read $TMP/lives/alerts.db"
   life "$TMP/again.err" run "${LIFE_CMD[@]}" --checkpoint-interval 20ms
   ((LIFE_RC == 0)) || fail "restart after the end exited $LIFE_RC: $(tail -5 "$TMP/again.err")"
@@ -411,7 +417,7 @@ check_restart_after_end() {
   for f in alerts.jsonl late.jsonl dead.jsonl; do
     same_file "$TMP/lives/$f.before" "$TMP/lives/$f" "$f after a restart of a completed run"
   done
-  q "$TMP/lives/alerts.db" "SELECT rowid, * FROM alerts ORDER BY rowid" >"$TMP/lives/table-again.txt" \
+  alert_table_rows "$TMP/lives/alerts.db" >"$TMP/lives/table-again.txt" \
     || fail "cannot read $TMP/lives/alerts.db after a restart of a completed run"
   same_file "$TMP/lives/table-before.txt" "$TMP/lives/table-again.txt" "SQLite alerts table after a restart of a completed run"
 }
