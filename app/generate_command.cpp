@@ -23,10 +23,10 @@
 #include "core/duration.hpp"
 #include "core/event_time.hpp"
 #include "core/error.hpp"
-#include "core/log_generator.hpp"
+#include "generator/generate_file.hpp"
+#include "generator/kafka_load.hpp"
 #include "core/wall_clock.hpp"
 #include "io/kafka_config.hpp"
-#include "io/kafka_producer.hpp"
 
 namespace crashwatch {
 
@@ -74,265 +74,40 @@ Kafka (instead of --output-file):
   130 after SIGINT/SIGTERM (what was produced is still flushed).
 )";
 
-/// Flush the output buffer once it holds this much.
-constexpr size_t flush_bytes = size_t{4} << 20;
-
-/// Writes all of `data` to `fd`; 0 or the errno of the failure.
-int write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    auto n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return errno;
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return 0;
-}
-
-/// Writes full buffers on its own thread while the caller fills the next
-/// one: generating and writing each take about half the time of a 10 M-line
-/// run, and the machine has more than one core.
-class background_writer {
-public:
-  explicit background_writer(int fd) : fd_(fd), thread_([this] { loop(); }) {
-  }
-
-  ~background_writer() {
-    finish();
-  }
-
-  /// Hands over `buf` for writing and gives back an empty buffer to fill.
-  /// Blocks while the previous buffer is still being written.
-  void submit(std::string& buf) {
-    std::unique_lock<std::mutex> lock{mutex_};
-    idle_.wait(lock, [this] { return !pending_; });
-    std::swap(buf, full_);
-    buf.clear();
-    pending_ = true;
-    ready_.notify_one();
-  }
-
-  /// Waits until everything is written; returns 0 or the first errno.
-  int finish() {
-    {
-      std::unique_lock<std::mutex> lock{mutex_};
-      idle_.wait(lock, [this] { return !pending_; });
-      done_ = true;
-      ready_.notify_one();
-    }
-    if (thread_.joinable())
-      thread_.join();
-    return error_;
-  }
-
-private:
-  void loop() {
-    std::unique_lock<std::mutex> lock{mutex_};
-    for (;;) {
-      ready_.wait(lock, [this] { return pending_ || done_; });
-      if (!pending_)
-        return;
-      lock.unlock();
-      // After a failure keep draining (and dropping) so the caller never
-      // blocks; it reports the error at the end.
-      if (error_ == 0)
-        error_ = write_all(fd_, full_.data(), full_.size());
-      lock.lock();
-      pending_ = false;
-      idle_.notify_one();
-    }
-  }
-
-  int fd_;
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::condition_variable idle_;
-  std::string full_;
-  bool pending_ = false;
-  bool done_ = false;
-  int error_ = 0;
-  std::thread thread_;
-};
-
-/// What `generate --brokers` does.
-struct kafka_generate_options {
-  std::string brokers;
-  std::string topic = "logs";
-  /// Records per second; 0 = unpaced.
-  double rate = 1000;
-  int64_t duration_ms = 60'000;
-  /// -1 = no limit.
-  int64_t records = -1;
-  int32_t partition = RD_KAFKA_PARTITION_UA;
-  std::vector<kafka_property> properties;
-};
-
-/// The user_id of a generated line, unescaped, or "" when it has none (some
-/// malformed lines): the message key, so that a user's records share a
-/// partition. Lines are flat objects written by log_generator: the first
-/// `"user_id"` is the field.
-std::string user_key(std::string_view line) {
-  std::string key;
-  auto at = line.find("\"user_id\"");
-  if (at == std::string_view::npos)
-    return key;
-  auto i = at + 9;
-  while (i < line.size() && (line[i] == ' ' || line[i] == ':'))
-    ++i;
-  if (i >= line.size() || line[i] != '"')
-    return key;
-  for (++i; i < line.size() && line[i] != '"'; ++i) {
-    if (line[i] != '\\' || i + 1 >= line.size()) {
-      key.push_back(line[i]);
-      continue;
-    }
-    auto c = line[++i];
-    if (c == 'u' && i + 4 < line.size()) {
-      // The generator only escapes ASCII (user\u005f1361).
-      auto code = std::strtol(std::string{line.substr(i + 1, 4)}.c_str(),
-                              nullptr, 16);
-      key.push_back(static_cast<char>(code));
-      i += 4;
-    } else {
-      key.push_back(c);
-    }
-  }
-  return key;
-}
-
 /// `generate --brokers`: 0 on success, 1 when the broker is unreachable or a
-/// delivery fails.
-int generate_to_kafka(generator_options gen_opts,
-                      const kafka_generate_options& opts) {
-  using clock = std::chrono::steady_clock;
-  // Fail within a minute when the broker goes away (librdkafka's default is
-  // 5 minutes); -X message.timeout.ms=... overrides it.
-  std::vector<kafka_property> props{{"message.timeout.ms", "60000"}};
-  props.insert(props.end(), opts.properties.begin(), opts.properties.end());
-  auto producer = kafka_producer::open(opts.brokers, props);
-  if (!producer) {
-    std::cerr << "crashwatch generate: " << render(producer.error()) << '\n';
-    return 1;
-  }
-  auto& out = **producer;
-  auto partitions = out.partition_count(opts.topic);
-  if (!partitions) {
-    std::cerr << "crashwatch generate: " << render(partitions.error()) << '\n';
-    return 1;
-  }
-  if (opts.partition != RD_KAFKA_PARTITION_UA
-      && opts.partition >= *partitions) {
-    std::cerr << "crashwatch generate: --partition " << opts.partition
-              << ": topic " << opts.topic << " has only " << *partitions
-              << " partitions\n";
-    return 1;
-  }
-  log_generator gen{gen_opts};
-  generated_counts counts;
-  std::string line;
-  line.reserve(1024);
-  auto started = clock::now();
-  auto deadline = started + std::chrono::milliseconds{opts.duration_ms};
-  auto next_progress = started + std::chrono::seconds{5};
-  auto last = started;
-  // Token bucket: earns `rate` tokens per second, holds at most 50 ms worth
-  // (at least one), so a stall (broker down, queue full) is not followed by
-  // a burst far above the target rate.
-  // One token to start: the first record goes out at once.
-  double tokens = 1;
-  const double burst = std::max(1.0, opts.rate * 0.05);
-  uint64_t sent = 0;
-  const uint64_t limit = opts.records < 0 ? std::numeric_limits<uint64_t>::max()
-                                          : static_cast<uint64_t>(opts.records);
-  caf::error failure;
-  // Ctrl-C stops producing but still waits for what is in flight, so the
-  // final line tells exactly what reached the broker.
+/// delivery fails, 130 after SIGINT/SIGTERM.
+int generate_to_kafka(const generator_options& gen_opts,
+                      const kafka_load_options& opts) {
   install_stop_signals();
-  bool interrupted = false;
-  while (sent < limit) {
-    auto now = clock::now();
-    if (now >= deadline)
-      break;
-    if (stop_requested()) {
-      interrupted = true;
-      break;
-    }
-    if (now >= next_progress) {
-      auto secs = std::chrono::duration<double>(now - started).count();
-      char text[256];
-      std::snprintf(text, sizeof text,
-                    "crashwatch generate: %llu records sent, %llu delivered "
-                    "in %.0f s (%.0f records/s)",
-                    static_cast<unsigned long long>(sent),
-                    static_cast<unsigned long long>(out.delivered()), secs,
-                    static_cast<double>(sent) / secs);
-      std::cerr << text << '\n';
-      next_progress += std::chrono::seconds{5};
-    }
-    uint64_t batch = 1000;
-    if (opts.rate > 0) {
-      tokens = std::min(burst, tokens
-                                 + opts.rate
-                                     * std::chrono::duration<double>(now - last)
-                                         .count());
-      last = now;
-      if (tokens < 1) {
-        // Sleep until the next token, in small steps so delivery reports
-        // are served and the deadline is kept.
-        auto wait_ms = std::clamp(static_cast<int>((1 - tokens) * 1000
-                                                   / opts.rate),
-                                  1, 5);
-        out.poll(wait_ms);
-        continue;
-      }
-      batch = static_cast<uint64_t>(tokens);
-      tokens -= static_cast<double>(batch);
-    }
-    batch = std::min(batch, limit - sent);
-    for (uint64_t i = 0; i < batch && !failure; ++i) {
-      line.clear();
-      counts.add(gen.append_next(line));
-      failure = out.produce(opts.topic, user_key(line), line, opts.partition);
-      if (!failure)
-        ++sent;
-    }
-    // A delivery that failed means the broker is gone or refuses: stop.
-    if (failure || out.failed() > 0)
-      break;
+  auto result = produce_kafka_load(gen_opts, opts, stop_requested);
+  if (!result) {
+    std::cerr << "crashwatch generate: " << render(result.error()) << '\n';
+    return 1;
   }
-  auto produced_for = std::chrono::duration<double>(clock::now() - started)
-                        .count();
-  // Everything produced must be confirmed (or reported) before we exit.
-  auto flushed = out.flush(std::chrono::milliseconds{70'000});
-  if (!failure)
-    failure = std::move(flushed);
-  auto secs = std::chrono::duration<double>(clock::now() - started).count();
+  auto& r = *result;
   char text[512];
-  std::snprintf(text, sizeof text,
-                "crashwatch generate: produced %llu records (%llu late, %llu "
-                "malformed) to topic %s at %s in %.3f s: %.0f records/s "
-                "(target %s), %llu delivered, %llu failed",
-                static_cast<unsigned long long>(sent),
-                static_cast<unsigned long long>(counts.late),
-                static_cast<unsigned long long>(counts.malformed), opts.topic.c_str(),
-                opts.brokers.c_str(), secs,
-                produced_for > 0 ? static_cast<double>(sent) / produced_for : 0.0,
-                opts.rate > 0 ? (std::to_string(static_cast<int64_t>(opts.rate))
-                                 + "/s")
-                                  .c_str()
-                              : "unpaced",
-                static_cast<unsigned long long>(out.delivered()),
-                static_cast<unsigned long long>(out.failed()));
+  std::snprintf(
+    text, sizeof text,
+    "crashwatch generate: produced %llu records (%llu late, %llu "
+    "malformed) to topic %s at %s in %.3f s: %.0f records/s (target %s), "
+    "%llu delivered, %llu failed",
+    static_cast<unsigned long long>(r.sent),
+    static_cast<unsigned long long>(r.counts.late),
+    static_cast<unsigned long long>(r.counts.malformed), opts.topic.c_str(),
+    opts.brokers.c_str(), r.seconds,
+    r.produced_for > 0 ? static_cast<double>(r.sent) / r.produced_for : 0.0,
+    opts.rate > 0
+      ? (std::to_string(static_cast<int64_t>(opts.rate)) + "/s").c_str()
+      : "unpaced",
+    static_cast<unsigned long long>(r.delivered),
+    static_cast<unsigned long long>(r.failed));
   std::cerr << text << '\n';
-  if (failure) {
-    std::cerr << "crashwatch generate: " << render(failure) << '\n';
+  if (r.failure) {
+    std::cerr << "crashwatch generate: " << render(r.failure) << '\n';
     return 1;
   }
   // 130 = 128 + SIGINT, as `run` reports a stop by Ctrl-C.
-  return interrupted ? 130 : 0;
+  return r.interrupted ? 130 : 0;
 }
 
 } // namespace
@@ -348,7 +123,7 @@ int generate_command(std::vector<std::string> args) {
   bool has_records = false;
   std::string output;
   bool has_output = false;
-  kafka_generate_options kafka;
+  kafka_load_options kafka;
   bool has_start = false;
   bool has_events_per_second = false;
   bool has_kafka_only = false;
@@ -456,53 +231,23 @@ int generate_command(std::vector<std::string> args) {
   if (!has_output)
     throw usage_error("--output-file is required (a file name, or - for "
                       "stdout)");
-  int fd = 1;
-  if (output != "-") {
-    fd = ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-      std::cerr << "crashwatch generate: cannot open " << output << ": "
-                << std::strerror(errno) << '\n';
-      return 1;
-    }
-  }
-  auto started = std::chrono::steady_clock::now();
-  log_generator gen{opts};
-  generated_counts counts;
-  std::string buf;
-  buf.reserve(flush_bytes + 4096);
-  background_writer writer{fd};
-  for (int64_t i = 0; i < records; ++i) {
-    counts.add(gen.append_next(buf));
-    buf.push_back('\n');
-    if (buf.size() >= flush_bytes) {
-      writer.submit(buf);
-      buf.reserve(flush_bytes + 4096);
-    }
-  }
-  writer.submit(buf);
-  auto err = writer.finish();
-  if (fd != 1 && ::close(fd) != 0 && err == 0)
-    err = errno;
-  if (err != 0) {
-    std::cerr << "crashwatch generate: cannot write "
-              << (output == "-" ? std::string{"stdout"} : output) << ": "
-              << std::strerror(err) << '\n';
+  auto done = write_generated_file(opts, records, output);
+  if (!done) {
+    std::cerr << "crashwatch generate: " << render(done.error()) << '\n';
     return 1;
   }
-  auto seconds = std::chrono::duration<double>(
-                   std::chrono::steady_clock::now() - started)
-                   .count();
   char line[256 + 4096];
   std::snprintf(line, sizeof line,
                 "crashwatch generate: wrote %lld records (%llu late, %llu "
                 "malformed, %llu blank) to %s in %.3f s (%.2f M lines/s)",
                 static_cast<long long>(records),
-                static_cast<unsigned long long>(counts.late),
-                static_cast<unsigned long long>(counts.malformed),
-                static_cast<unsigned long long>(counts.blank),
-                output == "-" ? "stdout" : output.c_str(), seconds,
-                seconds > 0 ? static_cast<double>(records) / seconds / 1e6
-                            : 0.0);
+                static_cast<unsigned long long>(done->counts.late),
+                static_cast<unsigned long long>(done->counts.malformed),
+                static_cast<unsigned long long>(done->counts.blank),
+                output == "-" ? "stdout" : output.c_str(), done->seconds,
+                done->seconds > 0
+                  ? static_cast<double>(records) / done->seconds / 1e6
+                  : 0.0);
   std::cerr << line << '\n';
   return 0;
 }

@@ -11,10 +11,6 @@
 
 namespace crashwatch {
 
-/// The actor system settings crashwatch runs with (message types registered,
-/// scheduler sized to the machine).
-void configure_actor_system(caf::actor_system_config& cfg);
-
 /// What a run did.
 struct pipeline_outcome {
   /// Counters over the whole run (every life of a data dir).

@@ -8,7 +8,7 @@
 
 #include <caf/expected.hpp>
 
-#include "actors/alert_sink.hpp"
+#include "io/sink_outputs.hpp"
 #include "app/run_options.hpp"
 #include "messages/checkpoint.hpp"
 

@@ -9,6 +9,7 @@
 #include "app/cli_args.hpp"
 #include "app/commands.hpp"
 #include "app/local_pipeline.hpp"
+#include "messages/actor_system_config.hpp"
 #include "app/run_summary.hpp"
 #include "app/stop_signals.hpp"
 #include "core/error.hpp"

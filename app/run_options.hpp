@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/alert_sink.hpp"
+#include "io/alert_format.hpp"
 #include "core/pipeline_config.hpp"
 
 namespace crashwatch {

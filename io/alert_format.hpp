@@ -10,6 +10,9 @@
 
 namespace crashwatch {
 
+/// How alerts are written as text (`--output console|jsonl`).
+enum class alert_format { console, jsonl };
+
 /// Appends one alert as a JSON object and a newline, exactly as SPEC.md:
 /// {"window_start":"...Z","window_end":"...Z","window_start_ms":...,
 ///  "window_end_ms":...,"user_id":"...","crash_count":3,"final":true}

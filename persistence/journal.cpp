@@ -166,7 +166,7 @@ struct journal::statements {
 caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
                                                       int64_t window_ms) {
   auto dir_error = [&](const std::string& what) {
-    return make_error(ec::input_error, "--data-dir " + dir + ": " + what
+    return make_error(ec::input_error, "data dir " + dir + ": " + what
                                          + ": " + std::strerror(errno));
   };
   bool made = ::mkdir(dir.c_str(), 0755) == 0;
@@ -177,13 +177,13 @@ caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
   if (made)
     if (auto err = sync_directory(parent_directory(dir)))
       return make_error(ec::input_error,
-                        "--data-dir " + dir + ": " + render(err));
+                        "data dir " + dir + ": " + render(err));
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0)
     return dir_error("cannot read the directory");
   if (!S_ISDIR(st.st_mode))
     return make_error(ec::input_error,
-                      "--data-dir " + dir + ": not a directory");
+                      "data dir " + dir + ": not a directory");
   auto lock_path = dir + "/" + lock_name;
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
@@ -193,7 +193,7 @@ caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     return make_error(ec::input_error,
-                      "--data-dir " + dir
+                      "data dir " + dir
                         + " is in use by another crashwatch process (it holds "
                         + lock_path + ")");
   }
@@ -222,7 +222,7 @@ caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
     return make_error(ec::input_error,
                       "journal " + path
                         + " is not a crashwatch journal (another program's "
-                          "SQLite database); use another --data-dir");
+                          "SQLite database); use another data dir");
   } else {
     auto version = d.query_int("PRAGMA user_version");
     if (!version)
@@ -323,7 +323,7 @@ caf::error journal::check_settings(const job_settings& settings) const {
       }))
     return err;
   auto advice = std::string{" (run with the journal's settings, or use "
-                            "another --data-dir for a new run)"};
+                            "another data dir for a new run)"};
   auto show = [](const job_settings& list, size_t i) {
     return i < list.size() ? list[i].first + " " + list[i].second
                            : std::string{"nothing more"};

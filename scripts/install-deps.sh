@@ -9,9 +9,10 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev
   libsqlite3-dev sqlite3
   catch2
+  clang-format
   librdkafka-dev
   kcat
-  libsimdjson-dev
+  libcli11-dev
   python3
   strace
   time

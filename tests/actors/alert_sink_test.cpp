@@ -13,7 +13,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/alert_sink.hpp"
-#include "app/local_pipeline.hpp"
+#include "messages/actor_system_config.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace crashwatch;

@@ -8,7 +8,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/shard_aggregator.hpp"
-#include "app/local_pipeline.hpp"
+#include "messages/actor_system_config.hpp"
 
 using namespace crashwatch;
 

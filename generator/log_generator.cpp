@@ -1,4 +1,4 @@
-#include "core/log_generator.hpp"
+#include "generator/log_generator.hpp"
 
 #include <cmath>
 #include <cstring>
