@@ -230,25 +230,23 @@ void handle(self_ptr self, shard_barrier& barrier) {
 
 alert_sink_actor::behavior_type
 alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
-           sink_outputs outputs, size_t shards,
+           sink_outputs outputs, uint32_t shards,
            std::vector<partition_id> partitions, caf::actor waiter,
-           std::shared_ptr<sink_snapshot> restore) {
+           sink_snapshot restore) {
   auto& st = self->state;
   st.outputs = std::move(outputs);
   st.shard_emitted.assign(shards, min_event_time);
+  if (restore.shard_emitted.size() == shards)
+    st.shard_emitted = std::move(restore.shard_emitted);
   st.partitions = std::move(partitions);
   st.aligner.emplace(st.partitions.size() + shards);
   st.waiter = std::move(waiter);
-  if (restore != nullptr) {
-    if (restore->shard_emitted.size() == shards)
-      st.shard_emitted = restore->shard_emitted;
-    st.released = restore->released;
-    st.pending = restore->pending;
-    st.next_batch = restore->next_batch;
-    st.summary.alerts = restore->alerts;
-    st.summary.early_alerts = restore->early_alerts;
-    st.summary.late_at_shards = restore->late_at_shards;
-  }
+  st.released = restore.released;
+  st.pending = std::move(restore.pending);
+  st.next_batch = restore.next_batch;
+  st.summary.alerts = restore.alerts;
+  st.summary.early_alerts = restore.early_alerts;
+  st.summary.late_at_shards = restore.late_at_shards;
   return {
     [self](shard_progress& progress) {
       dispatch(self, shard_input(self->state, progress.shard), progress);

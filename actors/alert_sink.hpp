@@ -7,7 +7,6 @@
 // there) and its own state. Runs until its owner stops it.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -54,14 +53,14 @@ struct alert_sink_state {
   caf::actor waiter;
 };
 
-/// Spawns with: the outputs, the number of shards, the partitions, the
-/// actor to notify at the end and, after a restart, the checkpoint's sink
-/// state (null for a fresh start). Quits with an error when an output
-/// cannot be written.
+/// Spawns with: the outputs (owned from now on), the number of shards, the
+/// partitions, the actor to notify at the end and where to start (a default
+/// sink_snapshot for a fresh start; after a restart, the checkpoint's sink
+/// state). Quits with an error when an output cannot be written.
 alert_sink_actor::behavior_type
 alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
-           sink_outputs outputs, size_t shards,
+           sink_outputs outputs, uint32_t shards,
            std::vector<partition_id> partitions, caf::actor waiter,
-           std::shared_ptr<sink_snapshot> restore);
+           sink_snapshot restore);
 
 } // namespace crashwatch

@@ -126,7 +126,7 @@ void start(self_ptr self, bool final) {
 checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
   checkpoint_coordinator_actor::stateful_pointer<checkpoint_coordinator_state>
     self,
-  std::shared_ptr<journal> log, checkpoint_id first,
+  std::unique_ptr<journal> log, checkpoint_id first,
   std::vector<partition_reader_actor> readers, std::vector<shard_actor> shards,
   alert_sink_actor sink, std::chrono::milliseconds interval) {
   auto& st = self->state;

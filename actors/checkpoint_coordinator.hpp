@@ -25,7 +25,7 @@ namespace crashwatch {
 struct checkpoint_coordinator_state {
   static constexpr const char* name = "checkpoint_coordinator";
 
-  std::shared_ptr<journal> log;
+  std::unique_ptr<journal> log;
   std::vector<partition_reader_actor> readers;
   std::vector<shard_actor> shards;
   alert_sink_actor sink;
@@ -48,13 +48,14 @@ struct checkpoint_coordinator_state {
   bool tick_scheduled = false;
 };
 
-/// Spawns with: the journal (checkpoint `first - 1` is its newest), the
+/// Spawns with: the journal (owned from now on; checkpoint `first - 1` is
+/// its newest), the
 /// actors whose parts make a checkpoint, and the interval. Quits with an
 /// error when the journal cannot be written or a part does not come.
 checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
   checkpoint_coordinator_actor::stateful_pointer<checkpoint_coordinator_state>
     self,
-  std::shared_ptr<journal> log, checkpoint_id first,
+  std::unique_ptr<journal> log, checkpoint_id first,
   std::vector<partition_reader_actor> readers, std::vector<shard_actor> shards,
   alert_sink_actor sink, std::chrono::milliseconds interval);
 

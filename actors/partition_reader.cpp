@@ -174,7 +174,7 @@ void read_chunk(self_ptr self) {
 
 partition_reader_actor::behavior_type partition_reader(
   partition_reader_actor::stateful_pointer<partition_reader_state> self,
-  reader_snapshot start, std::shared_ptr<record_source> source,
+  reader_snapshot start, std::unique_ptr<record_source> source,
   pipeline_config config, std::vector<shard_actor> shards,
   alert_sink_actor sink) {
   auto& st = self->state;

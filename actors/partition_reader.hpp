@@ -29,7 +29,7 @@ struct partition_reader_state {
   static constexpr const char* name = "partition_reader";
 
   partition_id partition;
-  std::shared_ptr<record_source> source;
+  std::unique_ptr<record_source> source;
   pipeline_config config;
   std::optional<record_parser> parser;
   std::optional<partition_clock> clock;
@@ -63,11 +63,12 @@ struct partition_reader_state {
 
 /// Spawns with: where to start (`start`: the partition, the position its
 /// source was opened at, the clock, state and counters of a checkpoint, or
-/// a fresh start), its source, the pipeline settings, the shards (index =
-/// shard id) and the sink. Starts reading at once.
+/// a fresh start), its source (owned from now on: a source is opened by the
+/// process that reads it), the pipeline settings, the shards (index = shard
+/// id) and the sink. Starts reading at once.
 partition_reader_actor::behavior_type partition_reader(
   partition_reader_actor::stateful_pointer<partition_reader_state> self,
-  reader_snapshot start, std::shared_ptr<record_source> source,
+  reader_snapshot start, std::unique_ptr<record_source> source,
   pipeline_config config, std::vector<shard_actor> shards,
   alert_sink_actor sink);
 

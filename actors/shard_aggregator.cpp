@@ -99,17 +99,17 @@ void on_barrier(self_ptr self, const partition_barrier& barrier) {
 shard_actor::behavior_type shard_aggregator(
   shard_actor::stateful_pointer<shard_aggregator_state> self, shard_id id,
   pipeline_config config, std::vector<partition_id> partitions,
-  alert_sink_actor sink, std::shared_ptr<shard_restore> restore) {
+  alert_sink_actor sink, shard_restore restore) {
   auto& st = self->state;
   st.id = id;
-  if (restore != nullptr)
-    st.counts.emplace(std::move(restore->counts));
-  else
-    st.counts.emplace(config.window_ms, config.threshold);
+  st.counts.emplace(config.window_ms, config.threshold);
+  st.counts->restore_emitted_through(restore.emitted_through);
+  for (auto& entry : restore.counts)
+    st.counts->restore_count(entry.window_start, std::move(entry.user_id),
+                             entry.count);
   st.watermarks.emplace(partitions);
-  if (restore != nullptr)
-    for (auto& [p, watermark, state] : restore->marks)
-      st.watermarks->update(p, watermark, state);
+  for (auto& mark : restore.marks)
+    st.watermarks->update(mark.partition, mark.watermark, mark.state);
   for (size_t i = 0; i < partitions.size(); ++i)
     st.inputs.emplace(partitions[i].value, i);
   st.aligner.emplace(partitions.size());

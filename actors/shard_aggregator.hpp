@@ -9,9 +9,7 @@
 // until the others' barriers are in.
 #pragma once
 
-#include <memory>
 #include <optional>
-#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -26,14 +24,6 @@
 #include "messages/actors.hpp"
 
 namespace crashwatch {
-
-/// Where a shard starts when restored from a checkpoint.
-struct shard_restore {
-  /// Its window counts and emitted mark.
-  window_counts counts;
-  /// Every partition's watermark and state at the checkpoint.
-  std::vector<std::tuple<partition_id, event_time, partition_state>> marks;
-};
 
 /// A message of a partition that must wait for barrier alignment.
 struct held_shard_message {
@@ -61,11 +51,13 @@ struct shard_aggregator_state {
 };
 
 /// Spawns with: the shard's id, the pipeline settings, the ids of the input
-/// partitions, the sink and, after a restart, the checkpoint's state (null
-/// for a fresh start). Runs until its owner stops it.
+/// partitions, the sink and where to start (a default shard_restore for a
+/// fresh start; after a restart, the checkpoint's state). Every argument is
+/// a serializable value (messages/type_ids.hpp), so a shard can be spawned
+/// from a plan that crossed nodes. Runs until its owner stops it.
 shard_actor::behavior_type shard_aggregator(
   shard_actor::stateful_pointer<shard_aggregator_state> self, shard_id id,
   pipeline_config config, std::vector<partition_id> partitions,
-  alert_sink_actor sink, std::shared_ptr<shard_restore> restore);
+  alert_sink_actor sink, shard_restore restore);
 
 } // namespace crashwatch

@@ -55,7 +55,7 @@ plan_partitions(const run_options& opts) {
   return plans;
 }
 
-caf::expected<std::shared_ptr<record_source>>
+caf::expected<std::unique_ptr<record_source>>
 open_partition(const run_options& opts, const partition_plan& plan,
                partition_start start) {
   if (opts.kafka.brokers.empty()) {
@@ -65,7 +65,7 @@ open_partition(const run_options& opts, const partition_plan& plan,
                                    : static_cast<uint64_t>(start.offset));
     if (!src)
       return std::move(src.error());
-    return std::shared_ptr<record_source>{std::move(*src)};
+    return std::unique_ptr<record_source>{std::move(*src)};
   }
   auto& k = opts.kafka;
   kafka_source_options so;
@@ -87,7 +87,7 @@ open_partition(const run_options& opts, const partition_plan& plan,
   auto src = kafka_source::open(so);
   if (!src)
     return std::move(src.error());
-  return std::shared_ptr<record_source>{std::move(*src)};
+  return std::unique_ptr<record_source>{std::move(*src)};
 }
 
 } // namespace crashwatch

@@ -42,7 +42,7 @@ struct partition_start {
 };
 
 /// Opens the source of one planned partition.
-caf::expected<std::shared_ptr<record_source>>
+caf::expected<std::unique_ptr<record_source>>
 open_partition(const run_options& opts, const partition_plan& plan,
                partition_start start);
 

@@ -6,12 +6,9 @@ namespace crashwatch {
 
 namespace {
 
-caf::expected<std::shared_ptr<output_stream>>
+caf::expected<std::unique_ptr<output_stream>>
 open_stream(const std::string& path, const std::string& fallback) {
-  auto out = output_stream::open(path.empty() ? fallback : path);
-  if (!out)
-    return std::move(out.error());
-  return std::shared_ptr<output_stream>{std::move(*out)};
+  return output_stream::open(path.empty() ? fallback : path);
 }
 
 } // namespace
@@ -57,13 +54,13 @@ caf::error cut_back_outputs(sink_outputs& outputs,
                             const std::vector<output_position>& committed,
                             std::vector<std::string>& uncut) {
   for (auto& pos : committed) {
-    std::shared_ptr<output_stream> stream;
+    output_stream* stream = nullptr;
     if (pos.name == "alerts")
-      stream = outputs.alerts;
+      stream = outputs.alerts.get();
     else if (pos.name == "late")
-      stream = outputs.late;
+      stream = outputs.late.get();
     else if (pos.name == "dead_letters")
-      stream = outputs.dead_letters;
+      stream = outputs.dead_letters.get();
     if (pos.name == "alert_table") {
       if (outputs.table == nullptr)
         return make_error(ec::journal_mismatch,

@@ -67,7 +67,7 @@ caf::expected<run_start> open_run_start(const run_options& opts,
 caf::error commit_run_start(
   run_start& start, const run_options& opts,
   const std::vector<partition_plan>& plans,
-  const std::vector<std::shared_ptr<record_source>>& sources,
+  const std::vector<std::unique_ptr<record_source>>& sources,
   const sink_outputs& outputs) {
   if (start.log == nullptr)
     return caf::none;
@@ -118,23 +118,25 @@ reader_snapshot reader_start(const run_start& start, const partition_plan& plan,
   return snap;
 }
 
-caf::expected<std::shared_ptr<shard_restore>>
+caf::expected<shard_restore>
 shard_start(const run_start& start, const run_options& opts, shard_id shard) {
+  shard_restore restore;
   if (!start.restored)
-    return std::shared_ptr<shard_restore>{};
+    return restore;
   auto& p = opts.pipeline;
-  auto restore = std::shared_ptr<shard_restore>{
-    new shard_restore{window_counts{p.window_ms, p.threshold}, {}}};
-  restore->counts.restore_emitted_through(
-    start.restored->shard_emitted.at(shard.value));
-  if (auto err = start.log->load_shard(shard, restore->counts))
+  restore.emitted_through = start.restored->shard_emitted.at(shard.value);
+  if (auto err = start.log->load_shard(shard, restore.counts))
     return err;
   for (auto& r : start.restored->readers) {
     partition_clock clock{p.watermark_delay_ms, p.window_ms};
     clock.restore(r.max_seen);
-    restore->marks.emplace_back(r.partition, clock.watermark(), r.state);
+    restore.marks.push_back({r.partition, clock.watermark(), r.state});
   }
   return restore;
+}
+
+sink_snapshot sink_start(const run_start& start) {
+  return start.restored ? start.restored->sink : sink_snapshot{};
 }
 
 } // namespace crashwatch

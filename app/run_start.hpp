@@ -12,10 +12,10 @@
 
 #include <caf/expected.hpp>
 
-#include "actors/alert_sink.hpp"
-#include "actors/shard_aggregator.hpp"
 #include "app/pipeline_inputs.hpp"
 #include "app/run_options.hpp"
+#include "io/sink_outputs.hpp"
+#include "messages/checkpoint.hpp"
 #include "persistence/journal.hpp"
 
 namespace crashwatch {
@@ -23,7 +23,7 @@ namespace crashwatch {
 /// The start of a run.
 struct run_start {
   /// The data dir's journal; null without --data-dir.
-  std::shared_ptr<journal> log;
+  std::unique_ptr<journal> log;
   /// The checkpoint resumed from (or, when already_complete, the final
   /// one); none for a fresh start.
   std::optional<restored_checkpoint> restored;
@@ -46,7 +46,7 @@ caf::expected<run_start> open_run_start(const run_options& opts,
 caf::error commit_run_start(
   run_start& start, const run_options& opts,
   const std::vector<partition_plan>& plans,
-  const std::vector<std::shared_ptr<record_source>>& sources,
+  const std::vector<std::unique_ptr<record_source>>& sources,
   const sink_outputs& outputs);
 
 /// Where reader `i` starts: the checkpoint's part, or a fresh one at its
@@ -54,9 +54,13 @@ caf::error commit_run_start(
 reader_snapshot reader_start(const run_start& start, const partition_plan& plan,
                              size_t i, const record_source& source);
 
-/// The restored state of shard `shard` (null for a fresh start), its counts
-/// loaded from the journal.
-caf::expected<std::shared_ptr<shard_restore>>
+/// Where shard `shard` starts: empty for a fresh start, else the restored
+/// checkpoint's state with its counts loaded from the journal.
+caf::expected<shard_restore>
 shard_start(const run_start& start, const run_options& opts, shard_id shard);
+
+/// Where the sink starts: empty for a fresh start, else the restored
+/// checkpoint's part.
+sink_snapshot sink_start(const run_start& start);
 
 } // namespace crashwatch

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include <caf/meta/type_name.hpp>
+
 #include "core/record.hpp"
 
 namespace crashwatch {
@@ -46,5 +48,12 @@ struct pipeline_config {
   /// `--keyword`, `--severity`, `--timestamp-unit`.
   filter_config filter;
 };
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pipeline_config& x) {
+  return f(caf::meta::type_name("pipeline_config"), x.window_ms,
+           x.watermark_delay_ms, x.threshold, x.idle_timeout_ms, x.emit_early,
+           x.shards, x.filter);
+}
 
 } // namespace crashwatch

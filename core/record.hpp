@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include <caf/meta/type_name.hpp>
+
 #include "core/types.hpp"
 
 namespace crashwatch {
@@ -30,6 +32,12 @@ struct filter_config {
   /// How numeric timestamps are read.
   timestamp_unit unit = timestamp_unit::automatic;
 };
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, filter_config& x) {
+  return f(caf::meta::type_name("filter_config"), x.keyword, x.severities,
+           x.unit);
+}
 
 /// What a record turned out to be.
 enum class record_kind : uint8_t {

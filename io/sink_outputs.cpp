@@ -6,7 +6,7 @@ caf::expected<std::vector<output_position>> durable_positions(
   const sink_outputs& outputs) {
   std::vector<output_position> result;
   auto add = [&](const char* name,
-                 const std::shared_ptr<output_stream>& out) -> caf::error {
+                 const std::unique_ptr<output_stream>& out) -> caf::error {
     if (out == nullptr)
       return caf::none;
     if (auto err = out->sync())

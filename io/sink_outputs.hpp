@@ -19,19 +19,21 @@
 
 namespace crashwatch {
 
-/// Where the sink writes.
+/// Where the sink writes. Owns its outputs: they are opened (and, after a
+/// restart, cut back) by the process that hosts the sink, then moved into
+/// the sink, which alone writes them.
 struct sink_outputs {
   alert_format format = alert_format::console;
   /// Text alerts; null when alerts go only to the alert table.
-  std::shared_ptr<output_stream> alerts;
-  std::shared_ptr<output_stream> late;
-  std::shared_ptr<output_stream> dead_letters;
+  std::unique_ptr<output_stream> alerts;
+  std::unique_ptr<output_stream> late;
+  std::unique_ptr<output_stream> dead_letters;
   /// `--output sqlite:PATH`; null without.
-  std::shared_ptr<sqlite_alert_table> table;
+  std::unique_ptr<sqlite_alert_table> table;
   /// `--alerts-topic`: every alert is also produced here (JSON value, key
   /// `<window_start_ms>:<user_id>`) and its delivery confirmed before it
   /// counts as emitted. Null without --alerts-topic.
-  std::shared_ptr<kafka_producer> kafka;
+  std::unique_ptr<kafka_producer> kafka;
   std::string kafka_topic;
 };
 

@@ -6,7 +6,12 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "messages/type_ids.hpp"
+#include "messages/atoms.hpp"
+#include "messages/checkpoint.hpp"
+#include "messages/partition_batch.hpp"
+#include "messages/partition_stats.hpp"
+#include "messages/shard_progress.hpp"
+#include "messages/side_output.hpp"
 
 namespace crashwatch {
 

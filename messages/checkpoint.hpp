@@ -129,4 +129,35 @@ typename Inspector::result_type inspect(Inspector& f, sink_snapshot& x) {
            x.early_alerts, x.late_at_shards, x.outputs);
 }
 
+/// Where one partition stood at a checkpoint, as the shards track it.
+struct partition_mark {
+  partition_id partition;
+  event_time watermark = min_event_time;
+  partition_state state = partition_state::active;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, partition_mark& x) {
+  return f(caf::meta::type_name("partition_mark"), x.partition, x.watermark,
+           x.state);
+}
+
+/// What a shard starts from: empty for a fresh start; after a restart, the
+/// newest complete checkpoint's state of this shard (its open window counts
+/// from the journal and every partition's watermark then).
+struct shard_restore {
+  /// Windows ending at or before this were emitted before the checkpoint.
+  event_time emitted_through = min_event_time;
+  /// Open (window, user) counts.
+  std::vector<window_entry> counts;
+  /// Every partition's watermark and state; empty for a fresh start.
+  std::vector<partition_mark> marks;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shard_restore& x) {
+  return f(caf::meta::type_name("shard_restore"), x.emitted_through, x.counts,
+           x.marks);
+}
+
 } // namespace crashwatch

@@ -1,6 +1,9 @@
-// Every type that travels between crashwatch actors, and every atom, in one
-// CAF type-ID block. Registered with the actor system by add_message_types()
-// (messages/add_message_types.cpp), so each of them can cross the network.
+// Every type that travels between crashwatch actors or is a spawn argument,
+// and every actor handle type, in one CAF type-ID block (the atoms are in
+// messages/atoms.hpp). Registered with the actor system by
+// add_message_types() (messages/add_message_types.cpp), so each of them can
+// cross the network; tests/messages/type_ids_test.cpp round-trips every type
+// of the block through CAF's binary serializer.
 #pragma once
 
 #include <cstdint>
@@ -11,12 +14,9 @@
 
 #include "core/alert.hpp"
 #include "core/global_watermark.hpp"
+#include "core/pipeline_config.hpp"
 #include "core/types.hpp"
-#include "messages/checkpoint.hpp"
-#include "messages/partition_batch.hpp"
-#include "messages/partition_stats.hpp"
-#include "messages/shard_progress.hpp"
-#include "messages/side_output.hpp"
+#include "messages/actors.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(crashwatch, caf::first_custom_type_id)
 
@@ -59,19 +59,22 @@ CAF_BEGIN_TYPE_ID_BLOCK(crashwatch, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::event_time>))
   CAF_ADD_TYPE_ID(crashwatch, (crashwatch::sink_snapshot))
 
-  // -- atoms (text <= 10 characters) ------------------------------------------
-  /// Shard -> reader: one batch processed, one credit back.
-  CAF_ADD_ATOM(crashwatch, crashwatch::atom, ack, "ack")
-  /// Reader -> itself: read the next chunk.
-  CAF_ADD_ATOM(crashwatch, crashwatch::atom, read, "read")
-  /// Reader -> sink: this partition has ended (with its counters).
-  CAF_ADD_ATOM(crashwatch, crashwatch::atom, finished, "finished")
-  /// Sink -> whoever waits for the pipeline: all output is written.
-  CAF_ADD_ATOM(crashwatch, crashwatch::atom, done, "done")
-  /// Coordinator -> every actor: your part of checkpoint N, please.
-  CAF_ADD_ATOM(crashwatch, crashwatch::atom, checkpoint, "checkpoint")
-  /// Coordinator -> itself: time for the next periodic checkpoint.
-  CAF_ADD_ATOM(crashwatch, crashwatch::atom, tick, "tick")
+  // -- spawn arguments and restore state ------------------------------------
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::timestamp_unit))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::filter_config))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::pipeline_config))
+  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_id>))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_mark))
+  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_mark>))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_restore))
+
+  // -- actor handles (a handle inside a message needs its own type ID) -------
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::alert_sink_actor))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_actor))
+  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::shard_actor>))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_reader_actor))
+  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_reader_actor>))
+  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::checkpoint_coordinator_actor))
 
 CAF_END_TYPE_ID_BLOCK(crashwatch)
 

@@ -471,16 +471,17 @@ caf::expected<restored_checkpoint> journal::load_rows() {
   return r;
 }
 
-caf::error journal::load_shard(shard_id shard, window_counts& counts) {
+caf::error journal::load_shard(shard_id shard,
+                              std::vector<window_entry>& counts) {
   auto stmt = db_->prepare("SELECT window_start_ms, user_id, count FROM "
                            "window_count WHERE shard = ?1");
   if (!stmt)
     return damaged(path(), render(stmt.error()));
   stmt->bind(1, static_cast<int64_t>(shard.value));
   if (auto err = stmt->each_row([&](sqlite_stmt& row) {
-        counts.restore_count(event_time{row.column_int(0)},
-                             std::string{row.column_text(1)},
-                             static_cast<uint64_t>(row.column_int(2)));
+        counts.push_back(window_entry{event_time{row.column_int(0)},
+                                      std::string{row.column_text(1)},
+                                      static_cast<uint64_t>(row.column_int(2))});
       }))
     return damaged(path(), render(err));
   return caf::none;

@@ -49,7 +49,7 @@ struct checkpoint_record {
 };
 
 /// The newest complete checkpoint of a journal, without the shards' window
-/// counts (journal::load_shard() streams those into a shard's state).
+/// counts (journal::load_shard() reads those, shard by shard).
 struct restored_checkpoint {
   checkpoint_id id;
   bool finished = false;
@@ -95,8 +95,8 @@ public:
   /// The newest complete checkpoint.
   caf::expected<restored_checkpoint> load();
 
-  /// Loads shard `shard`'s open window counts into `counts`.
-  caf::error load_shard(shard_id shard, window_counts& counts);
+  /// Appends shard `shard`'s open window counts to `counts`.
+  caf::error load_shard(shard_id shard, std::vector<window_entry>& counts);
 
   /// First start: settings, partitions and checkpoint 0 in one transaction.
   caf::error create(const job_settings& settings,

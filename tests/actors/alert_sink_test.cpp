@@ -42,15 +42,12 @@ struct fixture {
     self = std::make_unique<caf::scoped_actor>(*sys);
     sink_outputs out;
     out.format = alert_format::jsonl;
-    out.alerts = std::shared_ptr<output_stream>{
-      std::move(*output_stream::open(dir + "/alerts.jsonl"))};
-    out.late = std::shared_ptr<output_stream>{
-      std::move(*output_stream::open(dir + "/late.jsonl"))};
-    out.dead_letters = std::shared_ptr<output_stream>{
-      std::move(*output_stream::open("stderr"))};
-    sink = sys->spawn<caf::detached>(alert_sink, out, size_t{2},
+    out.alerts = std::move(*output_stream::open(dir + "/alerts.jsonl"));
+    out.late = std::move(*output_stream::open(dir + "/late.jsonl"));
+    out.dead_letters = std::move(*output_stream::open("stderr"));
+    sink = sys->spawn<caf::detached>(alert_sink, std::move(out), uint32_t{2},
                                      std::vector<partition_id>{partition_id{5}},
-                                     caf::actor{*self}, nullptr);
+                                     caf::actor{*self}, sink_snapshot{});
   }
 
   ~fixture() {

@@ -30,7 +30,7 @@ struct fixture {
     shard = sys->spawn(shard_aggregator, shard_id{3}, pc,
                        std::vector<partition_id>{partition_id{0},
                                                  partition_id{1}},
-                       caf::actor_cast<alert_sink_actor>(*self), nullptr);
+                       caf::actor_cast<alert_sink_actor>(*self), shard_restore{});
   }
 
   /// Sends a batch and checks the credit that comes back.
@@ -203,11 +203,10 @@ TEST_CASE("a restored shard continues from the checkpoint's counts",
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
   pipeline_config pc;
-  auto restore = std::make_shared<shard_restore>(
-    shard_restore{window_counts{pc.window_ms, pc.threshold}, {}});
-  restore->counts.restore_count(event_time{0}, "u", 2);
-  restore->counts.restore_emitted_through(event_time{-10'000});
-  restore->marks = {{partition_id{0}, event_time{5'000}, partition_state::active}};
+  shard_restore restore;
+  restore.counts.push_back(window_entry{event_time{0}, "u", 2});
+  restore.emitted_through = event_time{-10'000};
+  restore.marks = {{partition_id{0}, event_time{5'000}, partition_state::active}};
   auto shard = sys.spawn(shard_aggregator, shard_id{0}, pc,
                          std::vector<partition_id>{partition_id{0}},
                          caf::actor_cast<alert_sink_actor>(self), restore);

@@ -1,0 +1,62 @@
+#include "actors/pipeline_wiring.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/alert_sink.hpp"
+#include "actors/checkpoint_coordinator.hpp"
+#include "actors/partition_reader.hpp"
+#include "actors/shard_aggregator.hpp"
+
+namespace crashwatch {
+
+namespace {
+
+/// Spawns `fun` with `args`, detached or not.
+template <class Fun, class... Ts>
+auto spawn_blocking(caf::actor_system& sys, blocking_actors mode, Fun fun,
+                    Ts&&... args) {
+  if (mode == blocking_actors::detached)
+    return sys.spawn<caf::detached>(fun, std::forward<Ts>(args)...);
+  return sys.spawn(fun, std::forward<Ts>(args)...);
+}
+
+} // namespace
+
+std::vector<caf::actor> pipeline_actors::all() const {
+  std::vector<caf::actor> result;
+  result.push_back(caf::actor_cast<caf::actor>(sink));
+  for (auto& shard : shards)
+    result.push_back(caf::actor_cast<caf::actor>(shard));
+  for (auto& reader : readers)
+    result.push_back(caf::actor_cast<caf::actor>(reader));
+  if (coordinator)
+    result.push_back(caf::actor_cast<caf::actor>(coordinator));
+  return result;
+}
+
+pipeline_actors wire_pipeline(caf::actor_system& sys, pipeline_plan plan,
+                              caf::actor waiter, blocking_actors mode) {
+  pipeline_actors actors;
+  // Downstream first: every actor gets the handles of those it sends to.
+  actors.sink = spawn_blocking(sys, mode, alert_sink, std::move(plan.outputs),
+                               plan.config.shards, plan.partitions,
+                               std::move(waiter), std::move(plan.sink_start));
+  for (uint32_t i = 0; i < plan.config.shards; ++i)
+    actors.shards.push_back(sys.spawn(shard_aggregator, shard_id{i},
+                                      plan.config, plan.partitions,
+                                      actors.sink,
+                                      std::move(plan.shards.at(i))));
+  for (auto& reader : plan.readers)
+    actors.readers.push_back(spawn_blocking(
+      sys, mode, partition_reader, std::move(reader.start),
+      std::move(reader.source), plan.config, actors.shards, actors.sink));
+  if (plan.log != nullptr)
+    actors.coordinator = spawn_blocking(
+      sys, mode, checkpoint_coordinator, std::move(plan.log),
+      plan.next_checkpoint, actors.readers, actors.shards, actors.sink,
+      plan.checkpoint_interval);
+  return actors;
+}
+
+} // namespace crashwatch
