@@ -26,6 +26,19 @@ enum class scan_result {
   refused,
 };
 
+/// The literal `word` (true, false or null) at s[p]: a value of `type`, and
+/// p moved past it; false when the text there is something else.
+template <size_t N>
+inline bool scan_literal(const char* s, const char* end, size_t& p,
+                         const char (&word)[N], raw_value::type_t type,
+                         raw_value& value) {
+  if (!starts_with(s + p, end, word, N - 1))
+    return false;
+  value.type = type;
+  p += N - 1;
+  return true;
+}
+
 /// Reads the scalar value at s[p] into `value` and moves `p` past it: a
 /// literal or number here, a string by `scan_string` (each walker finds the
 /// ends of strings its own way). Objects and arrays are refused.
@@ -36,23 +49,11 @@ CRASHWATCH_HOT bool scan_value(const char* s, const char* end, size_t& p,
   case '"':
     return scan_string(value);
   case 't':
-    if (!starts_with(s + p, end, "true", 4))
-      return false;
-    value.type = raw_value::boolean;
-    p += 4;
-    return true;
+    return scan_literal(s, end, p, "true", raw_value::boolean, value);
   case 'f':
-    if (!starts_with(s + p, end, "false", 5))
-      return false;
-    value.type = raw_value::boolean;
-    p += 5;
-    return true;
+    return scan_literal(s, end, p, "false", raw_value::boolean, value);
   case 'n':
-    if (!starts_with(s + p, end, "null", 4))
-      return false;
-    value.type = raw_value::null;
-    p += 4;
-    return true;
+    return scan_literal(s, end, p, "null", raw_value::null, value);
   default: {
     // '{', '[' and anything invalid end up here and are refused.
     const char* number_end = scan_number(s + p, end);

@@ -1,5 +1,5 @@
 // The reasons a record is malformed (SPEC.md, "Records"): the short static
-// texts that go to the dead-letter output and label the metrics. Both record
+// texts that go to the dead-letter output (its "reason" field). Both record
 // parsers hand out these very pointers, so they also compare by address.
 #pragma once
 

@@ -231,6 +231,62 @@ inline char* put_ip(char* p, uint32_t ip) {
   return put_uint(p, ip & 0xff);
 }
 
+/// Appends `"user_N"`, the JSON string of user number `user` (from 0).
+inline char* put_user(char* p, uint64_t user) {
+  p = put(p, "\"user_");
+  p = put_uint(p, 1000 + user);
+  *p++ = '"';
+  return p;
+}
+
+/// What goes after a key and between fields: a space after each in the
+/// usual form, none in the compact variant.
+struct separators {
+  text colon;
+  text comma;
+};
+
+constexpr separators spaced{lit(": "), lit(", ")};
+constexpr separators compact{lit(":"), lit(",")};
+
+/// Appends `, "key": "value"` (with the separators `s`).
+inline char* put_string_field(char* p, const separators& s, text key,
+                              text value) {
+  p = put(p, s.comma);
+  *p++ = '"';
+  p = put(p, key);
+  *p++ = '"';
+  p = put(p, s.colon);
+  *p++ = '"';
+  p = put(p, value);
+  *p++ = '"';
+  return p;
+}
+
+/// Appends a record in the usual field order (SPEC.md's example) with `ts`
+/// as the timestamp's JSON text.
+char* put_usual_record(char* p, const fields& f, text ts,
+                       const separators& s) {
+  p = put(p, "{\"timestamp\"");
+  p = put(p, s.colon);
+  p = put(p, ts);
+  p = put_string_field(p, s, lit("status"), f.status);
+  p = put_string_field(p, s, lit("severity"), f.severity);
+  p = put(p, s.comma);
+  p = put(p, "\"source_ip\"");
+  p = put(p, s.colon);
+  *p++ = '"';
+  p = put_ip(p, f.ip);
+  *p++ = '"';
+  p = put(p, s.comma);
+  p = put(p, "\"user_id\"");
+  p = put(p, s.colon);
+  p = put_user(p, f.user);
+  p = put_string_field(p, s, lit("content"), f.content);
+  *p++ = '}';
+  return p;
+}
+
 } // namespace
 
 log_generator::log_generator(generator_options options)
@@ -326,27 +382,11 @@ size_t log_generator::write_record(int64_t time_ms, bool variant_form) {
     f.status = statuses[pick(other_status_cdf, status_r)];
   }
   char* p = line_;
-  auto put_user = [&](char* q) {
-    q = put(q, "\"user_");
-    q = put_uint(q, 1000 + f.user);
-    *q++ = '"';
-    return q;
-  };
   if (!variant_form) {
-    p = put(p, "{\"timestamp\": ");
-    p = put_int(p, f.time_ms);
-    p = put(p, ", \"status\": \"");
-    p = put(p, f.status);
-    p = put(p, "\", \"severity\": \"");
-    p = put(p, f.severity);
-    p = put(p, "\", \"source_ip\": \"");
-    p = put_ip(p, f.ip);
-    p = put(p, "\", \"user_id\": ");
-    p = put_user(p);
-    p = put(p, ", \"content\": \"");
-    p = put(p, f.content);
-    p = put(p, "\"}");
-    return static_cast<size_t>(p - line_);
+    char ts[24];
+    text ts_text{ts, static_cast<size_t>(put_int(ts, f.time_ms) - ts)};
+    return static_cast<size_t>(put_usual_record(p, f, ts_text, spaced)
+                               - line_);
   }
   // A rarer form: decided by a second draw so the usual path stays short.
   auto v = static_cast<variant>(below(static_cast<uint64_t>(variant::count)));
@@ -429,7 +469,7 @@ size_t log_generator::write_record(int64_t time_ms, bool variant_form) {
   switch (v) {
     case variant::reordered:
       p = put(p, "{\"user_id\": ");
-      p = put_user(p);
+      p = put_user(p, f.user);
       p = put(p, ", \"content\": \"");
       p = put(p, f.content);
       p = put(p, "\", \"app\": {\"name\": \"shop\", \"version\": \"4.2.");
@@ -445,20 +485,8 @@ size_t log_generator::write_record(int64_t time_ms, bool variant_form) {
       p = put(p, "\", \"latency_ms\": 12.5e0}");
       return static_cast<size_t>(p - line_);
     case variant::compact:
-      p = put(p, "{\"timestamp\":");
-      p = put(p, ts_text);
-      p = put(p, ",\"status\":\"");
-      p = put(p, f.status);
-      p = put(p, "\",\"severity\":\"");
-      p = put(p, f.severity);
-      p = put(p, "\",\"source_ip\":\"");
-      p = put_ip(p, f.ip);
-      p = put(p, "\",\"user_id\":");
-      p = put_user(p);
-      p = put(p, ",\"content\":\"");
-      p = put(p, f.content);
-      p = put(p, "\"}");
-      return static_cast<size_t>(p - line_);
+      return static_cast<size_t>(put_usual_record(p, f, ts_text, compact)
+                                 - line_);
     case variant::escaped: {
       p = put(p, "{\"timestamp\": ");
       p = put(p, ts_text);
@@ -517,7 +545,7 @@ size_t log_generator::write_record(int64_t time_ms, bool variant_form) {
   p = put(p, "\"");
   if (v != variant::no_user_other || crash) {
     p = put(p, ", \"user_id\": ");
-    p = put_user(p);
+    p = put_user(p, f.user);
   }
   if (v == variant::no_content) {
     static constexpr text none[] = {lit(", \"content\": null"),

@@ -1,5 +1,6 @@
 // Realistic application log records, one JSON object per line, for demos,
-// tests and benchmarks (`crashwatch generate`, and later Kafka producers).
+// tests and benchmarks (`crashwatch generate` to a file, and its Kafka load
+// generator, generator/kafka_load).
 //
 // Pure and deterministic: the same options (seed included) give the same
 // lines, byte for byte, on every run and platform (integer arithmetic and a

@@ -10,7 +10,8 @@
 //   (enable.auto.commit and enable.auto.offset.store are off). The source
 //   commits its read position to group.id once a second (rd_kafka_commit,
 //   async) so that Kafka's tools show the group's lag; positions are never
-//   read back from the group (restarts will use crashwatch's checkpoints).
+//   read back from the group: a restart resumes from crashwatch's own
+//   checkpoints (docs/DURABILITY.md), which hold the next offset.
 // * With auto.offset.reset=error, a fetch at an offset the broker no longer
 //   has (OFFSET_OUT_OF_RANGE) is delivered as one consumer error,
 //   RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET, and fetching of the partition stops
@@ -78,8 +79,8 @@ struct kafka_source_options {
   kafka_start start = kafka_start::latest;
   /// First offset to read with kafka_start::offset.
   int64_t start_offset = 0;
-  /// group.id of the client (for broker-side metrics only: offsets are
-  /// neither read from nor committed to the group).
+  /// group.id of the client: the read position is committed to it once a
+  /// second so that Kafka's tools show the lag; it is never read back.
   std::string group = "crashwatch";
   /// End once every offset below the end offset (see end_offset) was
   /// handed out.

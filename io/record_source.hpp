@@ -1,5 +1,6 @@
-// Where a partition reader gets its records from: a file, stdin, and (later)
-// a Kafka partition. The reader does not care which.
+// Where a partition reader gets its records from: a file or stdin
+// (io/file_source), or one Kafka partition (io/kafka_source). The reader does
+// not care which.
 #pragma once
 
 #include <string>

@@ -57,3 +57,22 @@ offsets() {
 at_least() {
   [[ $2 -ge $1 ]] || fail "only $2 $3 (want at least $1): the test would be vacuous"
 }
+
+# oracle_outputs PREFIX ARGS...: what the oracle expects for ARGS (its
+# --input files and run options): alerts in PREFIX.jsonl, late records in
+# PREFIX.late, malformed ones in PREFIX.malformed.
+oracle_outputs() {
+  local prefix=$1
+  shift
+  python3 "$ORACLE" "$@" --alerts "$prefix.jsonl" --late "$prefix.late" \
+    --malformed "$prefix.malformed" 2>"$prefix.oracle.err" \
+    || fail "oracle failed: $(cat "$prefix.oracle.err")"
+}
+
+# outputs_at_least N PREFIX: PREFIX.jsonl, .late and .malformed (from
+# oracle_outputs) each hold at least N lines.
+outputs_at_least() {
+  at_least "$1" "$(wc -l <"$2.jsonl")" "alerts"
+  at_least "$1" "$(wc -l <"$2.late")" "late records"
+  at_least "$1" "$(wc -l <"$2.malformed")" "malformed records"
+}

@@ -30,9 +30,7 @@ source "$(dirname "$0")/durable_common.sh"
 N=${DURABILITY_RECORDS:-600000}
 gen "$TMP/long.jsonl" --records "$N" --users 60 --seed 401 \
   --events-per-second 250 --late-fraction 0.01 --malformed-fraction 0.002
-python3 "$ORACLE" --input "$TMP/long.jsonl" --alerts "$TMP/expected.jsonl" \
-  --late "$TMP/expected.late" --malformed "$TMP/expected.malformed" \
-  2>"$TMP/oracle.err" || fail "oracle failed: $(cat "$TMP/oracle.err")"
+oracle_outputs "$TMP/expected" --input "$TMP/long.jsonl"
 at_least 100 "$(wc -l <"$TMP/expected.jsonl")" "alerts"
 at_least 100 "$(wc -l <"$TMP/expected.late")" "late records"
 windows=$(python3 -c "import sys,json; ws={json.loads(l)['window_start_ms'] for l in open(sys.argv[1])}; print(len(ws))" "$TMP/expected.jsonl")

@@ -28,12 +28,8 @@ files=("$TMP/p0.jsonl" "$TMP/p1.jsonl" "$TMP/p2.jsonl" "$TMP/p3.jsonl")
 inputs=()
 for f in "${files[@]}"; do inputs+=(--input "$f"); done
 
-python3 "$ORACLE" "${inputs[@]}" --alerts "$TMP/expected.jsonl" \
-  --late "$TMP/expected.late" --malformed "$TMP/expected.malformed" \
-  2>"$TMP/oracle.err" || fail "oracle failed: $(cat "$TMP/oracle.err")"
-at_least 1000 "$(wc -l <"$TMP/expected.jsonl")" "alerts"
-at_least 1000 "$(wc -l <"$TMP/expected.late")" "late records"
-at_least 1000 "$(wc -l <"$TMP/expected.malformed")" "malformed records"
+oracle_outputs "$TMP/expected" "${inputs[@]}"
+outputs_at_least 1000 "$TMP/expected"
 records=$(nonblank_lines "${files[@]}")
 
 # cmd_for NAME: the command of run NAME (its own data dir and outputs).

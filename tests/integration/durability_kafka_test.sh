@@ -26,14 +26,9 @@ for p in 0 1 2 3; do produce "$TMP/k$p.jsonl" "$p"; done
 msgs=("$TMP/k0.jsonl.msgs" "$TMP/k1.jsonl.msgs" "$TMP/k2.jsonl.msgs" "$TMP/k3.jsonl.msgs")
 records=$(nonblank_lines "${msgs[@]}")
 
-python3 "$ORACLE" --offsets messages \
-  --input "${msgs[0]}" --input "${msgs[1]}" --input "${msgs[2]}" --input "${msgs[3]}" \
-  --alerts "$TMP/expected.jsonl" --late "$TMP/expected.late" \
-  --malformed "$TMP/expected.malformed" 2>"$TMP/oracle.err" \
-  || fail "oracle failed: $(cat "$TMP/oracle.err")"
-at_least 100 "$(wc -l <"$TMP/expected.jsonl")" "alerts"
-at_least 100 "$(wc -l <"$TMP/expected.late")" "late records"
-at_least 100 "$(wc -l <"$TMP/expected.malformed")" "malformed records"
+oracle_outputs "$TMP/expected" --offsets messages \
+  --input "${msgs[0]}" --input "${msgs[1]}" --input "${msgs[2]}" --input "${msgs[3]}"
+outputs_at_least 100 "$TMP/expected"
 
 # cmd_for NAME: the command of run NAME (its own data dir and outputs).
 cmd_for() {

@@ -14,13 +14,8 @@ gen "$TMP/p0.jsonl" --records 60000 --users 300 --seed 301 \
 gen "$TMP/p1.jsonl" --records 60000 --users 300 --seed 302 \
   --start 2026-01-20T13:53:05Z --out-of-order 5000 --malformed-fraction 0.01
 gen "$TMP/p2.jsonl" --records 60000 --users 300 --seed 303
-python3 "$ORACLE" --input "$TMP/p0.jsonl" --input "$TMP/p1.jsonl" \
-  --alerts "$TMP/expected.jsonl" --late "$TMP/expected.late" \
-  --malformed "$TMP/expected.malformed" 2>"$TMP/oracle.err" \
-  || fail "oracle failed: $(cat "$TMP/oracle.err")"
-at_least 100 "$(wc -l <"$TMP/expected.jsonl")" "alerts"
-at_least 100 "$(wc -l <"$TMP/expected.late")" "late records"
-at_least 100 "$(wc -l <"$TMP/expected.malformed")" "malformed records"
+oracle_outputs "$TMP/expected" --input "$TMP/p0.jsonl" --input "$TMP/p1.jsonl"
+outputs_at_least 100 "$TMP/expected"
 
 # cmd NAME [OPTION VALUE]...: CMD = the command of run NAME (data dir and
 # outputs in $TMP/NAME), with options changed: OPTION VALUE replaces or adds

@@ -38,9 +38,7 @@ check() {
   shift 4
   local d="$TMP/$name"
   mkdir -p "$d"
-  python3 "$ORACLE" "${inputs[@]}" "$@" --alerts "$d/expected.jsonl" \
-    --late "$d/expected.late" --malformed "$d/expected.malformed" \
-    2>"$d/oracle.err" || fail "$name: oracle failed: $(cat "$d/oracle.err")"
+  oracle_outputs "$d/expected" "${inputs[@]}" "$@"
   cw run "${inputs[@]}" "$@" --output jsonl --output-file "$d/alerts.jsonl" \
     --late-output "$d/late.jsonl" --dead-letter "$d/dead.jsonl" \
     2>"$d/run.err" || fail "$name: run exited $?: $(tail -5 "$d/run.err")"

@@ -21,10 +21,8 @@ wait_for_lines "$TMP/alerts.jsonl" 10 30 \
   || fail "no alerts 30 s after start with partition 3 silent: $(tail -3 "$TMP/run.err")"
 # The alerts that came out are exact: every one is in the oracle's answer
 # over partitions 0-2 (windows still open at the end need not be out yet).
-python3 "$ORACLE" --offsets messages --input "$TMP/i0.jsonl.msgs" \
-  --input "$TMP/i1.jsonl.msgs" --input "$TMP/i2.jsonl.msgs" \
-  --alerts "$TMP/expected.jsonl" 2>"$TMP/oracle.err" \
-  || fail "oracle failed: $(cat "$TMP/oracle.err")"
+oracle_outputs "$TMP/expected" --offsets messages --input "$TMP/i0.jsonl.msgs" \
+  --input "$TMP/i1.jsonl.msgs" --input "$TMP/i2.jsonl.msgs"
 sleep 1
 kill -INT "${CW_PIDS[0]}"
 rc=0

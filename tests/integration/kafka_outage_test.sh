@@ -16,9 +16,8 @@ for p in 0 1; do
   tail -n +10001 "$TMP/o$p.all" >"$TMP/o$p.second"
   produce "$TMP/o$p.first" "$p"
 done
-python3 "$ORACLE" --offsets messages --input "$TMP/o0.all" --input "$TMP/o1.all" \
-  --alerts "$TMP/expected.jsonl" 2>"$TMP/oracle.err" \
-  || fail "oracle failed: $(cat "$TMP/oracle.err")"
+oracle_outputs "$TMP/expected" --offsets messages --input "$TMP/o0.all" \
+  --input "$TMP/o1.all"
 expected=$(wc -l <"$TMP/expected.jsonl")
 at_least 50 "$expected" "expected alerts"
 
