@@ -35,22 +35,47 @@ std::vector<caf::actor> pipeline_actors::all() const {
   return result;
 }
 
+alert_sink_actor spawn_sink(caf::actor_system& sys, const pipeline_plan& plan,
+                            sink_outputs outputs, sink_snapshot start,
+                            caf::actor waiter, blocking_actors mode) {
+  return spawn_blocking(sys, mode, alert_sink, std::move(outputs),
+                        plan.config.shards, plan.partitions, std::move(waiter),
+                        std::move(start));
+}
+
+shard_actor spawn_shard(caf::actor_system& sys, const pipeline_plan& plan,
+                        shard_id id, shard_restore start,
+                        const alert_sink_actor& sink) {
+  return sys.spawn(shard_aggregator, id, plan.config, plan.partitions, sink,
+                   std::move(start));
+}
+
+partition_reader_actor spawn_reader(caf::actor_system& sys,
+                                    const pipeline_plan& plan,
+                                    reader_plan reader,
+                                    const std::vector<shard_actor>& shards,
+                                    const alert_sink_actor& sink,
+                                    blocking_actors mode) {
+  return spawn_blocking(sys, mode, partition_reader, std::move(reader.start),
+                        std::move(reader.source), plan.config, shards, sink);
+}
+
 pipeline_actors wire_pipeline(caf::actor_system& sys, pipeline_plan plan,
                               caf::actor waiter, blocking_actors mode) {
   pipeline_actors actors;
   // Downstream first: every actor gets the handles of those it sends to.
-  actors.sink = spawn_blocking(sys, mode, alert_sink, std::move(plan.outputs),
-                               plan.config.shards, plan.partitions,
-                               std::move(waiter), std::move(plan.sink_start));
+  actors.sink = spawn_sink(sys, plan, std::move(plan.outputs),
+                           std::move(plan.sink_start), std::move(waiter),
+                           mode);
   for (uint32_t i = 0; i < plan.config.shards; ++i)
-    actors.shards.push_back(sys.spawn(shard_aggregator, shard_id{i},
-                                      plan.config, plan.partitions,
-                                      actors.sink,
-                                      std::move(plan.shards.at(i))));
+    actors.shards.push_back(spawn_shard(sys, plan, shard_id{i},
+                                        std::move(plan.shards.at(i)),
+                                        actors.sink));
   for (auto& reader : plan.readers)
-    actors.readers.push_back(spawn_blocking(
-      sys, mode, partition_reader, std::move(reader.start),
-      std::move(reader.source), plan.config, actors.shards, actors.sink));
+    actors.readers.push_back(spawn_reader(sys, plan, std::move(reader),
+                                          actors.shards, actors.sink, mode));
+  // The coordinator writes checkpoints into the journal (SQLite: it
+  // blocks), and asks every reader, shard and the sink for their parts.
   if (plan.log != nullptr)
     actors.coordinator = spawn_blocking(
       sys, mode, checkpoint_coordinator, std::move(plan.log),

@@ -1,10 +1,12 @@
 // Wiring: spawns the actors of a pipeline from a plan and connects them
 // (readers -> shards -> sink, the checkpoint coordinator to all of them).
-// The plan says which partitions are read, how many shards there are and
-// what state every actor starts from (fresh, or a checkpoint's); opening
-// inputs, outputs and the journal happens before (app/run_open), waiting
-// for the end after (app/run_wait). `crashwatch run` wires every actor in
-// one process; a cluster node will wire its own part.
+// The plan says which partitions are read, which shards there are and what
+// state every actor starts from (fresh, or a checkpoint's); opening inputs,
+// outputs and the journal happens before (app/run_open), waiting for the
+// end after (app/run_wait). `crashwatch run` wires every actor in one
+// process with wire_pipeline(); a node of a cluster spawns its own part
+// with the spawn_* functions, given the handles (local or remote) of the
+// actors its part sends to.
 #pragma once
 
 #include <chrono>
@@ -40,7 +42,7 @@ struct pipeline_plan {
   std::vector<partition_id> partitions;
   /// The readers to spawn, one per partition.
   std::vector<reader_plan> readers;
-  /// Per shard (index = shard id, config.shards of them): its start.
+  /// Every shard, by id (config.shards of them): its start.
   std::vector<shard_restore> shards;
   /// The sink's outputs (opened and cut back) and its start.
   sink_outputs outputs;
@@ -78,7 +80,28 @@ enum class blocking_actors {
   scheduled,
 };
 
-/// Spawns the actors of `plan` and connects them; `waiter` is told
+/// Spawns the sink with its outputs and start; `waiter` is told
+/// `(done, pipeline_summary)` once every partition has ended and every
+/// output is written.
+alert_sink_actor spawn_sink(caf::actor_system& sys, const pipeline_plan& plan,
+                            sink_outputs outputs, sink_snapshot start,
+                            caf::actor waiter, blocking_actors mode);
+
+/// Spawns shard `id` from its start, sending to `sink`.
+shard_actor spawn_shard(caf::actor_system& sys, const pipeline_plan& plan,
+                        shard_id id, shard_restore start,
+                        const alert_sink_actor& sink);
+
+/// Spawns one reader, sending to every shard (`shards`, by id) and `sink`.
+partition_reader_actor spawn_reader(caf::actor_system& sys,
+                                    const pipeline_plan& plan,
+                                    reader_plan reader,
+                                    const std::vector<shard_actor>& shards,
+                                    const alert_sink_actor& sink,
+                                    blocking_actors mode);
+
+/// Spawns every actor of `plan` in this process and connects them; `waiter`
+/// is told
 /// `(done, pipeline_summary)` by the sink once every input has ended and
 /// every output is written. Every actor then runs until it is told to exit.
 pipeline_actors wire_pipeline(caf::actor_system& sys, pipeline_plan plan,
