@@ -43,15 +43,14 @@ caf::error produce_alerts(alert_sink_state& st,
     append_alert_jsonl(value, a);
     value.pop_back(); // the newline
     auto key = std::to_string(a.window_start.value) + ":" + a.user_id;
-    if (auto err = st.outputs.kafka->produce(st.outputs.kafka_topic, key,
-                                             value))
+    if (auto err
+        = st.outputs.kafka->produce(st.outputs.kafka_topic, key, value))
       return err;
   }
   return st.outputs.kafka->flush(alert_delivery_timeout);
 }
 
-bool write_alerts(self_ptr self, const std::vector<alert>& alerts,
-                  bool early) {
+bool write_alerts(self_ptr self, const std::vector<alert>& alerts, bool early) {
   auto& st = self->state;
   if (alerts.empty())
     return true;
@@ -91,14 +90,14 @@ bool write_late(self_ptr self, const std::vector<late_record>& late) {
 /// Returns false when the sink had to stop.
 bool release(self_ptr self) {
   auto& st = self->state;
-  auto upto = *std::min_element(st.shard_emitted.begin(),
-                                st.shard_emitted.end());
+  auto upto
+      = *std::min_element(st.shard_emitted.begin(), st.shard_emitted.end());
   if (upto <= st.released)
     return true;
   st.released = upto;
   auto ready = std::stable_partition(
-    st.pending.begin(), st.pending.end(),
-    [upto](const alert& a) { return a.window_end <= upto; });
+      st.pending.begin(), st.pending.end(),
+      [upto](const alert& a) { return a.window_end <= upto; });
   std::vector<alert> batch(std::make_move_iterator(st.pending.begin()),
                            std::make_move_iterator(ready));
   st.pending.erase(st.pending.begin(), ready);
@@ -248,24 +247,24 @@ alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
   st.summary.early_alerts = restore.early_alerts;
   st.summary.late_at_shards = restore.late_at_shards;
   return {
-    [self](shard_progress& progress) {
-      dispatch(self, shard_input(self->state, progress.shard), progress);
-    },
-    [self](side_batch& side) {
-      dispatch(self, reader_input(self->state, side.partition), side);
-    },
-    [self](atom::finished, partition_stats& stats) {
-      dispatch(self, reader_input(self->state, stats.partition), stats);
-    },
-    [self](partition_barrier& barrier) {
-      dispatch(self, reader_input(self->state, barrier.partition), barrier);
-    },
-    [self](shard_barrier& barrier) {
-      dispatch(self, shard_input(self->state, barrier.shard), barrier);
-    },
-    [self](atom::checkpoint, checkpoint_id id) -> caf::result<sink_snapshot> {
-      return self->state.handoff.ask(self, id);
-    },
+      [self](shard_progress& progress) {
+        dispatch(self, shard_input(self->state, progress.shard), progress);
+      },
+      [self](side_batch& side) {
+        dispatch(self, reader_input(self->state, side.partition), side);
+      },
+      [self](atom::finished, partition_stats& stats) {
+        dispatch(self, reader_input(self->state, stats.partition), stats);
+      },
+      [self](partition_barrier& barrier) {
+        dispatch(self, reader_input(self->state, barrier.partition), barrier);
+      },
+      [self](shard_barrier& barrier) {
+        dispatch(self, shard_input(self->state, barrier.shard), barrier);
+      },
+      [self](atom::checkpoint, checkpoint_id id) -> caf::result<sink_snapshot> {
+        return self->state.handoff.ask(self, id);
+      },
   };
 }
 

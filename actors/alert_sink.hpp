@@ -24,8 +24,8 @@ namespace crashwatch {
 
 /// A message of an input that waits for barrier alignment.
 using held_sink_message
-  = std::variant<shard_progress, side_batch, partition_stats,
-                 partition_barrier, shard_barrier>;
+    = std::variant<shard_progress, side_batch, partition_stats,
+                   partition_barrier, shard_barrier>;
 
 /// The state of the sink.
 struct alert_sink_state {

@@ -13,7 +13,7 @@ namespace crashwatch {
 namespace {
 
 using self_ptr = checkpoint_coordinator_actor::stateful_pointer<
-  checkpoint_coordinator_state>;
+    checkpoint_coordinator_state>;
 
 /// Longest a part may take (Flink's default checkpoint timeout). Parts come
 /// within a chunk's time in a healthy pipeline; this catches a stuck one.
@@ -48,10 +48,11 @@ void complete(self_ptr self) {
                 return std::tie(a.window_start, a.user_id)
                        < std::tie(b.window_start, b.user_id);
               });
-  record.finished
-    = record.finished && record.sink.released == max_event_time
-      && std::all_of(record.readers.begin(), record.readers.end(),
-                     [](auto& r) { return r.state == partition_state::ended; });
+  record.finished = record.finished && record.sink.released == max_event_time
+                    && std::all_of(record.readers.begin(), record.readers.end(),
+                                   [](auto& r) {
+                                     return r.state == partition_state::ended;
+                                   });
   if (auto err = st.log->write(record)) {
     self->quit(std::move(err));
     return;
@@ -65,10 +66,10 @@ void complete(self_ptr self) {
     start(self, std::exchange(st.next_final, false));
     return;
   }
-  auto wait = st.current_started + st.interval
-              - std::chrono::steady_clock::now();
+  auto wait
+      = st.current_started + st.interval - std::chrono::steady_clock::now();
   schedule_tick(self, std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::max(wait, decltype(wait)::zero())));
+                          std::max(wait, decltype(wait)::zero())));
 }
 
 /// Adds one part; completes the checkpoint after the last.
@@ -100,35 +101,37 @@ void start(self_ptr self, bool final) {
   st.parts_missing = st.readers.size() + st.shards.size() + 1;
   st.waiting_current = std::exchange(st.waiting_next, {});
   auto on_error = [self, id](caf::error& err) {
-    self->quit(make_error(ec::output_error,
-                          "checkpoint " + std::to_string(id.value)
-                            + " failed: " + render(err)));
+    self->quit(make_error(ec::output_error, "checkpoint "
+                                                + std::to_string(id.value)
+                                                + " failed: " + render(err)));
   };
   // Shards and the sink first: their request is then in their mailbox
   // before any barrier of this checkpoint (a reader sends those only after
   // its own request, below). They cope with the other order as well.
   for (auto& shard : st.shards)
     self->request(shard, part_timeout, atom::checkpoint_v, id)
-      .then([self, id](shard_snapshot& s) { add_part(self, id, std::move(s)); },
+        .then(
+            [self, id](shard_snapshot& s) { add_part(self, id, std::move(s)); },
             on_error);
   self->request(st.sink, part_timeout, atom::checkpoint_v, id)
-    .then([self, id](sink_snapshot& s) { add_part(self, id, std::move(s)); },
-          on_error);
+      .then([self, id](sink_snapshot& s) { add_part(self, id, std::move(s)); },
+            on_error);
   for (auto& reader : st.readers)
     self->request(reader, part_timeout, atom::checkpoint_v, id)
-      .then(
-        [self, id](reader_snapshot& s) { add_part(self, id, std::move(s)); },
-        on_error);
+        .then([self,
+               id](reader_snapshot& s) { add_part(self, id, std::move(s)); },
+              on_error);
 }
 
 } // namespace
 
 checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
-  checkpoint_coordinator_actor::stateful_pointer<checkpoint_coordinator_state>
-    self,
-  std::unique_ptr<journal> log, checkpoint_id first,
-  std::vector<partition_reader_actor> readers, std::vector<shard_actor> shards,
-  alert_sink_actor sink, std::chrono::milliseconds interval) {
+    checkpoint_coordinator_actor::stateful_pointer<checkpoint_coordinator_state>
+        self,
+    std::unique_ptr<journal> log, checkpoint_id first,
+    std::vector<partition_reader_actor> readers,
+    std::vector<shard_actor> shards, alert_sink_actor sink,
+    std::chrono::milliseconds interval) {
   auto& st = self->state;
   st.log = std::move(log);
   st.next = first;
@@ -139,21 +142,21 @@ checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
   st.current_started = std::chrono::steady_clock::now();
   schedule_tick(self, interval);
   return {
-    [self](atom::tick) {
-      auto& st = self->state;
-      st.tick_scheduled = false;
-      if (!st.current)
-        start(self, false);
-    },
-    [self](atom::checkpoint, bool final) -> caf::result<checkpoint_id> {
-      auto& st = self->state;
-      auto rp = self->make_response_promise<checkpoint_id>();
-      st.waiting_next.push_back(rp);
-      st.next_final = st.next_final || final;
-      if (!st.current)
-        start(self, std::exchange(st.next_final, false));
-      return rp;
-    },
+      [self](atom::tick) {
+        auto& st = self->state;
+        st.tick_scheduled = false;
+        if (!st.current)
+          start(self, false);
+      },
+      [self](atom::checkpoint, bool final) -> caf::result<checkpoint_id> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<checkpoint_id>();
+        st.waiting_next.push_back(rp);
+        st.next_final = st.next_final || final;
+        if (!st.current)
+          start(self, std::exchange(st.next_final, false));
+        return rp;
+      },
   };
 }
 

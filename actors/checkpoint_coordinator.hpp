@@ -53,10 +53,11 @@ struct checkpoint_coordinator_state {
 /// actors whose parts make a checkpoint, and the interval. Quits with an
 /// error when the journal cannot be written or a part does not come.
 checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
-  checkpoint_coordinator_actor::stateful_pointer<checkpoint_coordinator_state>
-    self,
-  std::unique_ptr<journal> log, checkpoint_id first,
-  std::vector<partition_reader_actor> readers, std::vector<shard_actor> shards,
-  alert_sink_actor sink, std::chrono::milliseconds interval);
+    checkpoint_coordinator_actor::stateful_pointer<checkpoint_coordinator_state>
+        self,
+    std::unique_ptr<journal> log, checkpoint_id first,
+    std::vector<partition_reader_actor> readers,
+    std::vector<shard_actor> shards, alert_sink_actor sink,
+    std::chrono::milliseconds interval);
 
 } // namespace crashwatch

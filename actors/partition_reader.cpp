@@ -13,7 +13,7 @@ namespace crashwatch {
 namespace {
 
 using self_ptr
-  = partition_reader_actor::stateful_pointer<partition_reader_state>;
+    = partition_reader_actor::stateful_pointer<partition_reader_state>;
 
 /// How long a reader waits before polling a source that had nothing.
 constexpr auto no_data_backoff = std::chrono::milliseconds(5);
@@ -26,37 +26,36 @@ void process(partition_reader_state& st) {
   for (auto& rec : st.records) {
     auto parsed = parser.parse(rec.text);
     switch (parsed.kind) {
-      case record_kind::blank:
-        ++st.stats.blank;
-        break;
-      case record_kind::malformed:
-        ++st.stats.records;
-        ++st.stats.malformed;
-        st.side.dead.push_back(dead_letter{st.partition, rec.offset,
-                                           parsed.reason,
-                                           std::string{rec.text}});
-        break;
-      case record_kind::other:
-        ++st.stats.records;
-        clock.observe(parsed.time);
-        break;
-      case record_kind::crash:
-        ++st.stats.records;
-        ++st.stats.crashes;
-        if (clock.is_late(parsed.time)) {
-          ++st.stats.late;
-          auto start = window_start(parsed.time, st.config.window_ms);
-          st.side.late.push_back(late_record{
+    case record_kind::blank:
+      ++st.stats.blank;
+      break;
+    case record_kind::malformed:
+      ++st.stats.records;
+      ++st.stats.malformed;
+      st.side.dead.push_back(dead_letter{st.partition, rec.offset,
+                                         parsed.reason, std::string{rec.text}});
+      break;
+    case record_kind::other:
+      ++st.stats.records;
+      clock.observe(parsed.time);
+      break;
+    case record_kind::crash:
+      ++st.stats.records;
+      ++st.stats.crashes;
+      if (clock.is_late(parsed.time)) {
+        ++st.stats.late;
+        auto start = window_start(parsed.time, st.config.window_ms);
+        st.side.late.push_back(late_record{
             st.partition, rec.offset, parsed.time, start,
             window_end(start, st.config.window_ms), clock.watermark(),
             std::string{parsed.user_id}, late_reason::behind_watermark});
-        } else {
-          auto shard = shard_for(parsed.user_id, shard_count);
-          st.pending[shard.value].push_back(
+      } else {
+        auto shard = shard_for(parsed.user_id, shard_count);
+        st.pending[shard.value].push_back(
             crash_event{parsed.time, rec.offset, std::string{parsed.user_id}});
-        }
-        clock.observe(parsed.time);
-        break;
+      }
+      clock.observe(parsed.time);
+      break;
     }
   }
 }
@@ -76,18 +75,18 @@ void send_batches(self_ptr self) {
     st.pending[i].clear();
     --st.credits[i];
     self->request(st.shards[i], caf::infinite, std::move(batch))
-      .then(
-        [self](atom::ack, shard_id shard) {
-          auto& st = self->state;
-          ++st.credits[shard.value];
-          if (st.paused
-              && std::all_of(st.credits.begin(), st.credits.end(),
-                             [](uint32_t c) { return c > 0; })) {
-            st.paused = false;
-            schedule_read(self);
-          }
-        },
-        [self](caf::error& err) { self->quit(std::move(err)); });
+        .then(
+            [self](atom::ack, shard_id shard) {
+              auto& st = self->state;
+              ++st.credits[shard.value];
+              if (st.paused
+                  && std::all_of(st.credits.begin(), st.credits.end(),
+                                 [](uint32_t c) { return c > 0; })) {
+                st.paused = false;
+                schedule_read(self);
+              }
+            },
+            [self](caf::error& err) { self->quit(std::move(err)); });
   }
   if (!st.side.late.empty() || !st.side.dead.empty()) {
     self->send(st.sink, std::move(st.side));
@@ -148,35 +147,35 @@ void read_chunk(self_ptr self) {
   }
   auto now = std::chrono::steady_clock::now();
   switch (*status) {
-    case poll_status::records:
-      process(st);
-      st.last_data = now;
-      st.state = partition_state::active;
-      send_batches(self);
-      schedule_read(self);
-      break;
-    case poll_status::no_data:
-      if (st.state == partition_state::active
-          && now - st.last_data
+  case poll_status::records:
+    process(st);
+    st.last_data = now;
+    st.state = partition_state::active;
+    send_batches(self);
+    schedule_read(self);
+    break;
+  case poll_status::no_data:
+    if (st.state == partition_state::active
+        && now - st.last_data
                >= std::chrono::milliseconds(st.config.idle_timeout_ms)) {
-        st.state = partition_state::idle;
-        send_batches(self);
-      }
-      self->delayed_send(self, no_data_backoff, atom::read_v);
-      break;
-    case poll_status::end:
-      finish(self);
-      break;
+      st.state = partition_state::idle;
+      send_batches(self);
+    }
+    self->delayed_send(self, no_data_backoff, atom::read_v);
+    break;
+  case poll_status::end:
+    finish(self);
+    break;
   }
 }
 
 } // namespace
 
 partition_reader_actor::behavior_type partition_reader(
-  partition_reader_actor::stateful_pointer<partition_reader_state> self,
-  reader_snapshot start, std::unique_ptr<record_source> source,
-  pipeline_config config, std::vector<shard_actor> shards,
-  alert_sink_actor sink) {
+    partition_reader_actor::stateful_pointer<partition_reader_state> self,
+    reader_snapshot start, std::unique_ptr<record_source> source,
+    pipeline_config config, std::vector<shard_actor> shards,
+    alert_sink_actor sink) {
   auto& st = self->state;
   st.partition = start.partition;
   st.source = std::move(source);
@@ -203,13 +202,13 @@ partition_reader_actor::behavior_type partition_reader(
   else
     schedule_read(self);
   return {
-    [self](atom::read) {
-      if (self->state.state != partition_state::ended)
-        read_chunk(self);
-    },
-    [self](atom::checkpoint, checkpoint_id id) {
-      return take_snapshot(self, id);
-    },
+      [self](atom::read) {
+        if (self->state.state != partition_state::ended)
+          read_chunk(self);
+      },
+      [self](atom::checkpoint, checkpoint_id id) {
+        return take_snapshot(self, id);
+      },
   };
 }
 

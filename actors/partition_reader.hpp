@@ -67,9 +67,9 @@ struct partition_reader_state {
 /// process that reads it), the pipeline settings, the shards (index = shard
 /// id) and the sink. Starts reading at once.
 partition_reader_actor::behavior_type partition_reader(
-  partition_reader_actor::stateful_pointer<partition_reader_state> self,
-  reader_snapshot start, std::unique_ptr<record_source> source,
-  pipeline_config config, std::vector<shard_actor> shards,
-  alert_sink_actor sink);
+    partition_reader_actor::stateful_pointer<partition_reader_state> self,
+    reader_snapshot start, std::unique_ptr<record_source> source,
+    pipeline_config config, std::vector<shard_actor> shards,
+    alert_sink_actor sink);
 
 } // namespace crashwatch

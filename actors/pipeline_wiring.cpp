@@ -50,12 +50,10 @@ shard_actor spawn_shard(caf::actor_system& sys, const pipeline_plan& plan,
                    std::move(start));
 }
 
-partition_reader_actor spawn_reader(caf::actor_system& sys,
-                                    const pipeline_plan& plan,
-                                    reader_plan reader,
-                                    const std::vector<shard_actor>& shards,
-                                    const alert_sink_actor& sink,
-                                    blocking_actors mode) {
+partition_reader_actor
+spawn_reader(caf::actor_system& sys, const pipeline_plan& plan,
+             reader_plan reader, const std::vector<shard_actor>& shards,
+             const alert_sink_actor& sink, blocking_actors mode) {
   return spawn_blocking(sys, mode, partition_reader, std::move(reader.start),
                         std::move(reader.source), plan.config, shards, sink);
 }
@@ -65,22 +63,20 @@ pipeline_actors wire_pipeline(caf::actor_system& sys, pipeline_plan plan,
   pipeline_actors actors;
   // Downstream first: every actor gets the handles of those it sends to.
   actors.sink = spawn_sink(sys, plan, std::move(plan.outputs),
-                           std::move(plan.sink_start), std::move(waiter),
-                           mode);
+                           std::move(plan.sink_start), std::move(waiter), mode);
   for (uint32_t i = 0; i < plan.config.shards; ++i)
-    actors.shards.push_back(spawn_shard(sys, plan, shard_id{i},
-                                        std::move(plan.shards.at(i)),
-                                        actors.sink));
+    actors.shards.push_back(spawn_shard(
+        sys, plan, shard_id{i}, std::move(plan.shards.at(i)), actors.sink));
   for (auto& reader : plan.readers)
     actors.readers.push_back(spawn_reader(sys, plan, std::move(reader),
                                           actors.shards, actors.sink, mode));
   // The coordinator writes checkpoints into the journal (SQLite: it
   // blocks), and asks every reader, shard and the sink for their parts.
   if (plan.log != nullptr)
-    actors.coordinator = spawn_blocking(
-      sys, mode, checkpoint_coordinator, std::move(plan.log),
-      plan.next_checkpoint, actors.readers, actors.shards, actors.sink,
-      plan.checkpoint_interval);
+    actors.coordinator
+        = spawn_blocking(sys, mode, checkpoint_coordinator, std::move(plan.log),
+                         plan.next_checkpoint, actors.readers, actors.shards,
+                         actors.sink, plan.checkpoint_interval);
   return actors;
 }
 

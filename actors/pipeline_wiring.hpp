@@ -93,12 +93,10 @@ shard_actor spawn_shard(caf::actor_system& sys, const pipeline_plan& plan,
                         const alert_sink_actor& sink);
 
 /// Spawns one reader, sending to every shard (`shards`, by id) and `sink`.
-partition_reader_actor spawn_reader(caf::actor_system& sys,
-                                    const pipeline_plan& plan,
-                                    reader_plan reader,
-                                    const std::vector<shard_actor>& shards,
-                                    const alert_sink_actor& sink,
-                                    blocking_actors mode);
+partition_reader_actor
+spawn_reader(caf::actor_system& sys, const pipeline_plan& plan,
+             reader_plan reader, const std::vector<shard_actor>& shards,
+             const alert_sink_actor& sink, blocking_actors mode);
 
 /// Spawns every actor of `plan` in this process and connects them; `waiter`
 /// is told

@@ -23,9 +23,9 @@ void count(shard_aggregator_state& st, const partition_batch& batch,
     auto start = window_start(ev.time, window_ms);
     auto end = window_end(start, window_ms);
     if (outcome == window_counts::outcome::window_emitted)
-      out.late.push_back(late_record{batch.partition, ev.offset, ev.time,
-                                     start, end, counts.emitted_through(),
-                                     ev.user_id, late_reason::window_emitted});
+      out.late.push_back(late_record{batch.partition, ev.offset, ev.time, start,
+                                     end, counts.emitted_through(), ev.user_id,
+                                     late_reason::window_emitted});
     else if (st.config.emit_early)
       out.early.push_back(alert{start, end, ev.user_id, n, false});
   }
@@ -96,10 +96,11 @@ void on_barrier(self_ptr self, const partition_barrier& barrier) {
 
 } // namespace
 
-shard_actor::behavior_type shard_aggregator(
-  shard_actor::stateful_pointer<shard_aggregator_state> self, shard_id id,
-  pipeline_config config, std::vector<partition_id> partitions,
-  alert_sink_actor sink, shard_restore restore) {
+shard_actor::behavior_type
+shard_aggregator(shard_actor::stateful_pointer<shard_aggregator_state> self,
+                 shard_id id, pipeline_config config,
+                 std::vector<partition_id> partitions, alert_sink_actor sink,
+                 shard_restore restore) {
   auto& st = self->state;
   st.id = id;
   st.counts.emplace(config.window_ms, config.threshold);
@@ -116,22 +117,23 @@ shard_actor::behavior_type shard_aggregator(
   st.config = std::move(config);
   st.sink = std::move(sink);
   return {
-    [self](partition_batch& batch) -> caf::result<atom::ack, shard_id> {
-      auto& st = self->state;
-      auto input = input_of(st, batch.partition);
-      if (st.aligner->blocked(input)) {
-        auto ack = self->make_response_promise<atom::ack, shard_id>();
-        st.aligner->hold(input, held_shard_message{std::move(batch), ack, {}});
-        return ack;
-      }
-      process(self, batch);
-      return {atom::ack_v, st.id};
-    },
-    [self](partition_barrier& barrier) { on_barrier(self, barrier); },
-    [self](atom::checkpoint,
-           checkpoint_id id) -> caf::result<shard_snapshot> {
-      return self->state.handoff.ask(self, id);
-    },
+      [self](partition_batch& batch) -> caf::result<atom::ack, shard_id> {
+        auto& st = self->state;
+        auto input = input_of(st, batch.partition);
+        if (st.aligner->blocked(input)) {
+          auto ack = self->make_response_promise<atom::ack, shard_id>();
+          st.aligner->hold(input,
+                           held_shard_message{std::move(batch), ack, {}});
+          return ack;
+        }
+        process(self, batch);
+        return {atom::ack_v, st.id};
+      },
+      [self](partition_barrier& barrier) { on_barrier(self, barrier); },
+      [self](atom::checkpoint,
+             checkpoint_id id) -> caf::result<shard_snapshot> {
+        return self->state.handoff.ask(self, id);
+      },
   };
 }
 

@@ -55,9 +55,10 @@ struct shard_aggregator_state {
 /// fresh start; after a restart, the checkpoint's state). Every argument is
 /// a serializable value (messages/type_ids.hpp), so a shard can be spawned
 /// from a plan that crossed nodes. Runs until its owner stops it.
-shard_actor::behavior_type shard_aggregator(
-  shard_actor::stateful_pointer<shard_aggregator_state> self, shard_id id,
-  pipeline_config config, std::vector<partition_id> partitions,
-  alert_sink_actor sink, shard_restore restore);
+shard_actor::behavior_type
+shard_aggregator(shard_actor::stateful_pointer<shard_aggregator_state> self,
+                 shard_id id, pipeline_config config,
+                 std::vector<partition_id> partitions, alert_sink_actor sink,
+                 shard_restore restore);
 
 } // namespace crashwatch

@@ -18,7 +18,7 @@ namespace crashwatch {
 /// Used by the shard (shard_snapshot) and the sink (sink_snapshot).
 template <class Snapshot>
 class snapshot_handoff {
-public:
+ public:
   /// The coordinator asks for part `id`: answered now if ready, else
   /// promised.
   template <class Self>
@@ -43,9 +43,9 @@ public:
     }
   }
 
-private:
+ private:
   std::optional<std::pair<checkpoint_id, caf::typed_response_promise<Snapshot>>>
-    asked_;
+      asked_;
   std::optional<Snapshot> ready_;
 };
 

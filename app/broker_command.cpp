@@ -103,8 +103,8 @@ int broker_command(std::vector<std::string> args) {
       else
         std::cerr << "crashwatch broker: SIGUSR2: all brokers up\n";
     } else if (sig == SIGINT || sig == SIGTERM) {
-      std::cerr << "crashwatch broker: " << (sig == SIGINT ? "SIGINT" : "SIGTERM")
-                << ": stopping\n";
+      std::cerr << "crashwatch broker: "
+                << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ": stopping\n";
       break;
     }
   }

@@ -8,15 +8,16 @@
 
 namespace crashwatch {
 
-cli_args::cli_args(std::vector<std::string> args) : args_(std::move(args)) {
-}
+cli_args::cli_args(std::vector<std::string> args) : args_(std::move(args)) {}
 
 std::string cli_args::next_option() {
   auto arg = args_.at(pos_++);
   if (arg.size() < 2 || arg[0] != '-' || arg == "--")
-    throw usage_error("unexpected argument '" + arg + "' (options start with --)");
+    throw usage_error("unexpected argument '" + arg
+                      + "' (options start with --)");
   has_inline_value_ = false;
-  if (auto eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+  if (auto eq = arg.find('=');
+      eq != std::string::npos && arg.rfind("--", 0) == 0) {
     inline_value_ = arg.substr(eq + 1);
     has_inline_value_ = true;
     arg.resize(eq);
@@ -41,8 +42,9 @@ int64_t cli_args::duration_ms(int64_t min_ms) {
   auto text = value();
   auto ms = parse_duration_ms(text);
   if (!ms)
-    fail("'" + text + "' is not a duration (use a number with ms, s, m or h, "
-         "like 10s)");
+    fail("'" + text
+         + "' is not a duration (use a number with ms, s, m or h, "
+           "like 10s)");
   if (*ms < min_ms)
     fail("'" + text + "' is too small (at least " + format_duration_ms(min_ms)
          + ")");

@@ -18,7 +18,7 @@ struct usage_error : std::runtime_error {
 
 /// Walks the arguments of one subcommand.
 class cli_args {
-public:
+ public:
   /// `args` are the subcommand's arguments (without program and subcommand).
   explicit cli_args(std::vector<std::string> args);
 
@@ -52,7 +52,7 @@ public:
   /// Throws usage_error("--<current option>: <what>").
   [[noreturn]] void fail(const std::string& what) const;
 
-private:
+ private:
   std::vector<std::string> args_;
   size_t pos_ = 0;
   std::string option_;

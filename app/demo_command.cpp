@@ -21,7 +21,8 @@ namespace crashwatch {
 
 namespace {
 
-constexpr const char* demo_usage = R"(usage: crashwatch demo [--rate N] [--partitions 4] [--port P] [--dir DIR]
+constexpr const char* demo_usage
+    = R"(usage: crashwatch demo [--rate N] [--partitions 4] [--port P] [--dir DIR]
 
 Starts an embedded Kafka broker (topic logs), a load generator producing N
 records/s (default 2000) with wall-clock event times, and the pipeline reading
@@ -57,8 +58,8 @@ int demo_command(std::vector<std::string> args) {
   }
   if (dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string{tmp ? tmp : "/tmp"}
-                          + "/crashwatch-demo-XXXXXX";
+    std::string pattern
+        = std::string{tmp ? tmp : "/tmp"} + "/crashwatch-demo-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       std::cerr << "crashwatch demo: cannot create a folder under "
                 << (tmp ? tmp : "/tmp") << '\n';
@@ -87,8 +88,8 @@ int demo_command(std::vector<std::string> args) {
   // The generator stops on the same Ctrl-C (it watches stop_requested()).
   int generator_rc = 0;
   std::thread generator{[&] {
-    generator_rc = generate_command({"--brokers", address, "--rate", rate,
-                                     "--duration", "24h"});
+    generator_rc = generate_command(
+        {"--brokers", address, "--rate", rate, "--duration", "24h"});
   }};
   auto rc = run_command({"--brokers", address, "--from", "earliest",
                          "--watermark-delay", "10s", "--late-output",

@@ -1,13 +1,13 @@
 // `crashwatch generate`: writes realistic log records as JSON Lines to a file
 // or stdout, fast enough to make benchmark inputs (10 M lines) in seconds,
 // or produces them to Kafka at a steady rate (a load generator).
+#include <algorithm>
 #include <cerrno>
-#include <condition_variable>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <algorithm>
 #include <iostream>
 #include <limits>
 #include <mutex>
@@ -21,18 +21,19 @@
 #include "app/commands.hpp"
 #include "app/stop_signals.hpp"
 #include "core/duration.hpp"
-#include "core/event_time.hpp"
 #include "core/error.hpp"
+#include "core/event_time.hpp"
+#include "core/wall_clock.hpp"
 #include "generator/generate_file.hpp"
 #include "generator/kafka_load.hpp"
-#include "core/wall_clock.hpp"
 #include "io/kafka_config.hpp"
 
 namespace crashwatch {
 
 namespace {
 
-constexpr const char* generate_usage = R"(usage: crashwatch generate --output-file FILE|- [options]
+constexpr const char* generate_usage
+    = R"(usage: crashwatch generate --output-file FILE|- [options]
        crashwatch generate --brokers HOST:PORT [--topic logs] [--rate N]
                            [--duration 60s] [--records N] [options]
 
@@ -87,20 +88,20 @@ int generate_to_kafka(const generator_options& gen_opts,
   auto& r = *result;
   char text[512];
   std::snprintf(
-    text, sizeof text,
-    "crashwatch generate: produced %llu records (%llu late, %llu "
-    "malformed) to topic %s at %s in %.3f s: %.0f records/s (target %s), "
-    "%llu delivered, %llu failed",
-    static_cast<unsigned long long>(r.sent),
-    static_cast<unsigned long long>(r.counts.late),
-    static_cast<unsigned long long>(r.counts.malformed), opts.topic.c_str(),
-    opts.brokers.c_str(), r.seconds,
-    r.produced_for > 0 ? static_cast<double>(r.sent) / r.produced_for : 0.0,
-    opts.rate > 0
-      ? (std::to_string(static_cast<int64_t>(opts.rate)) + "/s").c_str()
-      : "unpaced",
-    static_cast<unsigned long long>(r.delivered),
-    static_cast<unsigned long long>(r.failed));
+      text, sizeof text,
+      "crashwatch generate: produced %llu records (%llu late, %llu "
+      "malformed) to topic %s at %s in %.3f s: %.0f records/s (target %s), "
+      "%llu delivered, %llu failed",
+      static_cast<unsigned long long>(r.sent),
+      static_cast<unsigned long long>(r.counts.late),
+      static_cast<unsigned long long>(r.counts.malformed), opts.topic.c_str(),
+      opts.brokers.c_str(), r.seconds,
+      r.produced_for > 0 ? static_cast<double>(r.sent) / r.produced_for : 0.0,
+      opts.rate > 0
+          ? (std::to_string(static_cast<int64_t>(opts.rate)) + "/s").c_str()
+          : "unpaced",
+      static_cast<unsigned long long>(r.delivered),
+      static_cast<unsigned long long>(r.failed));
   std::cerr << text << '\n';
   if (r.failure) {
     std::cerr << "crashwatch generate: " << render(r.failure) << '\n';
@@ -142,7 +143,7 @@ int generate_command(std::vector<std::string> args) {
       opts.users = cli.integer(1, 10'000'000);
     } else if (opt == "--seed") {
       opts.seed = static_cast<uint64_t>(
-        cli.integer(0, std::numeric_limits<int64_t>::max()));
+          cli.integer(0, std::numeric_limits<int64_t>::max()));
     } else if (opt == "--start") {
       auto text = cli.value();
       // The record rules' own reader: epoch milliseconds or ISO-8601.
@@ -189,8 +190,9 @@ int generate_command(std::vector<std::string> args) {
       char* end = nullptr;
       auto v = std::strtod(number.c_str(), &end);
       if (number.empty() || *end != '\0' || !(v >= 0 && v <= 1e8))
-        cli.fail("'" + text + "' is not a rate (records per second, 0 to "
-                 "100000000, like 5000 or 5000/s)");
+        cli.fail("'" + text
+                 + "' is not a rate (records per second, 0 to "
+                   "100000000, like 5000 or 5000/s)");
       kafka.rate = v;
       has_kafka_only = true;
     } else if (opt == "--duration") {
@@ -246,8 +248,8 @@ int generate_command(std::vector<std::string> args) {
                 static_cast<unsigned long long>(done->counts.blank),
                 output == "-" ? "stdout" : output.c_str(), done->seconds,
                 done->seconds > 0
-                  ? static_cast<double>(records) / done->seconds / 1e6
-                  : 0.0);
+                    ? static_cast<double>(records) / done->seconds / 1e6
+                    : 0.0);
   std::cerr << line << '\n';
   return 0;
 }

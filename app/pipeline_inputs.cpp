@@ -28,8 +28,8 @@ plan_partitions(const run_options& opts) {
   if (opts.kafka.brokers.empty()) {
     for (auto& path : opts.inputs) {
       auto id = partition_id{static_cast<int32_t>(plans.size())};
-      plans.push_back({id, path == "-" ? "stdin" : "file " + absolute_path(path),
-                       path});
+      plans.push_back(
+          {id, path == "-" ? "stdin" : "file " + absolute_path(path), path});
     }
     return plans;
   }
@@ -42,15 +42,14 @@ plan_partitions(const run_options& opts) {
   std::sort(wanted.begin(), wanted.end());
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   for (auto p : wanted) {
-    if (std::find(available->begin(), available->end(), p)
-        == available->end())
-      return make_error(ec::input_error,
-                        "topic '" + k.topic + "' at " + k.brokers
-                          + " has no partition " + std::to_string(p)
-                          + " (it has " + std::to_string(available->size())
-                          + ")");
-    plans.push_back({partition_id{p},
-                     "kafka " + k.topic + "/" + std::to_string(p), ""});
+    if (std::find(available->begin(), available->end(), p) == available->end())
+      return make_error(ec::input_error, "topic '" + k.topic + "' at "
+                                             + k.brokers + " has no partition "
+                                             + std::to_string(p) + " (it has "
+                                             + std::to_string(available->size())
+                                             + ")");
+    plans.push_back(
+        {partition_id{p}, "kafka " + k.topic + "/" + std::to_string(p), ""});
   }
   return plans;
 }
@@ -59,10 +58,9 @@ caf::expected<std::unique_ptr<record_source>>
 open_partition(const run_options& opts, const partition_plan& plan,
                partition_start start) {
   if (opts.kafka.brokers.empty()) {
-    auto src = file_source::open(plan.path, defaults::chunk_bytes,
-                                 start.offset < 0
-                                   ? 0
-                                   : static_cast<uint64_t>(start.offset));
+    auto src = file_source::open(
+        plan.path, defaults::chunk_bytes,
+        start.offset < 0 ? 0 : static_cast<uint64_t>(start.offset));
     if (!src)
       return std::move(src.error());
     return std::unique_ptr<record_source>{std::move(*src)};
@@ -81,8 +79,8 @@ open_partition(const run_options& opts, const partition_plan& plan,
   so.group = k.group;
   so.exit_at_end = k.exit_at_end;
   so.end_offset = start.end_offset;
-  so.on_data_loss = k.fail_on_data_loss ? data_loss_policy::fail
-                                        : data_loss_policy::warn;
+  so.on_data_loss
+      = k.fail_on_data_loss ? data_loss_policy::fail : data_loss_policy::warn;
   so.properties = k.properties;
   auto src = kafka_source::open(so);
   if (!src)

@@ -37,8 +37,8 @@ caf::expected<sink_outputs> open_outputs(const run_options& opts) {
     outputs.table = std::move(*table);
   }
   if (!opts.alerts_topic.empty()) {
-    auto producer = kafka_producer::open(opts.kafka.brokers,
-                                         opts.kafka.properties);
+    auto producer
+        = kafka_producer::open(opts.kafka.brokers, opts.kafka.properties);
     if (!producer)
       return std::move(producer.error());
     // Fail now, not at the first alert, when the topic does not exist.
@@ -71,7 +71,8 @@ caf::error cut_back_outputs(sink_outputs& outputs,
     }
     if (stream == nullptr)
       return make_error(ec::journal_mismatch, "the checkpoint has output '"
-                                            + pos.name + "', this run none");
+                                                  + pos.name
+                                                  + "', this run none");
     if (pos.position < 0 || !stream->seekable()) {
       uncut.push_back(stream->name());
       continue;

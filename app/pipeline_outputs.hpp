@@ -8,8 +8,8 @@
 
 #include <caf/expected.hpp>
 
-#include "io/sink_outputs.hpp"
 #include "app/run_options.hpp"
+#include "io/sink_outputs.hpp"
 #include "messages/checkpoint.hpp"
 
 namespace crashwatch {

@@ -9,10 +9,10 @@
 #include "app/cli_args.hpp"
 #include "app/commands.hpp"
 #include "app/local_pipeline.hpp"
-#include "messages/actor_system_config.hpp"
 #include "app/run_summary.hpp"
 #include "app/stop_signals.hpp"
 #include "core/error.hpp"
+#include "messages/actor_system_config.hpp"
 
 namespace crashwatch {
 
@@ -35,19 +35,20 @@ int run_command(std::vector<std::string> args) {
     // 130 = 128 + SIGINT, as shells report a command stopped by Ctrl-C.
     // 2: the command line does not fit the data dir's journal (the fix is
     // in the command line, as for any bad option).
-    return has_code(err, ec::interrupted)    ? 130
+    return has_code(err, ec::interrupted)        ? 130
            : has_code(err, ec::journal_mismatch) ? 2
-                                             : 1;
+                                                 : 1;
   }
   if (outcome->already_complete) {
     std::cerr << format_run_counts(outcome->summary) << '\n';
     return 0;
   }
-  auto seconds = std::chrono::duration<double>(
-                   std::chrono::steady_clock::now() - started)
-                   .count();
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                               - started)
+                     .count();
   std::cerr << format_run_summary(outcome->summary, seconds,
-                                  outcome->resumed_records) << '\n';
+                                  outcome->resumed_records)
+            << '\n';
   return 0;
 }
 

@@ -31,8 +31,7 @@ caf::expected<opened_run> open_run(const run_options& opts) {
   run.outputs = std::move(*outputs);
   if (auto& restored = run.start.restored) {
     std::vector<std::string> uncut;
-    if (auto err = cut_back_outputs(run.outputs, restored->sink.outputs,
-                                    uncut))
+    if (auto err = cut_back_outputs(run.outputs, restored->sink.outputs, uncut))
       return err;
     for (auto& name : uncut)
       std::cerr << "crashwatch run: " << name
@@ -40,8 +39,8 @@ caf::expected<opened_run> open_run(const run_options& opts) {
                 << restored->id.value << " is shown again\n";
     kill_point("restore-cut-back");
   }
-  if (auto err = commit_run_start(run.start, opts, run.partitions,
-                                  run.sources, run.outputs))
+  if (auto err = commit_run_start(run.start, opts, run.partitions, run.sources,
+                                  run.outputs))
     return err;
   return run;
 }

@@ -9,7 +9,8 @@
 
 namespace crashwatch {
 
-const char* const run_usage = R"(usage: crashwatch run --input FILE|- [--input FILE ...] [options]
+const char* const run_usage
+    = R"(usage: crashwatch run --input FILE|- [--input FILE ...] [options]
 
 input (each file is one partition; - reads stdin):
   --input FILE|-            JSON Lines file; repeat for more partitions
@@ -120,8 +121,8 @@ run_options parse_run_options(std::vector<std::string> args) {
         text_format_given = true;
         if (v != "console" && v != "jsonl")
           in.fail("'" + v + "' is not one of console, jsonl, sqlite:PATH");
-        opts.format = v == "jsonl" ? alert_format::jsonl
-                                   : alert_format::console;
+        opts.format
+            = v == "jsonl" ? alert_format::jsonl : alert_format::console;
       }
     } else if (opt == "--output-file") {
       opts.output_file = in.value();
@@ -156,8 +157,8 @@ run_options parse_run_options(std::vector<std::string> args) {
         in.fail("at least one partition is needed");
     } else if (opt == "--from") {
       kafka_only.push_back(opt);
-      opts.kafka.from_earliest = in.choice({"earliest", "latest"})
-                                 == "earliest";
+      opts.kafka.from_earliest
+          = in.choice({"earliest", "latest"}) == "earliest";
     } else if (opt == "--exit-at-end") {
       kafka_only.push_back(opt);
       opts.kafka.exit_at_end = true;

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "io/alert_format.hpp"
 #include "core/pipeline_config.hpp"
+#include "io/alert_format.hpp"
 
 namespace crashwatch {
 

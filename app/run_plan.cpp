@@ -10,8 +10,8 @@ caf::expected<pipeline_plan> plan_run(opened_run& run,
   for (size_t i = 0; i < run.partitions.size(); ++i) {
     plan.partitions.push_back(run.partitions[i].id);
     plan.readers.push_back(
-      reader_plan{reader_start(start, run.partitions[i], i, *run.sources[i]),
-                  std::move(run.sources[i])});
+        reader_plan{reader_start(start, run.partitions[i], i, *run.sources[i]),
+                    std::move(run.sources[i])});
   }
   for (uint32_t i = 0; i < opts.pipeline.shards; ++i) {
     auto shard = shard_start(start, opts, shard_id{i});
@@ -23,10 +23,10 @@ caf::expected<pipeline_plan> plan_run(opened_run& run,
   plan.sink_start = sink_start(start);
   if (start.log != nullptr) {
     plan.log = std::move(start.log);
-    plan.next_checkpoint = checkpoint_id{
-      start.restored ? start.restored->id.value + 1 : 1};
-    plan.checkpoint_interval = std::chrono::milliseconds{
-      opts.checkpoint_interval_ms};
+    plan.next_checkpoint
+        = checkpoint_id{start.restored ? start.restored->id.value + 1 : 1};
+    plan.checkpoint_interval
+        = std::chrono::milliseconds{opts.checkpoint_interval_ms};
   }
   return plan;
 }

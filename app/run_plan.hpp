@@ -13,7 +13,6 @@
 namespace crashwatch {
 
 /// The plan of a run; takes the sources, outputs and journal of `run`.
-caf::expected<pipeline_plan> plan_run(opened_run& run,
-                                      const run_options& opts);
+caf::expected<pipeline_plan> plan_run(opened_run& run, const run_options& opts);
 
 } // namespace crashwatch

@@ -11,8 +11,9 @@
 
 namespace crashwatch {
 
-caf::expected<run_start> open_run_start(const run_options& opts,
-                                        const std::vector<partition_plan>& plans) {
+caf::expected<run_start>
+open_run_start(const run_options& opts,
+               const std::vector<partition_plan>& plans) {
   run_start start;
   start.starts.resize(plans.size());
   if (opts.data_dir.empty())
@@ -49,7 +50,8 @@ caf::expected<run_start> open_run_start(const run_options& opts,
   // its own settings was changed by hand or damaged.
   if (parts->size() != plans.size() || restored->readers.size() != plans.size()
       || restored->shard_emitted.size() != opts.pipeline.shards)
-    return j.damaged_error("its partitions or shards do not match its settings");
+    return j.damaged_error(
+        "its partitions or shards do not match its settings");
   for (size_t i = 0; i < plans.size(); ++i) {
     if ((*parts)[i].partition != plans[i].id
         || restored->readers[i].partition != plans[i].id)
@@ -57,18 +59,18 @@ caf::expected<run_start> open_run_start(const run_options& opts,
     start.starts[i].offset = restored->readers[i].next_offset.value;
     start.starts[i].end_offset = (*parts)[i].end_offset;
   }
-  std::cerr << "crashwatch run: resuming from checkpoint "
-            << restored->id.value << " of " << j.path() << " (taken "
+  std::cerr << "crashwatch run: resuming from checkpoint " << restored->id.value
+            << " of " << j.path() << " (taken "
             << format_iso_utc(event_time{restored->completed_at_ms}) << ")\n";
   start.restored = std::move(*restored);
   return start;
 }
 
-caf::error commit_run_start(
-  run_start& start, const run_options& opts,
-  const std::vector<partition_plan>& plans,
-  const std::vector<std::unique_ptr<record_source>>& sources,
-  const sink_outputs& outputs) {
+caf::error
+commit_run_start(run_start& start, const run_options& opts,
+                 const std::vector<partition_plan>& plans,
+                 const std::vector<std::unique_ptr<record_source>>& sources,
+                 const sink_outputs& outputs) {
   if (start.log == nullptr)
     return caf::none;
   std::vector<journal_partition> parts;

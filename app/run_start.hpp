@@ -37,17 +37,18 @@ struct run_start {
 
 /// Opens the data dir of `opts` (if any), checks its settings and reads
 /// where to resume. Prints one line to stderr saying which.
-caf::expected<run_start> open_run_start(const run_options& opts,
-                                        const std::vector<partition_plan>& plans);
+caf::expected<run_start>
+open_run_start(const run_options& opts,
+               const std::vector<partition_plan>& plans);
 
 /// For a new data dir: writes the journal with checkpoint 0 (readers at the
 /// sources' start, empty shards, outputs at their current size). For a
 /// resumed one: fixes end offsets not fixed yet (a first `--exit-at-end`).
-caf::error commit_run_start(
-  run_start& start, const run_options& opts,
-  const std::vector<partition_plan>& plans,
-  const std::vector<std::unique_ptr<record_source>>& sources,
-  const sink_outputs& outputs);
+caf::error
+commit_run_start(run_start& start, const run_options& opts,
+                 const std::vector<partition_plan>& plans,
+                 const std::vector<std::unique_ptr<record_source>>& sources,
+                 const sink_outputs& outputs);
 
 /// Where reader `i` starts: the checkpoint's part, or a fresh one at its
 /// source's position.

@@ -24,19 +24,19 @@ partition_stats totals(const pipeline_summary& s) {
 std::string counts(const pipeline_summary& s, const partition_stats& total) {
   char buf[512];
   std::snprintf(
-    buf, sizeof(buf),
-    "crashwatch: %zu partition%s, %llu records (%llu crashes, %llu late, "
-    "%llu malformed, %llu blank lines), %llu alerts%s",
-    s.partitions.size(), s.partitions.size() == 1 ? "" : "s",
-    static_cast<unsigned long long>(total.records),
-    static_cast<unsigned long long>(total.crashes),
-    static_cast<unsigned long long>(total.late + s.late_at_shards),
-    static_cast<unsigned long long>(total.malformed),
-    static_cast<unsigned long long>(total.blank),
-    static_cast<unsigned long long>(s.alerts),
-    s.early_alerts > 0
-      ? (" (+" + std::to_string(s.early_alerts) + " early)").c_str()
-      : "");
+      buf, sizeof(buf),
+      "crashwatch: %zu partition%s, %llu records (%llu crashes, %llu late, "
+      "%llu malformed, %llu blank lines), %llu alerts%s",
+      s.partitions.size(), s.partitions.size() == 1 ? "" : "s",
+      static_cast<unsigned long long>(total.records),
+      static_cast<unsigned long long>(total.crashes),
+      static_cast<unsigned long long>(total.late + s.late_at_shards),
+      static_cast<unsigned long long>(total.malformed),
+      static_cast<unsigned long long>(total.blank),
+      static_cast<unsigned long long>(s.alerts),
+      s.early_alerts > 0
+          ? (" (+" + std::to_string(s.early_alerts) + " early)").c_str()
+          : "");
   return buf;
 }
 

@@ -25,8 +25,8 @@ checkpoint_now(caf::scoped_actor& self,
                const checkpoint_coordinator_actor& coordinator, bool final) {
   caf::expected<checkpoint_id> result = caf::error{};
   self->request(coordinator, checkpoint_now_timeout, atom::checkpoint_v, final)
-    .receive([&](checkpoint_id id) { result = id; },
-             [&](caf::error& err) { result = std::move(err); });
+      .receive([&](checkpoint_id id) { result = id; },
+               [&](caf::error& err) { result = std::move(err); });
   return result;
 }
 
@@ -40,18 +40,18 @@ caf::error stopped(caf::scoped_actor& self, const pipeline_actors& actors,
                       "complete were not emitted");
   auto id = checkpoint_now(self, actors.coordinator, false);
   return make_error(
-    ec::interrupted,
-    id ? "interrupted: stopped at checkpoint " + std::to_string(id->value)
-           + " of " + data_dir + "; run the same command to continue"
-       : "interrupted: no checkpoint could be taken (" + render(id.error())
-           + "); a restart continues from the previous one");
+      ec::interrupted,
+      id ? "interrupted: stopped at checkpoint " + std::to_string(id->value)
+               + " of " + data_dir + "; run the same command to continue"
+         : "interrupted: no checkpoint could be taken (" + render(id.error())
+               + "); a restart continues from the previous one");
 }
 
 } // namespace
 
-caf::expected<pipeline_summary>
-wait_for_pipeline(caf::scoped_actor& self, const pipeline_actors& actors,
-                  const std::string& data_dir) {
+caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
+                                                  const pipeline_actors& actors,
+                                                  const std::string& data_dir) {
   auto everyone = actors.all();
   for (auto& a : everyone)
     self->monitor(a);
@@ -59,38 +59,39 @@ wait_for_pipeline(caf::scoped_actor& self, const pipeline_actors& actors,
   bool running = true;
   while (running) {
     self->receive(
-      [&](atom::done, pipeline_summary& summary) {
-        running = false;
-        // A signal that came before the end was noticed wins: the caller
-        // asked to stop, and says so with exit status 130 (the restart
-        // then finds the input ended and completes at once).
-        if (stop_requested()) {
-          result = stopped(self, actors, data_dir);
-          return;
-        }
-        if (actors.coordinator) {
-          // The final checkpoint marks the run complete: a restart of the
-          // same command has nothing to do.
-          auto id = checkpoint_now(self, actors.coordinator, true);
-          if (!id) {
-            result = std::move(id.error());
+        [&](atom::done, pipeline_summary& summary) {
+          running = false;
+          // A signal that came before the end was noticed wins: the caller
+          // asked to stop, and says so with exit status 130 (the restart
+          // then finds the input ended and completes at once).
+          if (stop_requested()) {
+            result = stopped(self, actors, data_dir);
             return;
           }
-        }
-        result = std::move(summary);
-      },
-      [&](caf::down_msg& down) {
-        if (!down.reason || down.reason == caf::exit_reason::normal)
-          return;
-        result = std::move(down.reason);
-        running = false;
-      },
-      caf::after(stop_poll) >> [&] {
-        if (stop_requested()) {
+          if (actors.coordinator) {
+            // The final checkpoint marks the run complete: a restart of the
+            // same command has nothing to do.
+            auto id = checkpoint_now(self, actors.coordinator, true);
+            if (!id) {
+              result = std::move(id.error());
+              return;
+            }
+          }
+          result = std::move(summary);
+        },
+        [&](caf::down_msg& down) {
+          if (!down.reason || down.reason == caf::exit_reason::normal)
+            return;
+          result = std::move(down.reason);
           running = false;
-          result = stopped(self, actors, data_dir);
-        }
-      });
+        },
+        caf::after(stop_poll) >>
+            [&] {
+              if (stop_requested()) {
+                running = false;
+                result = stopped(self, actors, data_dir);
+              }
+            });
   }
   // Every actor runs until told: readers and shards stay for checkpoints
   // after their input ended. (The actor system waits for them to finish

@@ -19,8 +19,8 @@ namespace crashwatch {
 /// fails (its error), or SIGINT/SIGTERM arrives (ec::interrupted). Tells
 /// every actor to exit before it returns. `data_dir` only names the data
 /// dir in messages.
-caf::expected<pipeline_summary>
-wait_for_pipeline(caf::scoped_actor& self, const pipeline_actors& actors,
-                  const std::string& data_dir);
+caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
+                                                  const pipeline_actors& actors,
+                                                  const std::string& data_dir);
 
 } // namespace crashwatch

@@ -51,8 +51,7 @@ bool run(const char* path, counts& c, Parse&& parse) {
     records.clear();
     auto status = (*source)->poll(records);
     if (!status) {
-      std::fprintf(stderr, "parse_bench: %s\n",
-                   render(status.error()).c_str());
+      std::fprintf(stderr, "parse_bench: %s\n", render(status.error()).c_str());
       return false;
     }
     if (*status == poll_status::end)
@@ -93,11 +92,12 @@ int main(int argc, char** argv) {
   for (int i = 0; i < repeat; ++i) {
     auto pass_start = std::chrono::steady_clock::now();
     auto lines_before = c.lines;
-    bool ok
-      = reference
-          ? run(path, c,
-                [&](std::string_view l) { return parser.parse_reference(l); })
-          : run(path, c, [&](std::string_view l) { return parser.parse(l); });
+    bool ok = reference ? run(
+                  path, c,
+                  [&](std::string_view l) { return parser.parse_reference(l); })
+                        : run(path, c, [&](std::string_view l) {
+                            return parser.parse(l);
+                          });
     if (!ok)
       return 1;
     std::chrono::duration<double> pass

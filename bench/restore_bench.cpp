@@ -101,8 +101,8 @@ uint64_t expected_count(uint64_t w, uint64_t u) {
 }
 
 job_settings settings() {
-  return {{"--window", "10s"},         {"--watermark-delay", "30s"},
-          {"--threshold", "2"},        {"--shards", "1"},
+  return {{"--window", "10s"},           {"--watermark-delay", "30s"},
+          {"--threshold", "2"},          {"--shards", "1"},
           {"--input", "/restore_bench"}, {"--output", "jsonl /dev/null"}};
 }
 
@@ -240,7 +240,7 @@ int main(int argc, char** argv) {
   one.readers[0].id = one.id;
   one.readers[0].next_offset = record_offset{1000000000};
   one.readers[0].max_seen = event_time{
-    first_window + static_cast<int64_t>(windows) * window_ms - 1};
+      first_window + static_cast<int64_t>(windows) * window_ms - 1};
   one.shards[0].id = one.id;
   one.sink.id = one.id;
   t0 = clock_type::now();
@@ -364,8 +364,7 @@ int main(int argc, char** argv) {
         if (wi == ws.end())
           die("window " + std::to_string(w) + " missing");
         auto ui = wi->second.find(user_name(u));
-        if (ui == wi->second.end()
-            || ui->second.count != expected_count(w, u))
+        if (ui == wi->second.end() || ui->second.count != expected_count(w, u))
           die("key (" + std::to_string(w) + ", " + user_name(u)
               + ") restored wrong");
       };

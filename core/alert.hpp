@@ -23,8 +23,8 @@ struct alert {
 
 /// The output order of SPEC.md: by window start, then user_id (bytewise).
 inline bool operator<(const alert& a, const alert& b) {
-  return std::tie(a.window_start, a.user_id) < std::tie(b.window_start,
-                                                         b.user_id);
+  return std::tie(a.window_start, a.user_id)
+         < std::tie(b.window_start, b.user_id);
 }
 
 inline bool operator==(const alert& a, const alert& b) {

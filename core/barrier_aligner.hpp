@@ -25,20 +25,15 @@ namespace crashwatch {
 /// checkpoint).
 template <class Message>
 class barrier_aligner {
-public:
-  explicit barrier_aligner(size_t inputs) : arrived_(inputs, false) {
-  }
+ public:
+  explicit barrier_aligner(size_t inputs) : arrived_(inputs, false) {}
 
   /// True while input `i` has delivered the barrier being aligned: its
   /// messages must be held.
-  bool blocked(size_t i) const {
-    return arrived_.at(i);
-  }
+  bool blocked(size_t i) const { return arrived_.at(i); }
 
   /// Holds a message of a blocked input until release().
-  void hold(size_t i, Message msg) {
-    held_.emplace_back(i, std::move(msg));
-  }
+  void hold(size_t i, Message msg) { held_.emplace_back(i, std::move(msg)); }
 
   /// Input `i` (not blocked) delivered barrier `n`. Returns true when every
   /// input has now delivered `n`: the owner takes its snapshot, then calls
@@ -58,19 +53,13 @@ public:
   }
 
   /// The barrier being aligned (meaningful while some input is blocked).
-  checkpoint_id aligning() const {
-    return aligning_;
-  }
+  checkpoint_id aligning() const { return aligning_; }
 
   /// Number of inputs that delivered the barrier being aligned.
-  size_t arrived() const {
-    return count_;
-  }
+  size_t arrived() const { return count_; }
 
   /// Number of messages held.
-  size_t held() const {
-    return held_.size();
-  }
+  size_t held() const { return held_.size(); }
 
   /// Ends the alignment: unblocks every input and returns the held messages
   /// in arrival order, for the owner to handle now (a held barrier among
@@ -81,7 +70,7 @@ public:
     return std::exchange(held_, {});
   }
 
-private:
+ private:
   std::vector<bool> arrived_;
   size_t count_ = 0;
   checkpoint_id aligning_;

@@ -29,8 +29,8 @@ std::optional<int64_t> parse_duration_ms(std::string_view text) {
     factor = 3600e3;
   else
     return std::nullopt;
-  auto number = std::strtod(std::string{text.substr(0, digits)}.c_str(),
-                            nullptr);
+  auto number
+      = std::strtod(std::string{text.substr(0, digits)}.c_str(), nullptr);
   auto ms = std::floor(number * factor);
   // About 292 million years fit in int64 milliseconds; refuse more.
   if (!std::isfinite(ms) || ms > 9.2e18)

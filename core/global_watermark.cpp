@@ -6,7 +6,8 @@
 
 namespace crashwatch {
 
-global_watermark::global_watermark(const std::vector<partition_id>& partitions) {
+global_watermark::global_watermark(
+    const std::vector<partition_id>& partitions) {
   for (auto p : partitions) {
     if (p.value < 0)
       throw std::out_of_range("negative partition " + std::to_string(p.value));
@@ -35,16 +36,16 @@ event_time global_watermark::current() const {
   bool any_idle = false;
   for (auto& m : marks_) {
     switch (m.state) {
-      case partition_state::active:
-        any_active = true;
-        lowest_active = std::min(lowest_active, m.watermark);
-        break;
-      case partition_state::idle:
-        any_idle = true;
-        highest_idle = std::max(highest_idle, m.watermark);
-        break;
-      case partition_state::ended:
-        break;
+    case partition_state::active:
+      any_active = true;
+      lowest_active = std::min(lowest_active, m.watermark);
+      break;
+    case partition_state::idle:
+      any_idle = true;
+      highest_idle = std::max(highest_idle, m.watermark);
+      break;
+    case partition_state::ended:
+      break;
     }
   }
   if (any_active)

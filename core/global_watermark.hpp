@@ -29,7 +29,7 @@ enum class partition_state : uint8_t {
 /// make every later record of an idle partition late). When all partitions
 /// have ended it is +infinity.
 class global_watermark {
-public:
+ public:
   /// Starts with the partitions `partitions` (ids need not be contiguous:
   /// `--partitions 0,2` reads Kafka partitions 0 and 2), all active with no
   /// watermark.
@@ -46,7 +46,7 @@ public:
   /// True once every partition has ended.
   bool all_ended() const;
 
-private:
+ private:
   struct mark {
     event_time watermark = min_event_time;
     partition_state state = partition_state::active;

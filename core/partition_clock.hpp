@@ -14,11 +14,10 @@ namespace crashwatch {
 
 /// Tracks the largest event time read from one partition.
 class partition_clock {
-public:
+ public:
   /// `delay_ms` is `--watermark-delay`, `window_ms` is `--window`.
   partition_clock(int64_t delay_ms, int64_t window_ms)
-    : delay_ms_(delay_ms), window_ms_(window_ms) {
-  }
+      : delay_ms_(delay_ms), window_ms_(window_ms) {}
 
   /// The largest event time seen so far minus the delay; `min_event_time`
   /// before the first record.
@@ -35,22 +34,16 @@ public:
   }
 
   /// Advances the clock with a well-formed record's event time.
-  void observe(event_time t) {
-    max_seen_ = std::max(max_seen_, t);
-  }
+  void observe(event_time t) { max_seen_ = std::max(max_seen_, t); }
 
   /// The largest event time seen so far (`min_event_time` before the first
   /// record): all a checkpoint needs to restore the clock.
-  event_time max_seen() const {
-    return max_seen_;
-  }
+  event_time max_seen() const { return max_seen_; }
 
   /// Restores the clock from a checkpoint's max_seen().
-  void restore(event_time max_seen) {
-    max_seen_ = max_seen;
-  }
+  void restore(event_time max_seen) { max_seen_ = max_seen; }
 
-private:
+ private:
   int64_t delay_ms_;
   int64_t window_ms_;
   event_time max_seen_ = min_event_time;

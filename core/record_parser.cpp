@@ -33,8 +33,6 @@ CRASHWATCH_HOT field_id identify(const char* key, size_t size) {
   }
 }
 
-
-
 } // namespace
 
 record_parser::record_parser(filter_config config)
@@ -155,8 +153,8 @@ void record_parser::classify(const raw_value* values,
   }
   if (!time) {
     out = malformed_record(time.error == timestamp_error::out_of_range
-                        ? malformed_reason::timestamp_out_of_range
-                        : malformed_reason::invalid_timestamp);
+                               ? malformed_reason::timestamp_out_of_range
+                               : malformed_reason::invalid_timestamp);
     return;
   }
   out = parsed_record{};

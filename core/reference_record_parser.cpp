@@ -162,7 +162,6 @@ json::parse_options strict_options() {
   return opt;
 }
 
-
 /// Whether `text` contains `lower_keyword` ignoring ASCII case: the naive way.
 bool contains_ignoring_case(std::string_view text,
                             std::string_view lower_keyword) {
@@ -178,7 +177,6 @@ bool contains_ignoring_case(std::string_view text,
   }
   return false;
 }
-
 
 } // namespace
 

@@ -11,8 +11,8 @@ namespace crashwatch {
 /// Now, in milliseconds since the epoch (UTC).
 inline int64_t wall_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 } // namespace crashwatch

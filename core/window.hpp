@@ -20,8 +20,8 @@ constexpr event_time window_start(event_time t, int64_t size_ms) {
 /// overflowing for windows at the very end of the time range.
 constexpr event_time window_end(event_time start, int64_t size_ms) {
   return start.value > max_event_time.value - size_ms
-           ? max_event_time
-           : event_time{start.value + size_ms};
+             ? max_event_time
+             : event_time{start.value + size_ms};
 }
 
 } // namespace crashwatch

@@ -7,12 +7,10 @@
 namespace crashwatch {
 
 window_counts::window_counts(int64_t window_ms, uint64_t threshold)
-  : window_ms_(window_ms), threshold_(threshold) {
-}
+    : window_ms_(window_ms), threshold_(threshold) {}
 
-window_counts::outcome window_counts::add(event_time t,
-                                          std::string_view user_id,
-                                          uint64_t& count) {
+window_counts::outcome
+window_counts::add(event_time t, std::string_view user_id, uint64_t& count) {
   auto start = window_start(t, window_ms_);
   if (window_end(start, window_ms_) <= emitted_through_) {
     count = 0;
@@ -59,14 +57,14 @@ void window_counts::take_changes(std::vector<window_entry>& out) {
     if (window_end(event_time{start}, window_ms_) <= emitted_through_)
       continue;
     node->second.changed = false;
-    out.push_back(window_entry{event_time{start}, node->first,
-                               node->second.count});
+    out.push_back(
+        window_entry{event_time{start}, node->first, node->second.count});
   }
   changed_.clear();
 }
 
-void window_counts::restore_count(event_time window_start,
-                                  std::string user_id, uint64_t count) {
+void window_counts::restore_count(event_time window_start, std::string user_id,
+                                  uint64_t count) {
   auto& users = windows_[window_start.value];
   auto [it, inserted] = users.try_emplace(std::move(user_id));
   open_keys_ += inserted ? 1 : 0;

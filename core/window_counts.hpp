@@ -36,7 +36,7 @@ typename Inspector::result_type inspect(Inspector& f, window_entry& x) {
 
 /// Counts crashes per tumbling window and user; fires completed windows.
 class window_counts {
-public:
+ public:
   /// What add() did with a crash.
   enum class outcome : uint8_t {
     /// Counted; the count did not just cross the threshold.
@@ -72,24 +72,16 @@ public:
   void fire(event_time watermark, std::vector<alert>& out);
 
   /// Every window ending at or before this has been emitted.
-  event_time emitted_through() const {
-    return emitted_through_;
-  }
+  event_time emitted_through() const { return emitted_through_; }
 
   /// Number of windows holding at least one crash.
-  size_t open_windows() const {
-    return windows_.size();
-  }
+  size_t open_windows() const { return windows_.size(); }
 
   /// Number of (window, user) keys held.
-  size_t open_keys() const {
-    return open_keys_;
-  }
+  size_t open_keys() const { return open_keys_; }
 
   /// All open windows by start, for tests.
-  const std::map<int64_t, user_counts>& windows() const {
-    return windows_;
-  }
+  const std::map<int64_t, user_counts>& windows() const { return windows_; }
 
   /// Appends every count of a still-open window that changed since the
   /// previous call (or since construction) to `out`, and marks them
@@ -98,20 +90,16 @@ public:
   void take_changes(std::vector<window_entry>& out);
 
   /// Number of counts take_changes() would return at most.
-  size_t pending_changes() const {
-    return changed_.size();
-  }
+  size_t pending_changes() const { return changed_.size(); }
 
   /// Restores one count from a checkpoint (not a change).
   void restore_count(event_time window_start, std::string user_id,
                      uint64_t count);
 
   /// Restores the emitted mark from a checkpoint.
-  void restore_emitted_through(event_time t) {
-    emitted_through_ = t;
-  }
+  void restore_emitted_through(event_time t) { emitted_through_ = t; }
 
-private:
+ private:
   int64_t window_ms_;
   uint64_t threshold_;
   event_time emitted_through_ = min_event_time;

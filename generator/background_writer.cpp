@@ -26,8 +26,7 @@ int write_all(int fd, const char* data, size_t size) {
 } // namespace
 
 background_writer::background_writer(int fd)
-  : fd_(fd), thread_([this] { loop(); }) {
-}
+    : fd_(fd), thread_([this] { loop(); }) {}
 
 background_writer::~background_writer() {
   finish();

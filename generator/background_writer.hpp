@@ -13,7 +13,7 @@ namespace crashwatch {
 
 /// Double-buffered writer: one buffer is written while the other is filled.
 class background_writer {
-public:
+ public:
   /// Writes to `fd` (not closed by the writer).
   explicit background_writer(int fd);
 
@@ -30,7 +30,7 @@ public:
   /// Waits until everything is written; returns 0 or the first errno.
   int finish();
 
-private:
+ private:
   void loop();
 
   int fd_;

@@ -55,8 +55,8 @@ write_generated_file(const generator_options& options, int64_t records,
     return make_error(ec::output_error,
                       "cannot write " + name + ": " + std::strerror(err));
   result.seconds = std::chrono::duration<double>(
-                     std::chrono::steady_clock::now() - started)
-                     .count();
+                       std::chrono::steady_clock::now() - started)
+                       .count();
   return result;
 }
 

@@ -60,11 +60,10 @@ produce_kafka_load(const generator_options& gen_opts,
   if (opts.partition >= 0 && opts.partition >= *partitions)
     return make_error(ec::config_error,
                       "topic " + opts.topic + " has only "
-                        + std::to_string(*partitions)
-                        + " partitions (asked for partition "
-                        + std::to_string(opts.partition) + ")");
-  auto partition = opts.partition >= 0 ? opts.partition
-                                       : RD_KAFKA_PARTITION_UA;
+                          + std::to_string(*partitions)
+                          + " partitions (asked for partition "
+                          + std::to_string(opts.partition) + ")");
+  auto partition = opts.partition >= 0 ? opts.partition : RD_KAFKA_PARTITION_UA;
   log_generator gen{gen_opts};
   kafka_load_result result;
   std::string line;
@@ -79,9 +78,8 @@ produce_kafka_load(const generator_options& gen_opts,
   // record goes out at once.
   double tokens = 1;
   const double burst = std::max(1.0, opts.rate * 0.05);
-  const uint64_t limit = opts.records < 0
-                           ? std::numeric_limits<uint64_t>::max()
-                           : static_cast<uint64_t>(opts.records);
+  const uint64_t limit = opts.records < 0 ? std::numeric_limits<uint64_t>::max()
+                                          : static_cast<uint64_t>(opts.records);
   caf::error failure;
   while (result.sent < limit) {
     auto now = clock::now();
@@ -108,15 +106,15 @@ produce_kafka_load(const generator_options& gen_opts,
     uint64_t batch = 1000;
     if (opts.rate > 0) {
       tokens = std::min(
-        burst, tokens
-                 + opts.rate
-                     * std::chrono::duration<double>(now - last).count());
+          burst,
+          tokens
+              + opts.rate * std::chrono::duration<double>(now - last).count());
       last = now;
       if (tokens < 1) {
         // Sleep until the next token, in small steps so delivery reports
         // are served and the deadline is kept.
         auto wait_ms = std::clamp(
-          static_cast<int>((1 - tokens) * 1000 / opts.rate), 1, 5);
+            static_cast<int>((1 - tokens) * 1000 / opts.rate), 1, 5);
         out.poll(wait_ms);
         continue;
       }
@@ -127,8 +125,8 @@ produce_kafka_load(const generator_options& gen_opts,
     for (uint64_t i = 0; i < batch && !failure; ++i) {
       line.clear();
       result.counts.add(gen.append_next(line));
-      failure = out.produce(opts.topic, generated_user_key(line), line,
-                            partition);
+      failure
+          = out.produce(opts.topic, generated_user_key(line), line, partition);
       if (!failure)
         ++result.sent;
     }
@@ -136,13 +134,13 @@ produce_kafka_load(const generator_options& gen_opts,
     if (failure || out.failed() > 0)
       break;
   }
-  result.produced_for = std::chrono::duration<double>(clock::now() - started)
-                          .count();
+  result.produced_for
+      = std::chrono::duration<double>(clock::now() - started).count();
   // Everything produced must be confirmed (or reported) before we return.
   auto flushed = out.flush(std::chrono::milliseconds{70'000});
   result.failure = failure ? std::move(failure) : std::move(flushed);
-  result.seconds = std::chrono::duration<double>(clock::now() - started)
-                     .count();
+  result.seconds
+      = std::chrono::duration<double>(clock::now() - started).count();
   result.delivered = out.delivered();
   result.failed = out.failed();
   return result;

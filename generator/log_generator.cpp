@@ -23,24 +23,32 @@ constexpr text lit(const char (&s)[N]) {
 
 /// Crash messages in mixed case, as different apps log them.
 constexpr text crash_contents[] = {
-  lit("App crash detected"),    lit("Application CRASHED"),
-  lit("Crash report uploaded"), lit("fatal: app Crash"),
-  lit("Native crash in libgfx.so (SIGSEGV)"),
+    lit("App crash detected"),
+    lit("Application CRASHED"),
+    lit("Crash report uploaded"),
+    lit("fatal: app Crash"),
+    lit("Native crash in libgfx.so (SIGSEGV)"),
 };
 
 /// Everything else an app logs. "fatal: out of memory" is no crash, but it
 /// is found by `--keyword fatal`.
 constexpr text other_contents[] = {
-  lit("User login successful"),   lit("Payment processed"),
-  lit("Cache miss for key session:42"), lit("Request timeout after 3000 ms"),
-  lit("Disk usage at 85%"),       lit("fatal: out of memory"),
-  lit("Retrying connection to db-1"), lit("Config reloaded"),
-  lit("Slow query detected (1200 ms)"), lit("User logged out"),
-  lit("Image upload completed"),  lit("Background sync finished"),
+    lit("User login successful"),
+    lit("Payment processed"),
+    lit("Cache miss for key session:42"),
+    lit("Request timeout after 3000 ms"),
+    lit("Disk usage at 85%"),
+    lit("fatal: out of memory"),
+    lit("Retrying connection to db-1"),
+    lit("Config reloaded"),
+    lit("Slow query detected (1200 ms)"),
+    lit("User logged out"),
+    lit("Image upload completed"),
+    lit("Background sync finished"),
 };
 
-constexpr text severities[] = {lit("Low"), lit("Medium"), lit("High"),
-                               lit("Critical")};
+constexpr text severities[]
+    = {lit("Low"), lit("Medium"), lit("High"), lit("Critical")};
 constexpr text statuses[] = {lit("INFO"), lit("WARN"), lit("ERROR")};
 
 /// Share of records with a crash message, over 2^16.
@@ -89,7 +97,8 @@ uint64_t rotl(uint64_t x, int k) {
   return (x << k) | (x >> (64 - k));
 }
 
-// --- writing by hand -----------------------------------------------------------
+// --- writing by hand
+// -----------------------------------------------------------
 
 /// Appends text at p and returns the new end.
 inline char* put(char* p, text t) {
@@ -265,8 +274,7 @@ inline char* put_string_field(char* p, const separators& s, text key,
 
 /// Appends a record in the usual field order (SPEC.md's example) with `ts`
 /// as the timestamp's JSON text.
-char* put_usual_record(char* p, const fields& f, text ts,
-                       const separators& s) {
+char* put_usual_record(char* p, const fields& f, text ts, const separators& s) {
   p = put(p, "{\"timestamp\"");
   p = put(p, s.colon);
   p = put(p, ts);
@@ -289,8 +297,7 @@ char* put_usual_record(char* p, const fields& f, text ts,
 
 } // namespace
 
-log_generator::log_generator(generator_options options)
-  : options_(options) {
+log_generator::log_generator(generator_options options) : options_(options) {
   if (options_.users < 1)
     throw std::invalid_argument("users must be at least 1");
   if (!(options_.events_per_second > 0)
@@ -315,7 +322,7 @@ log_generator::log_generator(generator_options options)
   for (int64_t u = 0; u < options_.users; ++u) {
     auto r = splitmix64(x);
     user_ips_.push_back(static_cast<uint32_t>(
-      ((r & 0x3) << 16) | (((r >> 8) & 0xff) << 8) | (1 + (r >> 16) % 254)));
+        ((r & 0x3) << 16) | (((r >> 8) & 0xff) << 8) | (1 + (r >> 16) % 254)));
   }
 }
 
@@ -334,13 +341,13 @@ uint64_t log_generator::next_random() {
 uint64_t log_generator::below(uint64_t n) {
   // Lemire's multiply-shift: unbiased enough for test data, and fast.
   return static_cast<uint64_t>(
-    (static_cast<unsigned __int128>(next_random()) * n) >> 64);
+      (static_cast<unsigned __int128>(next_random()) * n) >> 64);
 }
 
 int64_t log_generator::clock_ms() const {
   return options_.start_ms
          + static_cast<int64_t>(
-           std::floor(static_cast<double>(index_) * ms_per_line_));
+             std::floor(static_cast<double>(index_) * ms_per_line_));
 }
 
 generated_kind log_generator::append_next(std::string& out) {
@@ -349,10 +356,11 @@ generated_kind log_generator::append_next(std::string& out) {
   if (blank_threshold_ != 0 && chance(blank_threshold_))
     return generated_kind::blank;
   bool late = late_threshold_ != 0 && chance(late_threshold_);
-  auto time = late ? base - 35000 - static_cast<int64_t>(below(85001))
-                   : base
-                       - static_cast<int64_t>(below(
-                         static_cast<uint64_t>(options_.out_of_order_ms) + 1));
+  auto time
+      = late ? base - 35000 - static_cast<int64_t>(below(85001))
+             : base
+                   - static_cast<int64_t>(below(
+                       static_cast<uint64_t>(options_.out_of_order_ms) + 1));
   if (malformed_threshold_ != 0 && chance(malformed_threshold_)) {
     out.append(line_, write_malformed(time));
     return generated_kind::malformed;
@@ -385,8 +393,7 @@ size_t log_generator::write_record(int64_t time_ms, bool variant_form) {
   if (!variant_form) {
     char ts[24];
     text ts_text{ts, static_cast<size_t>(put_int(ts, f.time_ms) - ts)};
-    return static_cast<size_t>(put_usual_record(p, f, ts_text, spaced)
-                               - line_);
+    return static_cast<size_t>(put_usual_record(p, f, ts_text, spaced) - line_);
   }
   // A rarer form: decided by a second draw so the usual path stays short.
   auto v = static_cast<variant>(below(static_cast<uint64_t>(variant::count)));
@@ -395,132 +402,132 @@ size_t log_generator::write_record(int64_t time_ms, bool variant_form) {
   char ts[64];
   char* t = ts;
   switch (v) {
-    case variant::iso_z:
-      *t++ = '"';
-      t = put_iso(t, f.time_ms, 0, 'T', true);
-      t = put(t, "Z\"");
-      break;
-    case variant::iso_offset: {
-      // Whole and half-hour zones on both sides of UTC.
-      static constexpr int offsets[] = {60, 120, -300, 330, -570, 0};
-      int off = offsets[below(std::size(offsets))];
-      *t++ = '"';
-      t = put_iso(t, f.time_ms, off, 'T', true);
-      int a = off < 0 ? -off : off;
-      *t++ = off < 0 ? '-' : '+';
-      t = put_fixed(t, static_cast<uint64_t>(a / 60), 2);
-      *t++ = ':';
-      t = put_fixed(t, static_cast<uint64_t>(a % 60), 2);
-      *t++ = '"';
-      break;
-    }
-    case variant::iso_space:
-      *t++ = '"';
-      t = put_iso(t, f.time_ms, 0, ' ', true);
-      *t++ = '"';
-      break;
-    case variant::iso_whole_seconds:
-      *t++ = '"';
-      t = put_iso(t, f.time_ms, 0, 'T', false);
-      t = put(t, "Z\"");
-      break;
-    case variant::ms_string:
-      *t++ = '"';
+  case variant::iso_z:
+    *t++ = '"';
+    t = put_iso(t, f.time_ms, 0, 'T', true);
+    t = put(t, "Z\"");
+    break;
+  case variant::iso_offset: {
+    // Whole and half-hour zones on both sides of UTC.
+    static constexpr int offsets[] = {60, 120, -300, 330, -570, 0};
+    int off = offsets[below(std::size(offsets))];
+    *t++ = '"';
+    t = put_iso(t, f.time_ms, off, 'T', true);
+    int a = off < 0 ? -off : off;
+    *t++ = off < 0 ? '-' : '+';
+    t = put_fixed(t, static_cast<uint64_t>(a / 60), 2);
+    *t++ = ':';
+    t = put_fixed(t, static_cast<uint64_t>(a % 60), 2);
+    *t++ = '"';
+    break;
+  }
+  case variant::iso_space:
+    *t++ = '"';
+    t = put_iso(t, f.time_ms, 0, ' ', true);
+    *t++ = '"';
+    break;
+  case variant::iso_whole_seconds:
+    *t++ = '"';
+    t = put_iso(t, f.time_ms, 0, 'T', false);
+    t = put(t, "Z\"");
+    break;
+  case variant::ms_string:
+    *t++ = '"';
+    t = put_int(t, f.time_ms);
+    *t++ = '"';
+    break;
+  case variant::seconds_fraction:
+    t = put_seconds_fraction(t, f.time_ms, micros);
+    break;
+  case variant::seconds_string:
+    *t++ = '"';
+    t = put_seconds_fraction(t, f.time_ms, micros);
+    *t++ = '"';
+    break;
+  case variant::micros:
+    t = put_int(t, f.time_ms * 1000 + static_cast<int64_t>(micros));
+    break;
+  case variant::exponent: {
+    // d.dddddddddddde12 for a 13-digit time: exact in binary floating point
+    // because the value is a whole number below 2^53.
+    char digits[24];
+    char* e = put_int(digits, f.time_ms);
+    auto n = e - digits;
+    if (f.time_ms > 0 && n > 1) {
+      *t++ = digits[0];
+      *t++ = '.';
+      std::memcpy(t, digits + 1, static_cast<size_t>(n - 1));
+      t += n - 1;
+      *t++ = 'e';
+      t = put_uint(t, static_cast<uint64_t>(n - 1));
+    } else {
       t = put_int(t, f.time_ms);
-      *t++ = '"';
-      break;
-    case variant::seconds_fraction:
-      t = put_seconds_fraction(t, f.time_ms, micros);
-      break;
-    case variant::seconds_string:
-      *t++ = '"';
-      t = put_seconds_fraction(t, f.time_ms, micros);
-      *t++ = '"';
-      break;
-    case variant::micros:
-      t = put_int(t, f.time_ms * 1000 + static_cast<int64_t>(micros));
-      break;
-    case variant::exponent: {
-      // d.dddddddddddde12 for a 13-digit time: exact in binary floating point
-      // because the value is a whole number below 2^53.
-      char digits[24];
-      char* e = put_int(digits, f.time_ms);
-      auto n = e - digits;
-      if (f.time_ms > 0 && n > 1) {
-        *t++ = digits[0];
-        *t++ = '.';
-        std::memcpy(t, digits + 1, static_cast<size_t>(n - 1));
-        t += n - 1;
-        *t++ = 'e';
-        t = put_uint(t, static_cast<uint64_t>(n - 1));
-      } else {
-        t = put_int(t, f.time_ms);
-      }
-      break;
     }
-    case variant::whole_seconds:
-      t = put_int(t, floor_div(f.time_ms, 1000));
-      break;
-    default:
-      t = put_int(t, f.time_ms);
-      break;
+    break;
+  }
+  case variant::whole_seconds:
+    t = put_int(t, floor_div(f.time_ms, 1000));
+    break;
+  default:
+    t = put_int(t, f.time_ms);
+    break;
   }
   text ts_text{ts, static_cast<size_t>(t - ts)};
   switch (v) {
-    case variant::reordered:
-      p = put(p, "{\"user_id\": ");
-      p = put_user(p, f.user);
-      p = put(p, ", \"content\": \"");
-      p = put(p, f.content);
-      p = put(p, "\", \"app\": {\"name\": \"shop\", \"version\": \"4.2.");
-      p = put_uint(p, f.user % 7);
-      p = put(p, "\", \"tags\": [\"timestamp\", 1, null]}, \"severity\": \"");
-      p = put(p, f.severity);
-      p = put(p, "\", \"timestamp\": ");
-      p = put(p, ts_text);
-      p = put(p, ", \"status\": \"");
-      p = put(p, f.status);
-      p = put(p, "\", \"source_ip\": \"");
-      p = put_ip(p, f.ip);
-      p = put(p, "\", \"latency_ms\": 12.5e0}");
-      return static_cast<size_t>(p - line_);
-    case variant::compact:
-      return static_cast<size_t>(put_usual_record(p, f, ts_text, compact)
-                                 - line_);
-    case variant::escaped: {
-      p = put(p, "{\"timestamp\": ");
-      p = put(p, ts_text);
-      p = put(p, ", \"status\": \"");
-      p = put(p, f.status);
-      p = put(p, "\", \"severity\": \"");
-      p = put(p, f.severity);
-      // "user\u005f1361" is user_1361 once unescaped.
-      p = put(p, "\", \"user_id\": \"user\\u005f");
-      p = put_uint(p, 1000 + f.user);
-      p = put(p, "\", \"content\": \"");
-      switch (below(3)) {
-        case 0: // crash spelled with an escape: still a crash
-          p = put(p, crash ? lit("App c\\u0072ash detected")
-                           : lit("Upload \\\"done\\\" \\\\ ok"));
-          break;
-        case 1: // UTF-8 around the message
-          p = put(p, "\xE2\x9A\xA0 ");
-          p = put(p, f.content);
-          p = put(p, " \xE2\x80\x94 Ger\xC3\xA4t 7");
-          break;
-        default: // quotes, a tab and a newline escaped
-          p = put(p, "\\\"");
-          p = put(p, f.content);
-          p = put(p, "\\\"\\t(see \\/var\\/log)\\n");
-          break;
-      }
-      p = put(p, "\", \"source_ip\": \"");
-      p = put_ip(p, f.ip);
-      p = put(p, "\"}");
-      return static_cast<size_t>(p - line_);
-    }
-    default:
+  case variant::reordered:
+    p = put(p, "{\"user_id\": ");
+    p = put_user(p, f.user);
+    p = put(p, ", \"content\": \"");
+    p = put(p, f.content);
+    p = put(p, "\", \"app\": {\"name\": \"shop\", \"version\": \"4.2.");
+    p = put_uint(p, f.user % 7);
+    p = put(p, "\", \"tags\": [\"timestamp\", 1, null]}, \"severity\": \"");
+    p = put(p, f.severity);
+    p = put(p, "\", \"timestamp\": ");
+    p = put(p, ts_text);
+    p = put(p, ", \"status\": \"");
+    p = put(p, f.status);
+    p = put(p, "\", \"source_ip\": \"");
+    p = put_ip(p, f.ip);
+    p = put(p, "\", \"latency_ms\": 12.5e0}");
+    return static_cast<size_t>(p - line_);
+  case variant::compact:
+    return static_cast<size_t>(put_usual_record(p, f, ts_text, compact)
+                               - line_);
+  case variant::escaped: {
+    p = put(p, "{\"timestamp\": ");
+    p = put(p, ts_text);
+    p = put(p, ", \"status\": \"");
+    p = put(p, f.status);
+    p = put(p, "\", \"severity\": \"");
+    p = put(p, f.severity);
+    // "user\u005f1361" is user_1361 once unescaped.
+    p = put(p, "\", \"user_id\": \"user\\u005f");
+    p = put_uint(p, 1000 + f.user);
+    p = put(p, "\", \"content\": \"");
+    switch (below(3)) {
+    case 0: // crash spelled with an escape: still a crash
+      p = put(p, crash ? lit("App c\\u0072ash detected")
+                       : lit("Upload \\\"done\\\" \\\\ ok"));
       break;
+    case 1: // UTF-8 around the message
+      p = put(p, "\xE2\x9A\xA0 ");
+      p = put(p, f.content);
+      p = put(p, " \xE2\x80\x94 Ger\xC3\xA4t 7");
+      break;
+    default: // quotes, a tab and a newline escaped
+      p = put(p, "\\\"");
+      p = put(p, f.content);
+      p = put(p, "\\\"\\t(see \\/var\\/log)\\n");
+      break;
+    }
+    p = put(p, "\", \"source_ip\": \"");
+    p = put_ip(p, f.ip);
+    p = put(p, "\"}");
+    return static_cast<size_t>(p - line_);
+  }
+  default:
+    break;
   }
   // The usual field order, with a variant timestamp or a twist in a field.
   p = put(p, "{\"timestamp\": ");
@@ -548,9 +555,9 @@ size_t log_generator::write_record(int64_t time_ms, bool variant_form) {
     p = put_user(p, f.user);
   }
   if (v == variant::no_content) {
-    static constexpr text none[] = {lit(", \"content\": null"),
-                                    lit(", \"content\": 42"), lit(""),
-                                    lit(", \"content\": [\"crash\"]")};
+    static constexpr text none[]
+        = {lit(", \"content\": null"), lit(", \"content\": 42"), lit(""),
+           lit(", \"content\": [\"crash\"]")};
     p = put(p, none[below(std::size(none))]);
   } else {
     p = put(p, ", \"content\": \"");
@@ -563,92 +570,93 @@ size_t log_generator::write_record(int64_t time_ms, bool variant_form) {
 }
 
 size_t log_generator::write_malformed(int64_t time_ms) {
-  last_malformed_
-    = static_cast<malformed_kind>(below(malformed_kind_count));
+  last_malformed_ = static_cast<malformed_kind>(below(malformed_kind_count));
   char* p = line_;
   auto user = 1000 + below(static_cast<uint64_t>(options_.users));
   switch (last_malformed_) {
-    case malformed_kind::truncated: {
-      // A valid line cut anywhere after its first byte and before its last,
-      // never inside a UTF-8 sequence: invalid JSON, never blank.
-      auto n = write_record(time_ms, false);
-      auto cut = 1 + below(n - 2);
-      while (cut > 1 && (static_cast<unsigned char>(line_[cut]) & 0xC0) == 0x80)
-        --cut;
-      return cut;
-    }
-    case malformed_kind::array:
-      p = put(p, "[");
+  case malformed_kind::truncated: {
+    // A valid line cut anywhere after its first byte and before its last,
+    // never inside a UTF-8 sequence: invalid JSON, never blank.
+    auto n = write_record(time_ms, false);
+    auto cut = 1 + below(n - 2);
+    while (cut > 1 && (static_cast<unsigned char>(line_[cut]) & 0xC0) == 0x80)
+      --cut;
+    return cut;
+  }
+  case malformed_kind::array:
+    p = put(p, "[");
+    p = put_int(p, time_ms);
+    p = put(p, ", \"ERROR\", \"Critical\", \"10.0.0.1\", \"user_");
+    p = put_uint(p, user);
+    p = put(p, "\", \"App crash detected\"]");
+    break;
+  case malformed_kind::scalar:
+    if (below(2) == 0) {
+      p = put(p, "\"App crash detected for user_");
+      p = put_uint(p, user);
+      p = put(p, "\"");
+    } else {
       p = put_int(p, time_ms);
-      p = put(p, ", \"ERROR\", \"Critical\", \"10.0.0.1\", \"user_");
-      p = put_uint(p, user);
-      p = put(p, "\", \"App crash detected\"]");
-      break;
-    case malformed_kind::scalar:
-      if (below(2) == 0) {
-        p = put(p, "\"App crash detected for user_");
-        p = put_uint(p, user);
-        p = put(p, "\"");
-      } else {
-        p = put_int(p, time_ms);
-      }
-      break;
-    case malformed_kind::bad_timestamp_string: {
-      static constexpr text bad[] = {
-        lit("\"yesterday\""), lit("\"\""), lit("\"2026-02-30T10:00:00Z\""),
-        lit("\"1768917185123ms\""), lit("\"2026-01-20T25:10:00Z\""),
-        lit("\"12:30:00\"")};
-      p = put(p, "{\"timestamp\": ");
-      p = put(p, bad[below(std::size(bad))]);
-      p = put(p, ", \"status\": \"ERROR\", \"severity\": \"High\", "
-                 "\"user_id\": \"user_");
-      p = put_uint(p, user);
-      p = put(p, "\", \"content\": \"App crash detected\"}");
-      break;
     }
-    case malformed_kind::bad_timestamp_type: {
-      static constexpr text bad[] = {lit("null"), lit("true"), lit("false"),
-                                     lit("{\"ms\": 1768917185123}"),
-                                     lit("[1768917185123]")};
-      p = put(p, "{\"timestamp\": ");
-      p = put(p, bad[below(std::size(bad))]);
-      p = put(p, ", \"status\": \"INFO\", \"severity\": \"Low\", "
-                 "\"user_id\": \"user_");
-      p = put_uint(p, user);
-      p = put(p, "\", \"content\": \"Config reloaded\"}");
-      break;
-    }
-    case malformed_kind::missing_timestamp:
-      p = put(p, "{\"ts\": ");
-      p = put_int(p, time_ms);
-      p = put(p, ", \"status\": \"ERROR\", \"severity\": \"Critical\", "
-                 "\"user_id\": \"user_");
-      p = put_uint(p, user);
-      p = put(p, "\", \"content\": \"Application CRASHED\"}");
-      break;
-    case malformed_kind::nan_timestamp: {
-      static constexpr text bad[] = {lit("NaN"), lit("Infinity"),
-                                     lit("-Infinity")};
-      p = put(p, "{\"timestamp\": ");
-      p = put(p, bad[below(std::size(bad))]);
-      p = put(p, ", \"status\": \"WARN\", \"severity\": \"Medium\", "
-                 "\"user_id\": \"user_");
-      p = put_uint(p, user);
-      p = put(p, "\", \"content\": \"Payment processed\"}");
-      break;
-    }
-    case malformed_kind::crash_without_user: {
-      static constexpr text bad_user[] = {lit(""), lit(", \"user_id\": \"\""),
-                                          lit(", \"user_id\": null"),
-                                          lit(", \"user_id\": 1361")};
-      p = put(p, "{\"timestamp\": ");
-      p = put_int(p, time_ms);
-      p = put(p, ", \"status\": \"ERROR\", \"severity\": \"Critical\", "
-                 "\"source_ip\": \"10.0.3.9\"");
-      p = put(p, bad_user[below(std::size(bad_user))]);
-      p = put(p, ", \"content\": \"fatal: app Crash\"}");
-      break;
-    }
+    break;
+  case malformed_kind::bad_timestamp_string: {
+    static constexpr text bad[] = {lit("\"yesterday\""),
+                                   lit("\"\""),
+                                   lit("\"2026-02-30T10:00:00Z\""),
+                                   lit("\"1768917185123ms\""),
+                                   lit("\"2026-01-20T25:10:00Z\""),
+                                   lit("\"12:30:00\"")};
+    p = put(p, "{\"timestamp\": ");
+    p = put(p, bad[below(std::size(bad))]);
+    p = put(p, ", \"status\": \"ERROR\", \"severity\": \"High\", "
+               "\"user_id\": \"user_");
+    p = put_uint(p, user);
+    p = put(p, "\", \"content\": \"App crash detected\"}");
+    break;
+  }
+  case malformed_kind::bad_timestamp_type: {
+    static constexpr text bad[]
+        = {lit("null"), lit("true"), lit("false"),
+           lit("{\"ms\": 1768917185123}"), lit("[1768917185123]")};
+    p = put(p, "{\"timestamp\": ");
+    p = put(p, bad[below(std::size(bad))]);
+    p = put(p, ", \"status\": \"INFO\", \"severity\": \"Low\", "
+               "\"user_id\": \"user_");
+    p = put_uint(p, user);
+    p = put(p, "\", \"content\": \"Config reloaded\"}");
+    break;
+  }
+  case malformed_kind::missing_timestamp:
+    p = put(p, "{\"ts\": ");
+    p = put_int(p, time_ms);
+    p = put(p, ", \"status\": \"ERROR\", \"severity\": \"Critical\", "
+               "\"user_id\": \"user_");
+    p = put_uint(p, user);
+    p = put(p, "\", \"content\": \"Application CRASHED\"}");
+    break;
+  case malformed_kind::nan_timestamp: {
+    static constexpr text bad[]
+        = {lit("NaN"), lit("Infinity"), lit("-Infinity")};
+    p = put(p, "{\"timestamp\": ");
+    p = put(p, bad[below(std::size(bad))]);
+    p = put(p, ", \"status\": \"WARN\", \"severity\": \"Medium\", "
+               "\"user_id\": \"user_");
+    p = put_uint(p, user);
+    p = put(p, "\", \"content\": \"Payment processed\"}");
+    break;
+  }
+  case malformed_kind::crash_without_user: {
+    static constexpr text bad_user[]
+        = {lit(""), lit(", \"user_id\": \"\""), lit(", \"user_id\": null"),
+           lit(", \"user_id\": 1361")};
+    p = put(p, "{\"timestamp\": ");
+    p = put_int(p, time_ms);
+    p = put(p, ", \"status\": \"ERROR\", \"severity\": \"Critical\", "
+               "\"source_ip\": \"10.0.3.9\"");
+    p = put(p, bad_user[below(std::size(bad_user))]);
+    p = put(p, ", \"content\": \"fatal: app Crash\"}");
+    break;
+  }
   }
   return static_cast<size_t>(p - line_);
 }

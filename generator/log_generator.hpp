@@ -119,7 +119,7 @@ constexpr int malformed_kind_count = 8;
 
 /// Makes one log line at a time.
 class log_generator {
-public:
+ public:
   /// Throws std::invalid_argument when users < 1, events_per_second <= 0 or a
   /// fraction is outside [0, 1].
   explicit log_generator(generator_options options);
@@ -128,20 +128,16 @@ public:
   generated_kind append_next(std::string& out);
 
   /// Lines made so far.
-  uint64_t lines() const {
-    return index_;
-  }
+  uint64_t lines() const { return index_; }
 
   /// Event time of the generator's clock for the next line (before jitter).
   int64_t clock_ms() const;
 
   /// Kind of the last malformed line (valid after append_next() returned
   /// `malformed`).
-  malformed_kind last_malformed_kind() const {
-    return last_malformed_;
-  }
+  malformed_kind last_malformed_kind() const { return last_malformed_; }
 
-private:
+ private:
   /// The next 64 random bits (xoshiro256**).
   uint64_t next_random();
 
@@ -149,9 +145,7 @@ private:
   uint64_t below(uint64_t n);
 
   /// True with probability given as a threshold over 2^64.
-  bool chance(uint64_t threshold) {
-    return next_random() < threshold;
-  }
+  bool chance(uint64_t threshold) { return next_random() < threshold; }
 
   /// Writes a well-formed record at `time_ms` into line_ and returns its
   /// length; `variant` picks one of the other valid forms.

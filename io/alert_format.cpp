@@ -49,7 +49,7 @@ void append_console_batch(std::string& out, uint64_t batch,
   rows.push_back({"Interval", "user_id", "crash_count"});
   for (auto& a : alerts)
     rows.push_back({"{" + format_console_time(a.window_start) + ", "
-                      + format_console_time(a.window_end) + "}",
+                        + format_console_time(a.window_end) + "}",
                     a.user_id, std::to_string(a.crash_count)});
   size_t widths[3] = {0, 0, 0};
   for (auto& row : rows)

@@ -35,8 +35,7 @@ bool send_all(int fd, const char* data, size_t size) {
 }
 
 /// Splits "host:port" (the first entry of a comma-separated list).
-bool split_address(const std::string& list, std::string& host,
-                   uint16_t& port) {
+bool split_address(const std::string& list, std::string& host, uint16_t& port) {
   auto first = list.substr(0, list.find(','));
   auto colon = first.rfind(':');
   if (colon == std::string::npos)
@@ -51,15 +50,14 @@ bool split_address(const std::string& list, std::string& host,
 
 /// Silences librdkafka's log lines of the handle that owns the mock: it has
 /// no bootstrap servers on purpose, and says so at warning level.
-void quiet_log(const rd_kafka_t*, int, const char*, const char*) {
-}
+void quiet_log(const rd_kafka_t*, int, const char*, const char*) {}
 
 } // namespace
 
 /// Relays each connection accepted on 127.0.0.1:port to one target address,
 /// a thread per connection (there are few: clients only bootstrap here).
 class tcp_forwarder {
-public:
+ public:
   /// Binds and listens; the error names the port when it is taken.
   static caf::expected<std::unique_ptr<tcp_forwarder>>
   start(uint16_t port, std::string target_host, uint16_t target_port) {
@@ -69,7 +67,7 @@ public:
     fw->listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fw->listen_fd_ < 0)
       return make_error(ec::config_error, std::string{"cannot create socket: "}
-                                            + std::strerror(errno));
+                                              + std::strerror(errno));
     int one = 1;
     // SO_REUSEADDR lets a restarted broker take its port back at once
     // (connections of the last run in TIME_WAIT); a live listener still
@@ -80,24 +78,24 @@ public:
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::bind(fw->listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr)
-          != 0) {
+        != 0) {
       auto err = errno;
       return make_error(ec::config_error,
                         "cannot listen on 127.0.0.1:" + std::to_string(port)
-                          + ": " + std::strerror(err)
-                          + (err == EADDRINUSE
-                               ? " (another process uses the port; pick "
-                                 "another --port, or omit it)"
-                               : ""));
+                            + ": " + std::strerror(err)
+                            + (err == EADDRINUSE
+                                   ? " (another process uses the port; pick "
+                                     "another --port, or omit it)"
+                                   : ""));
     }
     if (::listen(fw->listen_fd_, 64) != 0)
       return make_error(ec::config_error,
                         "cannot listen on 127.0.0.1:" + std::to_string(port)
-                          + ": " + std::strerror(errno));
+                            + ": " + std::strerror(errno));
     fw->stop_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (fw->stop_fd_ < 0)
       return make_error(ec::config_error, std::string{"cannot create eventfd: "}
-                                            + std::strerror(errno));
+                                              + std::strerror(errno));
     auto* self = fw.get();
     fw->accept_thread_ = std::thread{[self] { self->accept_loop(); }};
     return fw;
@@ -121,7 +119,7 @@ public:
       ::close(stop_fd_);
   }
 
-private:
+ private:
   tcp_forwarder() = default;
 
   void accept_loop() {
@@ -170,7 +168,7 @@ private:
     addr.sin_port = htons(target_port_);
     if (::inet_pton(AF_INET, target_host_.c_str(), &addr.sin_addr) != 1
         || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr)
-             != 0) {
+               != 0) {
       ::close(fd);
       return -1;
     }
@@ -232,7 +230,7 @@ embedded_broker::start(const embedded_broker_options& options) {
     rd_kafka_conf_destroy(conf);
     return make_error(ec::config_error,
                       std::string{"cannot create the mock cluster's handle: "}
-                        + errstr);
+                          + errstr);
   }
   broker->cluster_ = rd_kafka_mock_cluster_new(broker->owner_, options.brokers);
   if (broker->cluster_ == nullptr)
@@ -245,9 +243,9 @@ embedded_broker::start(const embedded_broker_options& options) {
     std::string host;
     uint16_t port = 0;
     if (!split_address(broker->mock_bootstraps(), host, port))
-      return make_error(ec::config_error,
-                        "unexpected mock cluster address '"
-                          + broker->mock_bootstraps() + "'");
+      return make_error(ec::config_error, "unexpected mock cluster address '"
+                                              + broker->mock_bootstraps()
+                                              + "'");
     auto fw = tcp_forwarder::start(options.port, host, port);
     if (!fw)
       return std::move(fw.error());
@@ -279,9 +277,9 @@ caf::error embedded_broker::create_topic(const std::string& topic,
                                          int partitions) {
   auto err = rd_kafka_mock_topic_create(cluster_, topic.c_str(), partitions, 1);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return make_error(ec::config_error, "cannot create topic '" + topic
-                                          + "' on the mock cluster: "
-                                          + rd_kafka_err2str(err));
+    return make_error(ec::config_error,
+                      "cannot create topic '" + topic
+                          + "' on the mock cluster: " + rd_kafka_err2str(err));
   return caf::none;
 }
 
@@ -291,9 +289,10 @@ caf::error embedded_broker::set_all(bool up) {
     auto err = up ? rd_kafka_mock_broker_set_up(cluster_, id)
                   : rd_kafka_mock_broker_set_down(cluster_, id);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      return make_error(ec::config_error,
-                        "cannot set mock broker " + std::to_string(id)
-                          + (up ? " up: " : " down: ") + rd_kafka_err2str(err));
+      return make_error(ec::config_error, "cannot set mock broker "
+                                              + std::to_string(id)
+                                              + (up ? " up: " : " down: ")
+                                              + rd_kafka_err2str(err));
   }
   return caf::none;
 }

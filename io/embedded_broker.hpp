@@ -45,7 +45,7 @@ class tcp_forwarder;
 
 /// A running mock Kafka cluster with one topic; stopped by the destructor.
 class embedded_broker {
-public:
+ public:
   /// Starts the cluster, creates the topic and, with a port, the forwarder.
   /// Fails with a clear message when the port is taken or the mock cannot
   /// start.
@@ -76,16 +76,12 @@ public:
 
   /// The mock cluster itself, for fault injection beyond set_down()
   /// (rd_kafka_mock_topic_set_error, rd_kafka_mock_broker_set_rtt, ...).
-  rd_kafka_mock_cluster_t* mock() const {
-    return cluster_;
-  }
+  rd_kafka_mock_cluster_t* mock() const { return cluster_; }
 
   /// The options it was started with.
-  const embedded_broker_options& options() const {
-    return options_;
-  }
+  const embedded_broker_options& options() const { return options_; }
 
-private:
+ private:
   embedded_broker() = default;
 
   caf::error set_all(bool up);

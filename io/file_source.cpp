@@ -81,8 +81,7 @@ file_source::open(const std::string& path, size_t chunk_bytes,
                          "be read again");
       else
         err = check_resume_point(fd, path, st.st_size, start_offset);
-      if (!err
-          && ::lseek(fd, static_cast<off_t>(start_offset), SEEK_SET) < 0)
+      if (!err && ::lseek(fd, static_cast<off_t>(start_offset), SEEK_SET) < 0)
         err = io_error("cannot read input " + path + ": "
                        + std::strerror(errno));
       if (err) {
@@ -92,16 +91,13 @@ file_source::open(const std::string& path, size_t chunk_bytes,
     }
   }
   return std::unique_ptr<file_source>{
-    new file_source(fd, path, chunk_bytes, start_offset)};
+      new file_source(fd, path, chunk_bytes, start_offset)};
 }
 
 file_source::file_source(int fd, std::string path, size_t chunk_bytes,
                          uint64_t start_offset)
-  : fd_(fd),
-    path_(std::move(path)),
-    chunk_bytes_(chunk_bytes),
-    base_offset_(start_offset),
-    start_offset_(start_offset) {
+    : fd_(fd), path_(std::move(path)), chunk_bytes_(chunk_bytes),
+      base_offset_(start_offset), start_offset_(start_offset) {
   struct stat st;
   // Pipes, terminals and sockets may have nothing to read for a while: ask
   // poll() first so the reader never blocks its thread (idle detection).
@@ -157,7 +153,7 @@ caf::expected<poll_status> file_source::poll(std::vector<source_record>& out) {
     const char* data = buffer_.data();
     while (pos < filled_) {
       auto nl = static_cast<const char*>(
-        std::memchr(data + pos, '\n', filled_ - pos));
+          std::memchr(data + pos, '\n', filled_ - pos));
       if (nl == nullptr)
         break;
       auto len = static_cast<size_t>(nl - (data + pos));

@@ -13,7 +13,7 @@ namespace crashwatch {
 
 /// Reads lines from a file descriptor in chunks.
 class file_source : public record_source {
-public:
+ public:
   /// Opens `path` ("-" = stdin) and starts reading at byte `start_offset`
   /// (a resume_offset() of an earlier run). Fails with a message naming the
   /// file when it cannot be opened, or when `start_offset` > 0 and the file
@@ -27,9 +27,7 @@ public:
   caf::expected<poll_status> poll(std::vector<source_record>& out) override;
 
   /// Bytes handed out by this object (from the start offset on).
-  uint64_t bytes_read() const override {
-    return consumed_;
-  }
+  uint64_t bytes_read() const override { return consumed_; }
 
   /// The start offset plus every byte handed out: the start of the first
   /// line not handed out yet.
@@ -39,7 +37,7 @@ public:
 
   std::string describe() const override;
 
-private:
+ private:
   file_source(int fd, std::string path, size_t chunk_bytes,
               uint64_t start_offset);
 

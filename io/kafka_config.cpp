@@ -10,8 +10,8 @@ caf::expected<kafka_property> parse_kafka_setting(const std::string& text) {
   auto eq = text.find('=');
   if (eq == std::string::npos)
     return make_error(ec::config_error, "-X " + text
-                                          + ": expected key=value (a "
-                                            "librdkafka property)");
+                                            + ": expected key=value (a "
+                                              "librdkafka property)");
   if (eq == 0)
     return make_error(ec::config_error,
                       "-X " + text + ": the property name before '=' is empty");
@@ -47,12 +47,13 @@ make_kafka_conf(const std::string& brokers,
 
 void quiet_kafka_logs(rd_kafka_conf_t* conf,
                       const std::vector<kafka_property>& properties) {
-  bool wants_logs = std::any_of(
-    properties.begin(), properties.end(),
-    [](auto& p) { return p.first == "debug" || p.first == "log_level"; });
+  bool wants_logs
+      = std::any_of(properties.begin(), properties.end(), [](auto& p) {
+          return p.first == "debug" || p.first == "log_level";
+        });
   if (!wants_logs)
-    rd_kafka_conf_set_log_cb(conf, [](const rd_kafka_t*, int, const char*,
-                                      const char*) {});
+    rd_kafka_conf_set_log_cb(
+        conf, [](const rd_kafka_t*, int, const char*, const char*) {});
 }
 
 } // namespace crashwatch

@@ -23,17 +23,15 @@ caf::expected<kafka_property> parse_kafka_setting(const std::string& text);
 
 /// Owns an rd_kafka_conf_t until it is handed to rd_kafka_new().
 class kafka_conf {
-public:
-  explicit kafka_conf(rd_kafka_conf_t* conf) : conf_(conf) {
-  }
+ public:
+  explicit kafka_conf(rd_kafka_conf_t* conf) : conf_(conf) {}
 
   ~kafka_conf() {
     if (conf_ != nullptr)
       rd_kafka_conf_destroy(conf_);
   }
 
-  kafka_conf(kafka_conf&& other) noexcept : conf_(other.release()) {
-  }
+  kafka_conf(kafka_conf&& other) noexcept : conf_(other.release()) {}
 
   kafka_conf& operator=(kafka_conf&& other) noexcept {
     if (this != &other) {
@@ -48,9 +46,7 @@ public:
   kafka_conf& operator=(const kafka_conf&) = delete;
 
   /// The configuration, still owned by this object.
-  rd_kafka_conf_t* get() const {
-    return conf_;
-  }
+  rd_kafka_conf_t* get() const { return conf_; }
 
   /// Gives up ownership (rd_kafka_new() takes it on success).
   rd_kafka_conf_t* release() {
@@ -63,7 +59,7 @@ public:
   /// config_error "-X key=value: <librdkafka's message>".
   caf::error set(const std::string& key, const std::string& value);
 
-private:
+ private:
   rd_kafka_conf_t* conf_;
 };
 

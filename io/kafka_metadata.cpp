@@ -10,9 +10,7 @@ namespace crashwatch {
 namespace {
 
 struct rk_deleter {
-  void operator()(rd_kafka_t* rk) const {
-    rd_kafka_destroy(rk);
-  }
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
 };
 
 using rk_ptr = std::unique_ptr<rd_kafka_t, rk_deleter>;
@@ -29,8 +27,8 @@ caf::expected<rk_ptr> make_client(const std::string& brokers,
   // The error returned says it all; no reconnect lines on stderr.
   quiet_kafka_logs(conf->get(), props);
   char errstr[512];
-  auto* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr,
-                          sizeof errstr);
+  auto* rk
+      = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
   if (rk == nullptr)
     return make_error(ec::config_error,
                       std::string{"cannot create Kafka client: "} + errstr);
@@ -49,8 +47,9 @@ caf::error unreachable(const std::string& brokers,
                        std::chrono::milliseconds timeout,
                        rd_kafka_resp_err_t err) {
   return make_error(ec::input_error, "cannot reach Kafka at " + brokers
-                                       + " within " + describe_timeout(timeout)
-                                       + " (" + rd_kafka_err2str(err) + ")");
+                                         + " within "
+                                         + describe_timeout(timeout) + " ("
+                                         + rd_kafka_err2str(err) + ")");
 }
 
 } // namespace
@@ -75,11 +74,12 @@ list_partitions(rd_kafka_t* rk, const std::string& brokers,
     if (is_unreachable(err))
       return unreachable(brokers, timeout, err);
     return make_error(ec::input_error, "cannot get the topics of Kafka at "
-                                         + brokers + ": "
-                                         + rd_kafka_err2str(err));
+                                           + brokers + ": "
+                                           + rd_kafka_err2str(err));
   }
-  std::unique_ptr<const rd_kafka_metadata_t, void (*)(const rd_kafka_metadata_t*)>
-    guard{md, rd_kafka_metadata_destroy};
+  std::unique_ptr<const rd_kafka_metadata_t,
+                  void (*)(const rd_kafka_metadata_t*)>
+      guard{md, rd_kafka_metadata_destroy};
   for (int i = 0; i < md->topic_cnt; ++i) {
     auto& t = md->topics[i];
     if (topic != t.topic)
@@ -88,7 +88,7 @@ list_partitions(rd_kafka_t* rk, const std::string& brokers,
       break;
     if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR)
       return make_error(ec::input_error, "topic '" + topic + "' at " + brokers
-                                           + ": " + rd_kafka_err2str(t.err));
+                                             + ": " + rd_kafka_err2str(t.err));
     std::vector<int32_t> result;
     result.reserve(static_cast<size_t>(t.partition_cnt));
     for (int p = 0; p < t.partition_cnt; ++p)
@@ -116,16 +116,16 @@ query_watermarks(rd_kafka_t* rk, const std::string& brokers,
                  std::chrono::milliseconds timeout) {
   kafka_watermarks result;
   auto err = rd_kafka_query_watermark_offsets(
-    rk, topic.c_str(), partition, &result.low, &result.high,
-    static_cast<int>(timeout.count()));
+      rk, topic.c_str(), partition, &result.low, &result.high,
+      static_cast<int>(timeout.count()));
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR)
     return result;
   if (is_unreachable(err))
     return unreachable(brokers, timeout, err);
   return make_error(ec::input_error, "cannot get the offsets of " + topic + "/"
-                                       + std::to_string(partition) + " at "
-                                       + brokers + ": "
-                                       + rd_kafka_err2str(err));
+                                         + std::to_string(partition) + " at "
+                                         + brokers + ": "
+                                         + rd_kafka_err2str(err));
 }
 
 caf::expected<kafka_watermarks>

@@ -30,7 +30,7 @@ kafka_producer::open(const std::string& brokers,
                           sizeof errstr)
         != RD_KAFKA_CONF_OK)
       return make_error(ec::config_error, "librdkafka property " + key + "="
-                                            + value + ": " + errstr);
+                                              + value + ": " + errstr);
     return caf::error{};
   };
   caf::error err = set("bootstrap.servers", brokers);
@@ -58,8 +58,8 @@ kafka_producer::open(const std::string& brokers,
   if (merr != RD_KAFKA_RESP_ERR_NO_ERROR)
     return make_error(ec::output_error,
                       "cannot reach Kafka broker " + brokers + " within "
-                        + std::to_string(connect_timeout.count()) + " ms: "
-                        + rd_kafka_err2str(merr));
+                          + std::to_string(connect_timeout.count())
+                          + " ms: " + rd_kafka_err2str(merr));
   rd_kafka_metadata_destroy(md);
   return p;
 }
@@ -95,14 +95,15 @@ caf::error kafka_producer::produce(std::string_view topic, std::string_view key,
   std::string topic_name{topic};
   for (;;) {
     auto err = rd_kafka_producev(
-      rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()), RD_KAFKA_V_PARTITION(partition),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-      // No key rather than an empty one: consumers see "no key", and the
-      // default partitioner (consistent_random) spreads such messages.
-      RD_KAFKA_V_KEY(key.empty() ? nullptr : const_cast<char*>(key.data()),
-                     key.size()),
-      RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-      RD_KAFKA_V_END);
+        rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()),
+        RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        // No key rather than an empty one: consumers see "no key", and the
+        // default partitioner (consistent_random) spreads such messages.
+        RD_KAFKA_V_KEY(key.empty() ? nullptr : const_cast<char*>(key.data()),
+                       key.size()),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       ++produced_;
       // Serve delivery reports as we go so the callbacks never pile up.
@@ -112,10 +113,10 @@ caf::error kafka_producer::produce(std::string_view topic, std::string_view key,
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
       return make_error(ec::output_error,
                         "cannot produce to topic " + topic_name + " partition "
-                          + (partition == RD_KAFKA_PARTITION_UA
-                               ? std::string{"(any)"}
-                               : std::to_string(partition))
-                          + ": " + rd_kafka_err2str(err));
+                            + (partition == RD_KAFKA_PARTITION_UA
+                                   ? std::string{"(any)"}
+                                   : std::to_string(partition))
+                            + ": " + rd_kafka_err2str(err));
     // The local queue drains as the broker confirms (or as messages time
     // out): wait for delivery reports, then retry.
     rd_kafka_poll(rk_, 10);
@@ -134,21 +135,20 @@ caf::error kafka_producer::flush(std::chrono::milliseconds timeout) {
   if (new_failures > 0) {
     // The first failure after the previous flush, if it was kept.
     size_t first_new = static_cast<size_t>(
-      std::min<uint64_t>(failed_ - new_failures, failures_.size()));
+        std::min<uint64_t>(failed_ - new_failures, failures_.size()));
     std::string what = first_new < failures_.size()
-                         ? describe(failures_[first_new])
-                         : std::string{"(details not kept)"};
-    return make_error(ec::output_error,
-                      std::to_string(new_failures)
-                        + " message(s) not delivered to " + brokers_
-                        + "; first: " + what);
+                           ? describe(failures_[first_new])
+                           : std::string{"(details not kept)"};
+    return make_error(ec::output_error, std::to_string(new_failures)
+                                            + " message(s) not delivered to "
+                                            + brokers_ + "; first: " + what);
   }
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-    return make_error(ec::output_error,
-                      std::to_string(in_flight())
-                        + " message(s) not confirmed by " + brokers_
-                        + " within " + std::to_string(timeout.count())
-                        + " ms: " + rd_kafka_err2str(err));
+    return make_error(ec::output_error, std::to_string(in_flight())
+                                            + " message(s) not confirmed by "
+                                            + brokers_ + " within "
+                                            + std::to_string(timeout.count())
+                                            + " ms: " + rd_kafka_err2str(err));
   return caf::none;
 }
 
@@ -159,21 +159,21 @@ kafka_producer::partition_count(const std::string& topic,
   if (rkt == nullptr)
     return make_error(ec::config_error, "bad topic name '" + topic + "'");
   const rd_kafka_metadata_t* md = nullptr;
-  auto err = rd_kafka_metadata(rk_, 0, rkt, &md,
-                               static_cast<int>(timeout.count()));
+  auto err
+      = rd_kafka_metadata(rk_, 0, rkt, &md, static_cast<int>(timeout.count()));
   rd_kafka_topic_destroy(rkt);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
     return make_error(ec::output_error, "cannot get metadata of topic " + topic
-                                          + " from " + brokers_ + ": "
-                                          + rd_kafka_err2str(err));
+                                            + " from " + brokers_ + ": "
+                                            + rd_kafka_err2str(err));
   caf::expected<int32_t> result = make_error(
-    ec::config_error, "topic " + topic + " not found on " + brokers_);
+      ec::config_error, "topic " + topic + " not found on " + brokers_);
   if (md->topic_cnt == 1) {
     auto& t = md->topics[0];
     if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      result = make_error(ec::config_error, "topic " + topic + " on "
-                                              + brokers_ + ": "
-                                              + rd_kafka_err2str(t.err));
+      result
+          = make_error(ec::config_error, "topic " + topic + " on " + brokers_
+                                             + ": " + rd_kafka_err2str(t.err));
     else
       result = t.partition_cnt;
   }

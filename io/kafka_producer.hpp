@@ -30,7 +30,6 @@
 
 namespace crashwatch {
 
-
 /// One message the broker did not confirm.
 struct delivery_failure {
   /// Topic of the message.
@@ -45,7 +44,7 @@ struct delivery_failure {
 
 /// A connected librdkafka producer with delivery accounting.
 class kafka_producer {
-public:
+ public:
   /// Creates a producer for `brokers` ("host:port[,host:port]") with extra
   /// librdkafka `properties` (applied last, so they override the defaults),
   /// then waits up to `connect_timeout` for the cluster's metadata, so that
@@ -64,8 +63,8 @@ public:
   /// Enqueues one message (copied). `partition` is RD_KAFKA_PARTITION_UA to
   /// let the key pick it (librdkafka's default consistent_random: CRC32 of
   /// the key, not Java's murmur2; an empty `key` is sent as no key and lands
-  /// on a random partition). Override with -X partitioner=murmur2_random. When the
-  /// local queue is full it serves delivery reports and retries, so it may
+  /// on a random partition). Override with -X partitioner=murmur2_random. When
+  /// the local queue is full it serves delivery reports and retries, so it may
   /// block while the broker is slow or down; fails only for errors that no
   /// retry can fix (unknown partition, message too large, ...).
   caf::error produce(std::string_view topic, std::string_view key,
@@ -89,40 +88,28 @@ public:
                                          = std::chrono::seconds{10});
 
   /// Messages handed to librdkafka.
-  uint64_t produced() const {
-    return produced_;
-  }
+  uint64_t produced() const { return produced_; }
 
   /// Messages the broker confirmed.
-  uint64_t delivered() const {
-    return delivered_;
-  }
+  uint64_t delivered() const { return delivered_; }
 
   /// Messages that failed for good.
-  uint64_t failed() const {
-    return failed_;
-  }
+  uint64_t failed() const { return failed_; }
 
   /// Messages neither delivered nor failed yet.
-  uint64_t in_flight() const {
-    return produced_ - delivered_ - failed_;
-  }
+  uint64_t in_flight() const { return produced_ - delivered_ - failed_; }
 
   /// The failures so far (the first max_kept_failures of them).
-  const std::vector<delivery_failure>& failures() const {
-    return failures_;
-  }
+  const std::vector<delivery_failure>& failures() const { return failures_; }
 
   /// How many failures failures() keeps, to bound memory when a broker is
   /// gone and millions of messages time out.
   static constexpr size_t max_kept_failures = 100;
 
   /// The bootstrap list it was opened with.
-  const std::string& brokers() const {
-    return brokers_;
-  }
+  const std::string& brokers() const { return brokers_; }
 
-private:
+ private:
   kafka_producer() = default;
 
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,

@@ -41,20 +41,20 @@ kafka_source::open(const kafka_source_options& options) {
   if (options.start_offset < 0 && options.start == kafka_start::offset)
     return make_error(ec::config_error,
                       "start offset of " + src->describe()
-                        + " must not be negative: "
-                        + std::to_string(options.start_offset));
+                          + " must not be negative: "
+                          + std::to_string(options.start_offset));
   auto conf = make_kafka_conf(
-    options.brokers,
-    {
-      {"group.id", options.group},
-      // Positions are ours (next_offset_), never the group's.
-      {"enable.auto.commit", "false"},
-      {"enable.auto.offset.store", "false"},
-      // Never skip lost offsets silently: report them (see on_gap()).
-      {"auto.offset.reset", "error"},
-      {"statistics.interval.ms", stats_interval_ms},
-    },
-    options.properties);
+      options.brokers,
+      {
+          {"group.id", options.group},
+          // Positions are ours (next_offset_), never the group's.
+          {"enable.auto.commit", "false"},
+          {"enable.auto.offset.store", "false"},
+          // Never skip lost offsets silently: report them (see on_gap()).
+          {"auto.offset.reset", "error"},
+          {"statistics.interval.ms", stats_interval_ms},
+      },
+      options.properties);
   if (!conf)
     return std::move(conf.error());
   rd_kafka_conf_set_error_cb(conf->get(), on_error);
@@ -64,12 +64,12 @@ kafka_source::open(const kafka_source_options& options) {
   // Outages are reported in the source's own rate-limited lines.
   quiet_kafka_logs(conf->get(), options.properties);
   char errstr[512];
-  src->rk_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr,
-                          sizeof errstr);
+  src->rk_
+      = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
   if (src->rk_ == nullptr)
     return make_error(ec::config_error,
                       std::string{"cannot create Kafka consumer for "}
-                        + src->describe() + ": " + errstr);
+                          + src->describe() + ": " + errstr);
   conf->release();
   auto partitions = list_partitions(src->rk_, options.brokers, options.topic,
                                     options.timeout);
@@ -77,12 +77,11 @@ kafka_source::open(const kafka_source_options& options) {
     return std::move(partitions.error());
   if (!std::binary_search(partitions->begin(), partitions->end(),
                           options.partition))
-    return make_error(ec::input_error,
-                      "topic '" + options.topic + "' has no partition "
-                        + std::to_string(options.partition) + " at "
-                        + options.brokers + " ("
-                        + std::to_string(partitions->size())
-                        + " partitions)");
+    return make_error(
+        ec::input_error,
+        "topic '" + options.topic + "' has no partition "
+            + std::to_string(options.partition) + " at " + options.brokers
+            + " (" + std::to_string(partitions->size()) + " partitions)");
   // A fixed end offset (kept by a checkpoint) needs no watermark: the
   // partition may have grown since, and a restart must end where the first
   // start would have.
@@ -94,15 +93,15 @@ kafka_source::open(const kafka_source_options& options) {
     if (!marks)
       return std::move(marks.error());
     switch (options.start) {
-      case kafka_start::earliest:
-        src->next_offset_ = marks->low;
-        break;
-      case kafka_start::latest:
-        src->next_offset_ = marks->high;
-        break;
-      case kafka_start::offset:
-        src->next_offset_ = options.start_offset;
-        break;
+    case kafka_start::earliest:
+      src->next_offset_ = marks->low;
+      break;
+    case kafka_start::latest:
+      src->next_offset_ = marks->high;
+      break;
+    case kafka_start::offset:
+      src->next_offset_ = options.start_offset;
+      break;
     }
     if (options.exit_at_end)
       src->end_offset_ = fixed_end ? options.end_offset : marks->high;
@@ -117,15 +116,15 @@ kafka_source::open(const kafka_source_options& options) {
   src->queue_ = rd_kafka_queue_get_consumer(src->rk_);
   if (src->queue_ == nullptr)
     return make_error(ec::input_error, "cannot read " + src->describe()
-                                         + ": librdkafka has no consumer "
-                                           "queue (group.id missing?)");
+                                           + ": librdkafka has no consumer "
+                                             "queue (group.id missing?)");
   if (auto err = src->seek(src->next_offset_))
     return err;
   return src;
 }
 
 kafka_source::kafka_source(kafka_source_options options)
-  : options_(std::move(options)) {
+    : options_(std::move(options)) {
   batch_.resize(std::max<size_t>(options_.max_records, 1));
 }
 
@@ -168,7 +167,8 @@ caf::error kafka_source::seek(int64_t offset) {
   auto* parts = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(parts, options_.topic.c_str(),
                                     options_.partition)
-    ->offset = offset;
+      ->offset
+      = offset;
   // (Re)assigning restarts the fetcher at `offset` even after it stopped on
   // an offset reset error; messages fetched for the old position are
   // dropped by librdkafka (op versions) or by our offset check.
@@ -176,8 +176,9 @@ caf::error kafka_source::seek(int64_t offset) {
   rd_kafka_topic_partition_list_destroy(parts);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
     return make_error(ec::input_error, "cannot assign " + describe()
-                                         + " at offset " + std::to_string(offset)
-                                         + ": " + rd_kafka_err2str(err));
+                                           + " at offset "
+                                           + std::to_string(offset) + ": "
+                                           + rd_kafka_err2str(err));
   return caf::none;
 }
 
@@ -228,7 +229,7 @@ int kafka_source::on_stats(rd_kafka_t*, char* json, size_t json_len,
       if (auto* ps = t->get_object().if_contains("partitions");
           ps && ps->is_object())
         if (auto* p = ps->get_object().if_contains(
-              std::to_string(self->options_.partition));
+                std::to_string(self->options_.partition));
             p && p->is_object())
           if (auto* l = p->get_object().if_contains("leader");
               l && l->is_int64())
@@ -278,8 +279,8 @@ caf::error kafka_source::on_gap(int64_t seen) {
     next_offset_ = seen;
     return caf::none;
   }
-  auto range = std::to_string(marks->low) + ".."
-               + std::to_string(marks->high - 1);
+  auto range
+      = std::to_string(marks->low) + ".." + std::to_string(marks->high - 1);
   if (marks->low == marks->high)
     range = "nothing (empty, next offset " + std::to_string(marks->high) + ")";
   if (seen < 0 && next_offset_ >= marks->high) {
@@ -318,20 +319,20 @@ caf::expected<poll_status> kafka_source::poll(std::vector<source_record>& out) {
   }
   serve_events();
   if (!fatal_.empty())
-    return make_error(ec::input_error, "cannot read " + describe() + ": "
-                                         + fatal_);
+    return make_error(ec::input_error,
+                      "cannot read " + describe() + ": " + fatal_);
   if (end_offset_ >= 0 && next_offset_ >= end_offset_)
     return poll_status::end;
-  auto n = rd_kafka_consume_batch_queue(queue_, 0, batch_.data(),
-                                        batch_.size());
+  auto n
+      = rd_kafka_consume_batch_queue(queue_, 0, batch_.data(), batch_.size());
   if (n == 0)
     n = rd_kafka_consume_batch_queue(
-      queue_, static_cast<int>(options_.poll_wait.count()), batch_.data(),
-      batch_.size());
+        queue_, static_cast<int>(options_.poll_wait.count()), batch_.data(),
+        batch_.size());
   if (n < 0)
     return make_error(ec::input_error,
                       "cannot read " + describe() + ": "
-                        + rd_kafka_err2str(rd_kafka_last_error()));
+                          + rd_kafka_err2str(rd_kafka_last_error()));
   size_t appended = 0;
   // After a seek, the rest of the batch belongs to the old position.
   bool stale = false;
@@ -404,7 +405,8 @@ void kafka_source::commit_position() {
   auto* list = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(list, options_.topic.c_str(),
                                     options_.partition)
-    ->offset = next_offset_;
+      ->offset
+      = next_offset_;
   // Asynchronous: the result arrives in on_commit() during a later poll.
   auto err = rd_kafka_commit(rk_, list, 1);
   rd_kafka_topic_partition_list_destroy(list);
@@ -419,10 +421,9 @@ void kafka_source::commit_position() {
 void kafka_source::on_commit(rd_kafka_t*, rd_kafka_resp_err_t err,
                              rd_kafka_topic_partition_list_t*, void* opaque) {
   --static_cast<kafka_source*>(opaque)->commits_in_flight_;
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR
-      && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET)
     static_cast<kafka_source*>(opaque)->log_commit_failure(
-      rd_kafka_err2str(err));
+        rd_kafka_err2str(err));
 }
 
 void kafka_source::log_commit_failure(const std::string& reason) {
@@ -433,8 +434,7 @@ void kafka_source::log_commit_failure(const std::string& reason) {
     return;
   last_commit_failure_log_ = now;
   log("cannot commit offset " + std::to_string(next_offset_) + " to group '"
-      + options_.group + "' (lag monitoring only; nothing is lost): "
-      + reason);
+      + options_.group + "' (lag monitoring only; nothing is lost): " + reason);
 }
 
 } // namespace crashwatch

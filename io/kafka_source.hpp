@@ -105,7 +105,7 @@ struct kafka_source_options {
 
 /// Reads one Kafka partition in offset order.
 class kafka_source : public record_source {
-public:
+ public:
   /// Connects, checks that the topic and partition exist, reads the
   /// watermarks (for earliest/latest and exit_at_end) and assigns the
   /// partition at its start offset. Fails with one line for people when the
@@ -125,23 +125,17 @@ public:
   caf::expected<poll_status> poll(std::vector<source_record>& out) override;
 
   /// Sum of the value sizes handed out.
-  uint64_t bytes_read() const override {
-    return bytes_read_;
-  }
+  uint64_t bytes_read() const override { return bytes_read_; }
 
   /// Records skipped because the broker no longer had them (warn policy).
-  uint64_t lost_records() const override {
-    return lost_records_;
-  }
+  uint64_t lost_records() const override { return lost_records_; }
 
   /// "kafka logs/2".
   std::string describe() const override;
 
   /// The offset of the next record to hand out: where to resume after the
   /// records handed out so far.
-  int64_t next_offset() const {
-    return next_offset_;
-  }
+  int64_t next_offset() const { return next_offset_; }
 
   /// next_offset() as a record offset.
   record_offset resume_offset() const override {
@@ -151,11 +145,9 @@ public:
   /// The offset poll() ends at with exit_at_end (options.end_offset, or the
   /// high watermark at open when that is -1), -1 when not exiting at the
   /// end.
-  int64_t end_offset() const {
-    return end_offset_;
-  }
+  int64_t end_offset() const { return end_offset_; }
 
-private:
+ private:
   explicit kafka_source(kafka_source_options options);
 
   /// Releases the messages handed out by the previous poll().
@@ -183,8 +175,7 @@ private:
   void log_commit_failure(const std::string& reason);
 
   static void on_commit(rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                        rd_kafka_topic_partition_list_t* offsets,
-                        void* opaque);
+                        rd_kafka_topic_partition_list_t* offsets, void* opaque);
 
   static void on_error(rd_kafka_t* rk, int err, const char* reason,
                        void* opaque);

@@ -24,26 +24,25 @@ caf::expected<std::unique_ptr<output_stream>>
 output_stream::open(const std::string& path) {
   if (path.empty() || path == "-")
     return std::unique_ptr<output_stream>{
-      new output_stream(stdout, "stdout", false)};
+        new output_stream(stdout, "stdout", false)};
   if (path == "stderr")
     return std::unique_ptr<output_stream>{
-      new output_stream(stderr, "stderr", false)};
+        new output_stream(stderr, "stderr", false)};
   auto* file = std::fopen(path.c_str(), "ab");
   if (file == nullptr)
-    return make_error(ec::output_error,
-                      "cannot open output " + path + ": "
-                             + std::strerror(errno));
+    return make_error(ec::output_error, "cannot open output " + path + ": "
+                                            + std::strerror(errno));
   return std::unique_ptr<output_stream>{new output_stream(file, path, true)};
 }
 
 output_stream::output_stream(std::FILE* file, std::string name, bool owned)
-  : file_(file), name_(std::move(name)), owned_(owned) {
+    : file_(file), name_(std::move(name)), owned_(owned) {
   // stdout and stderr are not ours even when redirected to a regular file:
   // the shell opened them, maybe without O_APPEND, and truncating under a
   // write offset beyond the end would leave a hole of zeros.
   struct stat st;
-  seekable_ = owned_ && ::fstat(::fileno(file_), &st) == 0
-              && S_ISREG(st.st_mode);
+  seekable_
+      = owned_ && ::fstat(::fileno(file_), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 output_stream::~output_stream() {
@@ -71,9 +70,8 @@ caf::expected<int64_t> output_stream::size() {
     return err;
   struct stat st;
   if (::fstat(::fileno(file_), &st) != 0)
-    return make_error(ec::output_error,
-                      "cannot tell the size of " + name_ + ": "
-                        + std::strerror(errno));
+    return make_error(ec::output_error, "cannot tell the size of " + name_
+                                            + ": " + std::strerror(errno));
   return static_cast<int64_t>(st.st_size);
 }
 
@@ -89,27 +87,27 @@ caf::error output_stream::cut_back(int64_t position) {
   if (position < 0)
     return make_error(ec::output_error,
                       "cannot resume: cannot cut " + name_ + " back to byte "
-                        + std::to_string(position)
-                        + " (the last checkpoint has no position in it: was "
-                          "it not a regular file then?)");
+                          + std::to_string(position)
+                          + " (the last checkpoint has no position in it: was "
+                            "it not a regular file then?)");
   auto current = size();
   if (!current)
     return std::move(current.error());
   if (*current < position)
     return make_error(ec::output_error,
                       "cannot resume: " + name_ + " has "
-                        + std::to_string(*current) + " bytes, fewer than the "
-                        + std::to_string(position)
-                        + " committed at the last checkpoint (changed "
-                          "outside crashwatch?)");
+                          + std::to_string(*current) + " bytes, fewer than the "
+                          + std::to_string(position)
+                          + " committed at the last checkpoint (changed "
+                            "outside crashwatch?)");
   // Opened with "ab" (O_APPEND): every write goes to the end of the file,
   // so the next one lands at `position` without a seek.
   if (*current > position
       && ::ftruncate(::fileno(file_), static_cast<off_t>(position)) != 0)
     return make_error(ec::output_error,
                       "cannot cut " + name_ + " back to "
-                        + std::to_string(position)
-                        + " bytes: " + std::strerror(errno));
+                          + std::to_string(position)
+                          + " bytes: " + std::strerror(errno));
   return caf::none;
 }
 
@@ -122,7 +120,7 @@ caf::error output_stream::sync() {
     return caf::none;
   if (::fdatasync(::fileno(file_)) != 0)
     return make_error(ec::output_error, "cannot sync " + name_ + " to disk: "
-                                          + std::strerror(errno));
+                                            + std::strerror(errno));
   // Once: the file's name, too (persistence/directory_sync.hpp). A new
   // output lost by name in a power loss would be shorter than the
   // checkpoint that counts on it, and the restart would refuse to resume.

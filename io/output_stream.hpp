@@ -22,7 +22,7 @@ namespace crashwatch {
 /// A buffered output that the caller flushes at points where the text must
 /// be visible (after each batch of alerts).
 class output_stream {
-public:
+ public:
   /// Opens `path` for appending; "-" or "" means stdout, "stderr" stderr.
   static caf::expected<std::unique_ptr<output_stream>>
   open(const std::string& path);
@@ -37,9 +37,7 @@ public:
 
   /// True for a regular file opened by path; false for stdout and stderr
   /// (whatever they are redirected to) and for pipes, terminals and devices.
-  bool seekable() const {
-    return seekable_;
-  }
+  bool seekable() const { return seekable_; }
 
   /// Flushes and returns the file's size in bytes, the position of the next
   /// append; -1 when not seekable().
@@ -56,11 +54,9 @@ public:
   caf::error sync();
 
   /// The path, or "stdout"/"stderr".
-  const std::string& name() const {
-    return name_;
-  }
+  const std::string& name() const { return name_; }
 
-private:
+ private:
   output_stream(std::FILE* file, std::string name, bool owned);
 
   /// The file's size (after a flush), or an error naming it.

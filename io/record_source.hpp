@@ -33,13 +33,12 @@ enum class poll_status {
 
 /// A partition's records, read in order.
 class record_source {
-public:
+ public:
   virtual ~record_source() = default;
 
   /// Appends the next records to `out` (about one chunk's worth) without
   /// blocking for long. Errors (an unreadable file) are returned.
-  virtual caf::expected<poll_status> poll(std::vector<source_record>& out)
-    = 0;
+  virtual caf::expected<poll_status> poll(std::vector<source_record>& out) = 0;
 
   /// Bytes consumed so far.
   virtual uint64_t bytes_read() const = 0;
@@ -53,9 +52,7 @@ public:
   /// Records known to be lost before they could be read (a Kafka partition
   /// whose next offsets were deleted, with --on-data-loss warn). Files lose
   /// nothing.
-  virtual uint64_t lost_records() const {
-    return 0;
-  }
+  virtual uint64_t lost_records() const { return 0; }
 
   /// A name for log lines and errors, e.g. "file logs-0.jsonl".
   virtual std::string describe() const = 0;

@@ -2,8 +2,8 @@
 
 namespace crashwatch {
 
-caf::expected<std::vector<output_position>> durable_positions(
-  const sink_outputs& outputs) {
+caf::expected<std::vector<output_position>>
+durable_positions(const sink_outputs& outputs) {
   std::vector<output_position> result;
   auto add = [&](const char* name,
                  const std::unique_ptr<output_stream>& out) -> caf::error {
@@ -30,7 +30,7 @@ caf::expected<std::vector<output_position>> durable_positions(
     if (!pos)
       return std::move(pos.error());
     result.push_back(
-      output_position{"alert_table", outputs.table->path(), *pos});
+        output_position{"alert_table", outputs.table->path(), *pos});
   }
   return result;
 }

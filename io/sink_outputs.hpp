@@ -40,7 +40,7 @@ struct sink_outputs {
 /// The size of every output that a restart can cut back (names as in
 /// output_position: "alerts", "late", "dead_letters", "alert_table"), made
 /// durable first. Errors name the output.
-caf::expected<std::vector<output_position>> durable_positions(
-  const sink_outputs& outputs);
+caf::expected<std::vector<output_position>>
+durable_positions(const sink_outputs& outputs);
 
 } // namespace crashwatch

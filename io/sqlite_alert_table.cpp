@@ -14,15 +14,15 @@ namespace {
 
 /// The one place the schema is spelled out (the header comment shows it).
 constexpr const char* create_schema
-  = "CREATE TABLE IF NOT EXISTS alerts("
-    "window_start TEXT NOT NULL, window_end TEXT NOT NULL, "
-    "window_start_ms INTEGER NOT NULL, window_end_ms INTEGER NOT NULL, "
-    "user_id TEXT NOT NULL, crash_count INTEGER NOT NULL, "
-    "final INTEGER NOT NULL)";
+    = "CREATE TABLE IF NOT EXISTS alerts("
+      "window_start TEXT NOT NULL, window_end TEXT NOT NULL, "
+      "window_start_ms INTEGER NOT NULL, window_end_ms INTEGER NOT NULL, "
+      "user_id TEXT NOT NULL, crash_count INTEGER NOT NULL, "
+      "final INTEGER NOT NULL)";
 
 constexpr const char* create_index
-  = "CREATE INDEX IF NOT EXISTS alerts_by_window "
-    "ON alerts(window_start_ms, user_id)";
+    = "CREATE INDEX IF NOT EXISTS alerts_by_window "
+      "ON alerts(window_start_ms, user_id)";
 
 /// A column as create_schema declares it (all NOT NULL, none a key).
 struct column {
@@ -31,10 +31,13 @@ struct column {
 };
 
 constexpr column expected_columns[] = {
-  {"window_start", "TEXT"},       {"window_end", "TEXT"},
-  {"window_start_ms", "INTEGER"}, {"window_end_ms", "INTEGER"},
-  {"user_id", "TEXT"},            {"crash_count", "INTEGER"},
-  {"final", "INTEGER"},
+    {"window_start", "TEXT"},
+    {"window_end", "TEXT"},
+    {"window_start_ms", "INTEGER"},
+    {"window_end_ms", "INTEGER"},
+    {"user_id", "TEXT"},
+    {"crash_count", "INTEGER"},
+    {"final", "INTEGER"},
 };
 
 bool equal_nocase(std::string_view a, std::string_view b) {
@@ -100,9 +103,9 @@ sqlite_alert_table::open(const std::string& path) {
   if (auto err = tx->commit())
     return err;
   auto insert = conn.prepare(
-    "INSERT INTO alerts(window_start, window_end, window_start_ms, "
-    "window_end_ms, user_id, crash_count, final) "
-    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "INSERT INTO alerts(window_start, window_end, window_start_ms, "
+      "window_end_ms, user_id, crash_count, final) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!insert)
     return std::move(insert.error());
   table->insert_ = std::move(*insert);
@@ -128,7 +131,7 @@ caf::error sqlite_alert_table::check_shape() {
     return std::move(found.error());
   if (*found && kind->column_text(0) != "table")
     return db_->fail("'alerts' is a " + std::string{kind->column_text(0)}
-                       + ", not crashwatch's alert table; use another file",
+                         + ", not crashwatch's alert table; use another file",
                      ec::config_error);
   auto info = db_->prepare("PRAGMA table_info(alerts)");
   if (!info)
@@ -158,15 +161,14 @@ caf::error sqlite_alert_table::check_shape() {
     // WITHOUT ROWID, absent): rowids would no longer be positions.
     same = same && n < std::size(expected_columns)
            && equal_nocase(name, expected_columns[n].name)
-           && equal_nocase(type, expected_columns[n].type) && not_null
-           && !key;
+           && equal_nocase(type, expected_columns[n].type) && not_null && !key;
     ++n;
   }
   if (same && n == std::size(expected_columns))
     return caf::none;
   return db_->fail("table alerts has the columns (" + actual
-                     + "), not crashwatch's (" + expected_shape()
-                     + "); use another file",
+                       + "), not crashwatch's (" + expected_shape()
+                       + "); use another file",
                    ec::config_error);
 }
 
@@ -211,15 +213,15 @@ caf::error sqlite_alert_table::cut_back(int64_t position) {
   if (position < 0)
     return make_error(ec::output_error,
                       "cannot resume: row " + std::to_string(position)
-                        + " of alert table " + db_->path()
-                        + " committed at the last checkpoint is not a row");
+                          + " of alert table " + db_->path()
+                          + " committed at the last checkpoint is not a row");
   if (*last < position)
     return make_error(ec::output_error,
                       "cannot resume: alert table " + db_->path()
-                        + " ends at row " + std::to_string(*last)
-                        + ", before row " + std::to_string(position)
-                        + " committed at the last checkpoint (changed "
-                          "outside crashwatch?)");
+                          + " ends at row " + std::to_string(*last)
+                          + ", before row " + std::to_string(position)
+                          + " committed at the last checkpoint (changed "
+                            "outside crashwatch?)");
   delete_after_.bind(1, position);
   if (auto err = delete_after_.run())
     return err;

@@ -39,7 +39,7 @@ namespace crashwatch {
 
 /// Alerts kept in a SQLite table: `alerts` in the database at PATH.
 class sqlite_alert_table {
-public:
+ public:
   /// Opens (creates) the database and the table. A table `alerts` of another
   /// shape (other columns, a primary key, a view) is refused with a
   /// config_error naming the file; other failures are output_errors.
@@ -65,11 +65,9 @@ public:
   caf::error sync();
 
   /// The database file's path.
-  const std::string& path() const {
-    return db_->path();
-  }
+  const std::string& path() const { return db_->path(); }
 
-private:
+ private:
   sqlite_alert_table() = default;
 
   /// Fails unless the table `alerts` has exactly crashwatch's columns.

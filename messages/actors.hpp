@@ -18,43 +18,43 @@ namespace crashwatch {
 /// The alert sink: orders fired windows across shards and writes every
 /// output (alerts, late records, dead letters).
 using alert_sink_actor = caf::typed_actor<
-  // A shard fired windows / has early alerts or late records.
-  caf::reacts_to<shard_progress>,
-  // A reader's late and malformed records.
-  caf::reacts_to<side_batch>,
-  // A reader reached the end of its partition.
-  caf::reacts_to<atom::finished, partition_stats>,
-  // Checkpoint barriers from every reader and every shard.
-  caf::reacts_to<partition_barrier>, caf::reacts_to<shard_barrier>,
-  // The sink's part of a checkpoint, answered once all barriers are in.
-  caf::replies_to<atom::checkpoint, checkpoint_id>::with<sink_snapshot>>;
+    // A shard fired windows / has early alerts or late records.
+    caf::reacts_to<shard_progress>,
+    // A reader's late and malformed records.
+    caf::reacts_to<side_batch>,
+    // A reader reached the end of its partition.
+    caf::reacts_to<atom::finished, partition_stats>,
+    // Checkpoint barriers from every reader and every shard.
+    caf::reacts_to<partition_barrier>, caf::reacts_to<shard_barrier>,
+    // The sink's part of a checkpoint, answered once all barriers are in.
+    caf::replies_to<atom::checkpoint, checkpoint_id>::with<sink_snapshot>>;
 
 /// A shard aggregator: owns the window counts of the users hashed to it.
 using shard_actor = caf::typed_actor<
-  // A batch of one partition; answered with a credit for the reader.
-  caf::replies_to<partition_batch>::with<atom::ack, shard_id>,
-  // A checkpoint barrier from one partition's reader.
-  caf::reacts_to<partition_barrier>,
-  // The shard's part of a checkpoint, answered once every partition's
-  // barrier is in.
-  caf::replies_to<atom::checkpoint, checkpoint_id>::with<shard_snapshot>>;
+    // A batch of one partition; answered with a credit for the reader.
+    caf::replies_to<partition_batch>::with<atom::ack, shard_id>,
+    // A checkpoint barrier from one partition's reader.
+    caf::reacts_to<partition_barrier>,
+    // The shard's part of a checkpoint, answered once every partition's
+    // barrier is in.
+    caf::replies_to<atom::checkpoint, checkpoint_id>::with<shard_snapshot>>;
 
 /// A partition reader: reads one partition and feeds every shard.
 using partition_reader_actor = caf::typed_actor<
-  // Read the next chunk of the partition.
-  // (sent to itself; also decides whether the partition went idle).
-  caf::reacts_to<atom::read>,
-  // The reader's part of a checkpoint, answered at once; the barrier then
-  // goes to every shard and the sink behind the data read so far.
-  caf::replies_to<atom::checkpoint, checkpoint_id>::with<reader_snapshot>>;
+    // Read the next chunk of the partition.
+    // (sent to itself; also decides whether the partition went idle).
+    caf::reacts_to<atom::read>,
+    // The reader's part of a checkpoint, answered at once; the barrier then
+    // goes to every shard and the sink behind the data read so far.
+    caf::replies_to<atom::checkpoint, checkpoint_id>::with<reader_snapshot>>;
 
 /// The checkpoint coordinator: takes checkpoints and writes them to the
 /// journal (persistence/journal.hpp).
 using checkpoint_coordinator_actor = caf::typed_actor<
-  // Time for the next periodic checkpoint (sent to itself).
-  caf::reacts_to<atom::tick>,
-  // Take a checkpoint now; `true` = the input has ended and everything is
-  // written (the run is complete). Answered once it is committed.
-  caf::replies_to<atom::checkpoint, bool>::with<checkpoint_id>>;
+    // Time for the next periodic checkpoint (sent to itself).
+    caf::reacts_to<atom::tick>,
+    // Take a checkpoint now; `true` = the input has ended and everything is
+    // written (the run is complete). Answered once it is committed.
+    caf::replies_to<atom::checkpoint, bool>::with<checkpoint_id>>;
 
 } // namespace crashwatch

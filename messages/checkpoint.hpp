@@ -99,8 +99,7 @@ struct output_position {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, output_position& x) {
-  return f(caf::meta::type_name("output_position"), x.name, x.path,
-           x.position);
+  return f(caf::meta::type_name("output_position"), x.name, x.path, x.position);
 }
 
 /// The sink's part of a checkpoint.
@@ -125,8 +124,8 @@ struct sink_snapshot {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sink_snapshot& x) {
   return f(caf::meta::type_name("sink_snapshot"), x.id, x.released,
-           x.shard_emitted, x.pending, x.next_batch, x.alerts,
-           x.early_alerts, x.late_at_shards, x.outputs);
+           x.shard_emitted, x.pending, x.next_batch, x.alerts, x.early_alerts,
+           x.late_at_shards, x.outputs);
 }
 
 /// Where one partition stood at a checkpoint, as the shards track it.

@@ -52,8 +52,8 @@ struct dead_letter {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dead_letter& x) {
-  return f(caf::meta::type_name("dead_letter"), x.partition, x.offset,
-           x.reason, x.record);
+  return f(caf::meta::type_name("dead_letter"), x.partition, x.offset, x.reason,
+           x.record);
 }
 
 /// Reader -> sink: the late and malformed records of one chunk.
@@ -66,8 +66,7 @@ struct side_batch {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, side_batch& x) {
-  return f(caf::meta::type_name("side_batch"), x.partition, x.late,
-           x.dead);
+  return f(caf::meta::type_name("side_batch"), x.partition, x.late, x.dead);
 }
 
 } // namespace crashwatch

@@ -20,61 +20,61 @@
 
 CAF_BEGIN_TYPE_ID_BLOCK(crashwatch, caf::first_custom_type_id)
 
-  // -- IDs and time ----------------------------------------------------------
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_id))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::record_offset))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_id))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::event_time))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_state))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::checkpoint_id))
+// -- IDs and time ----------------------------------------------------------
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_id))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::record_offset))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_id))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::event_time))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_state))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::checkpoint_id))
 
-  // -- reader -> shard -------------------------------------------------------
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::crash_event))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::crash_event>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_batch))
+// -- reader -> shard -------------------------------------------------------
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::crash_event))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::crash_event>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_batch))
 
-  // -- reader/shard -> sink --------------------------------------------------
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::late_reason))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::late_record))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::late_record>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::dead_letter))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::dead_letter>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::side_batch))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::alert))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::alert>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_progress))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_stats))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_stats>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::pipeline_summary))
+// -- reader/shard -> sink --------------------------------------------------
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::late_reason))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::late_record))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::late_record>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::dead_letter))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::dead_letter>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::side_batch))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::alert))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::alert>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_progress))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_stats))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_stats>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::pipeline_summary))
 
-  // -- checkpoints ------------------------------------------------------------
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_barrier))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_barrier))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::reader_snapshot))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::window_entry))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::window_entry>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_snapshot))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::output_position))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::output_position>))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::event_time>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::sink_snapshot))
+// -- checkpoints ------------------------------------------------------------
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_barrier))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_barrier))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::reader_snapshot))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::window_entry))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::window_entry>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_snapshot))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::output_position))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::output_position>))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::event_time>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::sink_snapshot))
 
-  // -- spawn arguments and restore state ------------------------------------
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::timestamp_unit))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::filter_config))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::pipeline_config))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_id>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_mark))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_mark>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_restore))
+// -- spawn arguments and restore state ------------------------------------
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::timestamp_unit))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::filter_config))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::pipeline_config))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_id>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_mark))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_mark>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_restore))
 
-  // -- actor handles (a handle inside a message needs its own type ID) -------
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::alert_sink_actor))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_actor))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::shard_actor>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_reader_actor))
-  CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_reader_actor>))
-  CAF_ADD_TYPE_ID(crashwatch, (crashwatch::checkpoint_coordinator_actor))
+// -- actor handles (a handle inside a message needs its own type ID) -------
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::alert_sink_actor))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_actor))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::shard_actor>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_reader_actor))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_reader_actor>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::checkpoint_coordinator_actor))
 
 CAF_END_TYPE_ID_BLOCK(crashwatch)
 

@@ -143,8 +143,8 @@ int64_t as_int(uint64_t x) {
 caf::error damaged(const std::string& path, const std::string& why) {
   return make_error(ec::input_error,
                     "journal " + path + " is damaged (" + why
-                      + "); move the data dir away to start over, or "
-                        "restore it from a backup");
+                        + "); move the data dir away to start over, or "
+                          "restore it from a backup");
 }
 
 } // namespace
@@ -166,8 +166,8 @@ struct journal::statements {
 caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
                                                       int64_t window_ms) {
   auto dir_error = [&](const std::string& what) {
-    return make_error(ec::input_error, "data dir " + dir + ": " + what
-                                         + ": " + std::strerror(errno));
+    return make_error(ec::input_error, "data dir " + dir + ": " + what + ": "
+                                           + std::strerror(errno));
   };
   bool made = ::mkdir(dir.c_str(), 0755) == 0;
   if (!made && errno != EEXIST)
@@ -182,8 +182,7 @@ caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
   if (::stat(dir.c_str(), &st) != 0)
     return dir_error("cannot read the directory");
   if (!S_ISDIR(st.st_mode))
-    return make_error(ec::input_error,
-                      "data dir " + dir + ": not a directory");
+    return make_error(ec::input_error, "data dir " + dir + ": not a directory");
   auto lock_path = dir + "/" + lock_name;
   int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0)
@@ -192,10 +191,11 @@ caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
   // run never leaves a stale lock behind.
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
-    return make_error(ec::input_error,
-                      "data dir " + dir
-                        + " is in use by another crashwatch process (it holds "
-                        + lock_path + ")");
+    return make_error(
+        ec::input_error,
+        "data dir " + dir
+            + " is in use by another crashwatch process (it holds " + lock_path
+            + ")");
   }
   auto path = dir + "/" + file_name;
   auto db = sqlite_db::open(path, "journal");
@@ -221,17 +221,18 @@ caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
   } else if (*app != application_id) {
     return make_error(ec::input_error,
                       "journal " + path
-                        + " is not a crashwatch journal (another program's "
-                          "SQLite database); use another data dir");
+                          + " is not a crashwatch journal (another program's "
+                            "SQLite database); use another data dir");
   } else {
     auto version = d.query_int("PRAGMA user_version");
     if (!version)
       return damaged(path, sqlite3_errmsg(d.handle()));
     if (*version != format_version)
-      return make_error(ec::input_error,
-                        "journal " + path + " has format "
-                          + std::to_string(*version) + "; this crashwatch "
-                          "reads format " + std::to_string(format_version));
+      return make_error(ec::input_error, "journal " + path + " has format "
+                                             + std::to_string(*version)
+                                             + "; this crashwatch "
+                                               "reads format "
+                                             + std::to_string(format_version));
     // quick_check reads every page: a torn or overwritten file is found
     // here, not halfway through a restore.
     auto check = d.prepare("PRAGMA quick_check");
@@ -262,10 +263,8 @@ caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
   return j;
 }
 
-journal::journal(std::unique_ptr<sqlite_db> db, int lock_fd,
-                 int64_t window_ms)
-  : db_(std::move(db)), lock_fd_(lock_fd), window_ms_(window_ms) {
-}
+journal::journal(std::unique_ptr<sqlite_db> db, int lock_fd, int64_t window_ms)
+    : db_(std::move(db)), lock_fd_(lock_fd), window_ms_(window_ms) {}
 
 journal::~journal() {
   stmts_.reset();
@@ -280,23 +279,22 @@ caf::error journal::prepare_statements() {
     const char* sql;
   };
   const item items[] = {
-    {&s->put_reader,
-     "INSERT OR REPLACE INTO reader_state VALUES "
-     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
-    {&s->put_shard, "INSERT OR REPLACE INTO shard_state VALUES (?1, ?2)"},
-    {&s->drop_emitted,
-     "DELETE FROM window_count WHERE shard = ?1 AND window_start_ms <= ?2"},
-    {&s->put_count,
-     "INSERT OR REPLACE INTO window_count VALUES (?1, ?2, ?3, ?4)"},
-    {&s->put_sink,
-     "INSERT OR REPLACE INTO sink_state VALUES (1, ?1, ?2, ?3, ?4, ?5)"},
-    {&s->put_sink_shard, "INSERT INTO sink_shard VALUES (?1, ?2)"},
-    {&s->put_pending,
-     "INSERT INTO pending_alert VALUES (?1, ?2, ?3, ?4, ?5)"},
-    {&s->put_output, "INSERT INTO output_position VALUES (?1, ?2, ?3)"},
-    {&s->put_checkpoint,
-     "INSERT INTO checkpoint VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
-    {&s->prune_checkpoints, "DELETE FROM checkpoint WHERE id <= ?1"},
+      {&s->put_reader, "INSERT OR REPLACE INTO reader_state VALUES "
+                       "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
+      {&s->put_shard, "INSERT OR REPLACE INTO shard_state VALUES (?1, ?2)"},
+      {&s->drop_emitted,
+       "DELETE FROM window_count WHERE shard = ?1 AND window_start_ms <= ?2"},
+      {&s->put_count,
+       "INSERT OR REPLACE INTO window_count VALUES (?1, ?2, ?3, ?4)"},
+      {&s->put_sink,
+       "INSERT OR REPLACE INTO sink_state VALUES (1, ?1, ?2, ?3, ?4, ?5)"},
+      {&s->put_sink_shard, "INSERT INTO sink_shard VALUES (?1, ?2)"},
+      {&s->put_pending,
+       "INSERT INTO pending_alert VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&s->put_output, "INSERT INTO output_position VALUES (?1, ?2, ?3)"},
+      {&s->put_checkpoint,
+       "INSERT INTO checkpoint VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&s->prune_checkpoints, "DELETE FROM checkpoint WHERE id <= ?1"},
   };
   for (auto& [stmt, sql] : items) {
     auto prepared = db_->prepare(sql);
@@ -332,8 +330,8 @@ caf::error journal::check_settings(const job_settings& settings) const {
     if (i >= stored.size() || i >= settings.size() || stored[i] != settings[i])
       return make_error(ec::journal_mismatch,
                         "the journal " + path() + " was written with "
-                          + show(stored, i) + "; this run has "
-                          + show(settings, i) + advice);
+                            + show(stored, i) + "; this run has "
+                            + show(settings, i) + advice);
   return caf::none;
 }
 
@@ -345,9 +343,9 @@ caf::expected<std::vector<journal_partition>> journal::partitions() {
   std::vector<journal_partition> result;
   if (auto err = stmt->each_row([&](sqlite_stmt& row) {
         result.push_back(journal_partition{
-          partition_id{static_cast<int32_t>(row.column_int(0))},
-          std::string{row.column_text(1)},
-          row.column_is_null(2) ? -1 : row.column_int(2)});
+            partition_id{static_cast<int32_t>(row.column_int(0))},
+            std::string{row.column_text(1)},
+            row.column_is_null(2) ? -1 : row.column_int(2)});
       }))
     return err;
   return result;
@@ -375,113 +373,113 @@ caf::expected<restored_checkpoint> journal::load_rows() {
     return stmt->each_row(on_row);
   };
   bool found = false;
-  if (auto err = each("SELECT id, finished, completed_at_ms FROM checkpoint "
-                      "ORDER BY id DESC LIMIT 1",
-                      [&](sqlite_stmt& row) {
-                        found = true;
-                        r.id = checkpoint_id{
-                          static_cast<uint64_t>(row.column_int(0))};
-                        r.finished = row.column_int(1) != 0;
-                        r.completed_at_ms = row.column_int(2);
-                      }))
+  if (auto err
+      = each("SELECT id, finished, completed_at_ms FROM checkpoint "
+             "ORDER BY id DESC LIMIT 1",
+             [&](sqlite_stmt& row) {
+               found = true;
+               r.id = checkpoint_id{static_cast<uint64_t>(row.column_int(0))};
+               r.finished = row.column_int(1) != 0;
+               r.completed_at_ms = row.column_int(2);
+             }))
     return err;
   if (!found)
     return damaged(path(), "it holds no complete checkpoint");
   bool bad_state = false;
-  if (auto err = each(
-        "SELECT * FROM reader_state ORDER BY partition", [&](sqlite_stmt& row) {
-          reader_snapshot rs;
-          rs.id = r.id;
-          rs.partition = partition_id{static_cast<int32_t>(row.column_int(0))};
-          rs.next_offset = record_offset{row.column_int(1)};
-          rs.max_seen = event_time{row.column_int(2)};
-          auto state = row.column_int(3);
-          bad_state = bad_state || state < 0 || state > 2;
-          rs.state = static_cast<partition_state>(state);
-          rs.stats.partition = rs.partition;
-          uint64_t* counters[] = {&rs.stats.records, &rs.stats.crashes,
-                                  &rs.stats.late,    &rs.stats.malformed,
-                                  &rs.stats.blank,   &rs.stats.bytes,
-                                  &rs.stats.lost};
-          for (int i = 0; i < 7; ++i)
-            *counters[i] = static_cast<uint64_t>(row.column_int(4 + i));
-          r.readers.push_back(std::move(rs));
-        }))
+  if (auto err
+      = each("SELECT * FROM reader_state ORDER BY partition",
+             [&](sqlite_stmt& row) {
+               reader_snapshot rs;
+               rs.id = r.id;
+               rs.partition
+                   = partition_id{static_cast<int32_t>(row.column_int(0))};
+               rs.next_offset = record_offset{row.column_int(1)};
+               rs.max_seen = event_time{row.column_int(2)};
+               auto state = row.column_int(3);
+               bad_state = bad_state || state < 0 || state > 2;
+               rs.state = static_cast<partition_state>(state);
+               rs.stats.partition = rs.partition;
+               uint64_t* counters[]
+                   = {&rs.stats.records,   &rs.stats.crashes, &rs.stats.late,
+                      &rs.stats.malformed, &rs.stats.blank,   &rs.stats.bytes,
+                      &rs.stats.lost};
+               for (int i = 0; i < 7; ++i)
+                 *counters[i] = static_cast<uint64_t>(row.column_int(4 + i));
+               r.readers.push_back(std::move(rs));
+             }))
     return err;
   if (bad_state)
     return damaged(path(), "reader_state has an unknown state");
   bool numbered = true;
-  if (auto err = each("SELECT shard, emitted_through FROM shard_state "
-                      "ORDER BY shard",
-                      [&](sqlite_stmt& row) {
-                        numbered = numbered
-                                   && row.column_int(0)
-                                        == static_cast<int64_t>(
-                                          r.shard_emitted.size());
-                        r.shard_emitted.push_back(
-                          event_time{row.column_int(1)});
-                      }))
+  if (auto err
+      = each("SELECT shard, emitted_through FROM shard_state "
+             "ORDER BY shard",
+             [&](sqlite_stmt& row) {
+               numbered
+                   = numbered
+                     && row.column_int(0)
+                            == static_cast<int64_t>(r.shard_emitted.size());
+               r.shard_emitted.push_back(event_time{row.column_int(1)});
+             }))
     return err;
   if (!numbered)
     return damaged(path(), "shard_state is not numbered 0..N-1");
   auto& sink = r.sink;
   sink.id = r.id;
   found = false;
-  if (auto err = each("SELECT released, next_batch, alerts, early_alerts, "
-                      "late_at_shards FROM sink_state",
-                      [&](sqlite_stmt& row) {
-                        found = true;
-                        sink.released = event_time{row.column_int(0)};
-                        sink.next_batch
-                          = static_cast<uint64_t>(row.column_int(1));
-                        sink.alerts = static_cast<uint64_t>(row.column_int(2));
-                        sink.early_alerts
-                          = static_cast<uint64_t>(row.column_int(3));
-                        sink.late_at_shards
-                          = static_cast<uint64_t>(row.column_int(4));
-                      }))
+  if (auto err
+      = each("SELECT released, next_batch, alerts, early_alerts, "
+             "late_at_shards FROM sink_state",
+             [&](sqlite_stmt& row) {
+               found = true;
+               sink.released = event_time{row.column_int(0)};
+               sink.next_batch = static_cast<uint64_t>(row.column_int(1));
+               sink.alerts = static_cast<uint64_t>(row.column_int(2));
+               sink.early_alerts = static_cast<uint64_t>(row.column_int(3));
+               sink.late_at_shards = static_cast<uint64_t>(row.column_int(4));
+             }))
     return err;
   if (!found)
     return damaged(path(), "sink_state is empty");
-  if (auto err = each("SELECT emitted_through FROM sink_shard ORDER BY shard",
-                      [&](sqlite_stmt& row) {
-                        sink.shard_emitted.push_back(
-                          event_time{row.column_int(0)});
-                      }))
+  if (auto err
+      = each("SELECT emitted_through FROM sink_shard ORDER BY shard",
+             [&](sqlite_stmt& row) {
+               sink.shard_emitted.push_back(event_time{row.column_int(0)});
+             }))
     return err;
-  if (auto err = each("SELECT window_start_ms, window_end_ms, user_id, "
-                      "crash_count FROM pending_alert ORDER BY seq",
-                      [&](sqlite_stmt& row) {
-                        sink.pending.push_back(alert{
-                          event_time{row.column_int(0)},
-                          event_time{row.column_int(1)},
-                          std::string{row.column_text(2)},
-                          static_cast<uint64_t>(row.column_int(3)), true});
-                      }))
+  if (auto err
+      = each("SELECT window_start_ms, window_end_ms, user_id, "
+             "crash_count FROM pending_alert ORDER BY seq",
+             [&](sqlite_stmt& row) {
+               sink.pending.push_back(alert{
+                   event_time{row.column_int(0)}, event_time{row.column_int(1)},
+                   std::string{row.column_text(2)},
+                   static_cast<uint64_t>(row.column_int(3)), true});
+             }))
     return err;
   if (auto err = each("SELECT name, path, position FROM output_position "
                       "ORDER BY name",
                       [&](sqlite_stmt& row) {
                         sink.outputs.push_back(output_position{
-                          std::string{row.column_text(0)},
-                          std::string{row.column_text(1)},
-                          row.column_is_null(2) ? -1 : row.column_int(2)});
+                            std::string{row.column_text(0)},
+                            std::string{row.column_text(1)},
+                            row.column_is_null(2) ? -1 : row.column_int(2)});
                       }))
     return err;
   return r;
 }
 
 caf::error journal::load_shard(shard_id shard,
-                              std::vector<window_entry>& counts) {
+                               std::vector<window_entry>& counts) {
   auto stmt = db_->prepare("SELECT window_start_ms, user_id, count FROM "
                            "window_count WHERE shard = ?1");
   if (!stmt)
     return damaged(path(), render(stmt.error()));
   stmt->bind(1, static_cast<int64_t>(shard.value));
   if (auto err = stmt->each_row([&](sqlite_stmt& row) {
-        counts.push_back(window_entry{event_time{row.column_int(0)},
-                                      std::string{row.column_text(1)},
-                                      static_cast<uint64_t>(row.column_int(2))});
+        counts.push_back(window_entry{
+            event_time{row.column_int(0)}, std::string{row.column_text(1)},
+            static_cast<uint64_t>(row.column_int(2))});
       }))
     return damaged(path(), render(err));
   return caf::none;
@@ -496,10 +494,9 @@ caf::error journal::create(const job_settings& settings,
     return std::move(tx.error());
   if (auto err = d.exec(schema))
     return err;
-  if (auto err = d.exec("PRAGMA application_id = "
-                        + std::to_string(application_id)
-                        + "; PRAGMA user_version = "
-                        + std::to_string(format_version)))
+  if (auto err
+      = d.exec("PRAGMA application_id = " + std::to_string(application_id)
+               + "; PRAGMA user_version = " + std::to_string(format_version)))
     return err;
   auto put_setting = d.prepare("INSERT INTO setting VALUES (?1, ?2, ?3)");
   if (!put_setting)
@@ -540,8 +537,8 @@ caf::error journal::create(const job_settings& settings,
   return db_->sync_wal();
 }
 
-caf::error journal::set_end_offsets(
-  const std::vector<journal_partition>& partitions) {
+caf::error
+journal::set_end_offsets(const std::vector<journal_partition>& partitions) {
   auto stmt = db_->prepare("UPDATE partition_input SET end_offset = ?2 "
                            "WHERE partition = ?1 AND end_offset IS NULL");
   if (!stmt)
@@ -606,16 +603,11 @@ caf::error journal::write_rows(const checkpoint_record& record) {
   };
   for (auto& r : record.readers) {
     auto& st = r.stats;
-    int64_t values[] = {r.partition.value,
-                        r.next_offset.value,
-                        r.max_seen.value,
-                        static_cast<int64_t>(r.state),
-                        as_int(st.records),
-                        as_int(st.crashes),
-                        as_int(st.late),
-                        as_int(st.malformed),
-                        as_int(st.blank),
-                        as_int(st.bytes),
+    int64_t values[] = {r.partition.value,  r.next_offset.value,
+                        r.max_seen.value,   static_cast<int64_t>(r.state),
+                        as_int(st.records), as_int(st.crashes),
+                        as_int(st.late),    as_int(st.malformed),
+                        as_int(st.blank),   as_int(st.bytes),
                         as_int(st.lost)};
     for (int i = 0; i < 11; ++i)
       s.put_reader.bind(i + 1, values[i]);
@@ -634,8 +626,8 @@ caf::error journal::write_rows(const checkpoint_record& record) {
     // emitted - window.
     if (sh.emitted_through != min_event_time) {
       auto last_start = sh.emitted_through == max_event_time
-                          ? max_event_time.value
-                          : sh.emitted_through.value - window_ms_;
+                            ? max_event_time.value
+                            : sh.emitted_through.value - window_ms_;
       s.drop_emitted.bind(1, shard);
       s.drop_emitted.bind(2, last_start);
       if (auto err = s.drop_emitted.run())
@@ -653,9 +645,9 @@ caf::error journal::write_rows(const checkpoint_record& record) {
     open += sh.open_keys;
   }
   auto& sink = record.sink;
-  int64_t sink_values[] = {sink.released.value, as_int(sink.next_batch),
-                           as_int(sink.alerts), as_int(sink.early_alerts),
-                           as_int(sink.late_at_shards)};
+  int64_t sink_values[]
+      = {sink.released.value, as_int(sink.next_batch), as_int(sink.alerts),
+         as_int(sink.early_alerts), as_int(sink.late_at_shards)};
   for (int i = 0; i < 5; ++i)
     s.put_sink.bind(i + 1, sink_values[i]);
   if (auto err = s.put_sink.run())
@@ -690,8 +682,12 @@ caf::error journal::write_rows(const checkpoint_record& record) {
       return fail(err);
   }
   auto id = static_cast<int64_t>(record.id.value);
-  int64_t row[] = {id, record.started_at_ms, wall_clock_ms(),
-                   record.finished ? 1 : 0, as_int(changed), as_int(open)};
+  int64_t row[] = {id,
+                   record.started_at_ms,
+                   wall_clock_ms(),
+                   record.finished ? 1 : 0,
+                   as_int(changed),
+                   as_int(open)};
   for (int i = 0; i < 6; ++i)
     s.put_checkpoint.bind(i + 1, row[i]);
   if (auto err = s.put_checkpoint.run())

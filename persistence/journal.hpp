@@ -63,7 +63,7 @@ struct restored_checkpoint {
 
 /// The journal of one data dir; one process at a time.
 class journal {
-public:
+ public:
   /// File names inside the data dir.
   static constexpr const char* file_name = "journal.db";
   static constexpr const char* lock_name = "LOCK";
@@ -72,17 +72,15 @@ public:
   /// dir. Fails naming the file when the dir is in use by another process,
   /// the file is damaged or is not a crashwatch journal, or was written by
   /// a newer format. `window_ms` is `--window` (to drop emitted windows).
-  static caf::expected<std::unique_ptr<journal>>
-  open(const std::string& dir, int64_t window_ms);
+  static caf::expected<std::unique_ptr<journal>> open(const std::string& dir,
+                                                      int64_t window_ms);
 
   ~journal();
   journal(const journal&) = delete;
   journal& operator=(const journal&) = delete;
 
   /// False for a new data dir (no checkpoint was ever completed).
-  bool has_checkpoint() const {
-    return has_checkpoint_;
-  }
+  bool has_checkpoint() const { return has_checkpoint_; }
 
   /// Compares `settings` with the journal's: a config_error naming the
   /// first option that differs, e.g. "... was written with --window 10s;
@@ -116,11 +114,9 @@ public:
   caf::error damaged_error(const std::string& why) const;
 
   /// DIR/journal.db.
-  const std::string& path() const {
-    return db_->path();
-  }
+  const std::string& path() const { return db_->path(); }
 
-private:
+ private:
   journal(std::unique_ptr<sqlite_db> db, int lock_fd, int64_t window_ms);
 
   caf::error prepare_statements();

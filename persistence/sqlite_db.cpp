@@ -6,14 +6,14 @@
 
 namespace crashwatch {
 
-// -- sqlite_stmt ---------------------------------------------------------------
+// -- sqlite_stmt
+// ---------------------------------------------------------------
 
 sqlite_stmt::sqlite_stmt(sqlite3_stmt* stmt, const sqlite_db* db)
-  : stmt_(stmt), db_(db) {
-}
+    : stmt_(stmt), db_(db) {}
 
 sqlite_stmt::sqlite_stmt(sqlite_stmt&& other) noexcept
-  : stmt_(other.stmt_), db_(other.db_) {
+    : stmt_(other.stmt_), db_(other.db_) {
   other.stmt_ = nullptr;
 }
 
@@ -98,8 +98,8 @@ sqlite_db::open(const std::string& path, std::string what, mode m) {
     flags |= SQLITE_OPEN_CREATE;
   auto rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
-    std::string reason = db != nullptr ? sqlite3_errmsg(db)
-                                       : sqlite3_errstr(rc);
+    std::string reason
+        = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
     return make_error(ec::output_error,
                       what + " " + path + ": cannot open: " + reason);
@@ -112,8 +112,7 @@ sqlite_db::open(const std::string& path, std::string what, mode m) {
 }
 
 sqlite_db::sqlite_db(sqlite3* db, std::string path, std::string what)
-  : db_(db), path_(std::move(path)), what_(std::move(what)) {
-}
+    : db_(db), path_(std::move(path)), what_(std::move(what)) {}
 
 sqlite_db::~sqlite_db() {
   // Statements are finalized by their owners first; close_v2 defers the
@@ -133,8 +132,8 @@ caf::error sqlite_db::exec(const std::string& sql) {
 
 caf::expected<sqlite_stmt> sqlite_db::prepare(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
-  auto rc = sqlite3_prepare_v2(db_, sql.c_str(),
-                               static_cast<int>(sql.size()), &stmt, nullptr);
+  auto rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()),
+                               &stmt, nullptr);
   if (rc != SQLITE_OK)
     return last_error();
   return sqlite_stmt{stmt, this};
@@ -165,8 +164,8 @@ caf::error sqlite_db::sync_wal() {
   // Pages already copied into the database file were synced by the
   // checkpoint that copied them before the WAL was reused.
   sqlite3_file* wal = nullptr;
-  auto rc = sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER,
-                                 &wal);
+  auto rc
+      = sqlite3_file_control(db_, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal);
   if (rc != SQLITE_OK)
     return fail(std::string{"cannot find the write-ahead log to sync: "}
                 + sqlite3_errstr(rc));
@@ -206,7 +205,7 @@ caf::expected<sqlite_transaction> sqlite_transaction::begin(sqlite_db& db) {
 }
 
 sqlite_transaction::sqlite_transaction(sqlite_transaction&& other) noexcept
-  : db_(other.db_) {
+    : db_(other.db_) {
   other.db_ = nullptr;
 }
 

@@ -22,7 +22,7 @@ namespace crashwatch {
 /// One prepared statement. Bind with 1-based indexes (as SQLite does), step,
 /// read columns, reset. Not copyable; owned by the code that prepared it.
 class sqlite_stmt {
-public:
+ public:
   sqlite_stmt() = default;
   sqlite_stmt(sqlite_stmt&& other) noexcept;
   sqlite_stmt& operator=(sqlite_stmt&& other) noexcept;
@@ -61,7 +61,7 @@ public:
   std::string_view column_text(int index) const;
   bool column_is_null(int index) const;
 
-private:
+ private:
   friend class sqlite_db;
   sqlite_stmt(sqlite3_stmt* stmt, const class sqlite_db* db);
 
@@ -71,7 +71,7 @@ private:
 
 /// An open SQLite database.
 class sqlite_db {
-public:
+ public:
   /// What opening does with a missing file.
   enum class mode { create, must_exist };
 
@@ -112,16 +112,12 @@ public:
   caf::error last_error(const std::string& doing = "") const;
 
   /// The file's path.
-  const std::string& path() const {
-    return path_;
-  }
+  const std::string& path() const { return path_; }
 
   /// The raw handle, for calls this layer does not wrap.
-  sqlite3* handle() const {
-    return db_;
-  }
+  sqlite3* handle() const { return db_; }
 
-private:
+ private:
   sqlite_db(sqlite3* db, std::string path, std::string what);
 
   sqlite3* db_;
@@ -133,7 +129,7 @@ private:
 
 /// A transaction that rolls back unless commit() is called.
 class sqlite_transaction {
-public:
+ public:
   /// Begins an IMMEDIATE transaction (takes the write lock at once).
   static caf::expected<sqlite_transaction> begin(sqlite_db& db);
 
@@ -144,9 +140,8 @@ public:
 
   caf::error commit();
 
-private:
-  explicit sqlite_transaction(sqlite_db* db) : db_(db) {
-  }
+ private:
+  explicit sqlite_transaction(sqlite_db* db) : db_(db) {}
 
   sqlite_db* db_;
 };

@@ -50,9 +50,7 @@ struct fixture {
                                      caf::actor{*self}, sink_snapshot{});
   }
 
-  ~fixture() {
-    (*self)->send_exit(sink, caf::exit_reason::user_shutdown);
-  }
+  ~fixture() { (*self)->send_exit(sink, caf::exit_reason::user_shutdown); }
 
   /// Shard `s` emitted through `through` and fired one alert for `user`.
   void progress(uint32_t s, int64_t through, const std::string& user) {
@@ -66,10 +64,10 @@ struct fixture {
   sink_snapshot ask(uint64_t id) {
     sink_snapshot snap;
     (*self)
-      ->request(sink, std::chrono::seconds(5), atom::checkpoint_v,
-                checkpoint_id{id})
-      .receive([&](sink_snapshot& s) { snap = std::move(s); },
-               [](caf::error& err) { FAIL(caf::to_string(err)); });
+        ->request(sink, std::chrono::seconds(5), atom::checkpoint_v,
+                  checkpoint_id{id})
+        .receive([&](sink_snapshot& s) { snap = std::move(s); },
+                 [](caf::error& err) { FAIL(caf::to_string(err)); });
     return snap;
   }
 };
@@ -90,7 +88,7 @@ TEST_CASE("the sink's part holds what came before every barrier, and output "
   later.shard = shard_id{0};
   later.emitted_through = event_time{20'000};
   later.fired.push_back(
-    alert{event_time{10'000}, event_time{20'000}, "c", 4, true});
+      alert{event_time{10'000}, event_time{20'000}, "c", 4, true});
   (*f.self)->send(f.sink, std::move(later));
   (*f.self)->send(f.sink, shard_barrier{checkpoint_id{1}, shard_id{1}});
   auto snap = f.ask(1);
@@ -120,10 +118,10 @@ TEST_CASE("the sink's part holds what came before every barrier, and output "
   (*f.self)->send(f.sink, shard_barrier{checkpoint_id{2}, shard_id{0}});
   (*f.self)->send(f.sink, shard_barrier{checkpoint_id{2}, shard_id{1}});
   snap2_req.receive(
-    [&](sink_snapshot& s) {
-      REQUIRE(s.pending.size() == 1);
-      CHECK(s.pending[0].user_id == "c");
-      CHECK(s.released == event_time{10'000});
-    },
-    [](caf::error& err) { FAIL(caf::to_string(err)); });
+      [&](sink_snapshot& s) {
+        REQUIRE(s.pending.size() == 1);
+        CHECK(s.pending[0].user_id == "c");
+        CHECK(s.released == event_time{10'000});
+      },
+      [](caf::error& err) { FAIL(caf::to_string(err)); });
 }

@@ -27,10 +27,10 @@ struct fixture {
     pipeline_config pc; // 10 s windows, threshold 2
     pc.emit_early = early;
     // Two partitions feed this shard (id 3).
-    shard = sys->spawn(shard_aggregator, shard_id{3}, pc,
-                       std::vector<partition_id>{partition_id{0},
-                                                 partition_id{1}},
-                       caf::actor_cast<alert_sink_actor>(*self), shard_restore{});
+    shard = sys->spawn(
+        shard_aggregator, shard_id{3}, pc,
+        std::vector<partition_id>{partition_id{0}, partition_id{1}},
+        caf::actor_cast<alert_sink_actor>(*self), shard_restore{});
   }
 
   /// Sends a batch and checks the credit that comes back.
@@ -44,17 +44,16 @@ struct fixture {
     b.watermark = event_time{watermark};
     b.state = state;
     (*self)
-      ->request(shard, caf::infinite, std::move(b))
-      .receive([](atom::ack, shard_id id) { CHECK(id == shard_id{3}); },
-               [](caf::error& err) { FAIL(caf::to_string(err)); });
+        ->request(shard, caf::infinite, std::move(b))
+        .receive([](atom::ack, shard_id id) { CHECK(id == shard_id{3}); },
+                 [](caf::error& err) { FAIL(caf::to_string(err)); });
   }
 
   /// The next progress message, or none within a short wait.
   caf::optional<shard_progress> next_progress() {
     caf::optional<shard_progress> result;
-    (*self)->receive(
-      [&](shard_progress& p) { result = std::move(p); },
-      caf::after(std::chrono::milliseconds(200)) >> [] {});
+    (*self)->receive([&](shard_progress& p) { result = std::move(p); },
+                     caf::after(std::chrono::milliseconds(200)) >> [] {});
     return result;
   }
 };
@@ -141,11 +140,12 @@ void send_async(fixture& f, int32_t partition, std::vector<int64_t> times,
 std::string next_message(fixture& f) {
   for (;;) {
     std::string what = "nothing";
-    (*f.self)->receive(
-      [&](atom::ack, shard_id) { what = "ack"; },
-      [&](shard_barrier& b) { what = "barrier " + std::to_string(b.id.value); },
-      [&](shard_progress&) { what = "progress"; },
-      caf::after(std::chrono::milliseconds(200)) >> [] {});
+    (*f.self)->receive([&](atom::ack, shard_id) { what = "ack"; },
+                       [&](shard_barrier& b) {
+                         what = "barrier " + std::to_string(b.id.value);
+                       },
+                       [&](shard_progress&) { what = "progress"; },
+                       caf::after(std::chrono::milliseconds(200)) >> [] {});
     if (what != "progress")
       return what;
   }
@@ -159,16 +159,18 @@ TEST_CASE("a shard snapshots once every partition's barrier is in, and "
   fixture f;
   // Partition 0: a crash, barrier 1, then a crash that belongs after it.
   f.send(0, {1'000}, 0);
-  (*f.self)->send(f.shard, partition_barrier{checkpoint_id{1}, partition_id{0}});
+  (*f.self)->send(f.shard,
+                  partition_barrier{checkpoint_id{1}, partition_id{0}});
   send_async(f, 0, {2'000}, 0);
   // The batch after the barrier waits: no ack while partition 1 lags.
   CHECK(next_message(f) == "nothing");
   // Partition 1 is still before its barrier: its batches go through.
   f.send(1, {3'000}, 0);
   // The coordinator asks; partition 1's barrier completes the alignment.
-  auto request = (*f.self)->request(f.shard, caf::infinite,
-                                    atom::checkpoint_v, checkpoint_id{1});
-  (*f.self)->send(f.shard, partition_barrier{checkpoint_id{1}, partition_id{1}});
+  auto request = (*f.self)->request(f.shard, caf::infinite, atom::checkpoint_v,
+                                    checkpoint_id{1});
+  (*f.self)->send(f.shard,
+                  partition_barrier{checkpoint_id{1}, partition_id{1}});
   shard_snapshot snap;
   request.receive([&](shard_snapshot& s) { snap = std::move(s); },
                   [](caf::error& err) { FAIL(caf::to_string(err)); });
@@ -183,17 +185,19 @@ TEST_CASE("a shard snapshots once every partition's barrier is in, and "
   CHECK(next_message(f) == "barrier 1");
   CHECK(next_message(f) == "ack");
   // The next checkpoint carries the held crash as a change.
-  (*f.self)->send(f.shard, partition_barrier{checkpoint_id{2}, partition_id{0}});
-  (*f.self)->send(f.shard, partition_barrier{checkpoint_id{2}, partition_id{1}});
+  (*f.self)->send(f.shard,
+                  partition_barrier{checkpoint_id{2}, partition_id{0}});
+  (*f.self)->send(f.shard,
+                  partition_barrier{checkpoint_id{2}, partition_id{1}});
   CHECK(next_message(f) == "barrier 2");
   (*f.self)
-    ->request(f.shard, caf::infinite, atom::checkpoint_v, checkpoint_id{2})
-    .receive(
-      [&](shard_snapshot& s) {
-        REQUIRE(s.changed.size() == 1);
-        CHECK(s.changed[0].count == 3);
-      },
-      [](caf::error& err) { FAIL(caf::to_string(err)); });
+      ->request(f.shard, caf::infinite, atom::checkpoint_v, checkpoint_id{2})
+      .receive(
+          [&](shard_snapshot& s) {
+            REQUIRE(s.changed.size() == 1);
+            CHECK(s.changed[0].count == 3);
+          },
+          [](caf::error& err) { FAIL(caf::to_string(err)); });
 }
 
 TEST_CASE("a restored shard continues from the checkpoint's counts",
@@ -206,7 +210,8 @@ TEST_CASE("a restored shard continues from the checkpoint's counts",
   shard_restore restore;
   restore.counts.push_back(window_entry{event_time{0}, "u", 2});
   restore.emitted_through = event_time{-10'000};
-  restore.marks = {{partition_id{0}, event_time{5'000}, partition_state::active}};
+  restore.marks
+      = {{partition_id{0}, event_time{5'000}, partition_state::active}};
   auto shard = sys.spawn(shard_aggregator, shard_id{0}, pc,
                          std::vector<partition_id>{partition_id{0}},
                          caf::actor_cast<alert_sink_actor>(self), restore);
@@ -216,8 +221,8 @@ TEST_CASE("a restored shard continues from the checkpoint's counts",
   b.events.push_back({event_time{9'000}, record_offset{1}, "u"});
   b.watermark = event_time{10'000};
   self->request(shard, caf::infinite, std::move(b))
-    .receive([](atom::ack, shard_id) {},
-             [](caf::error& err) { FAIL(caf::to_string(err)); });
+      .receive([](atom::ack, shard_id) {},
+               [](caf::error& err) { FAIL(caf::to_string(err)); });
   shard_progress p;
   self->receive([&](shard_progress& x) { p = std::move(x); });
   REQUIRE(p.fired.size() == 1);

@@ -23,8 +23,7 @@ TEST_CASE("global watermark is the minimum over partitions",
   CHECK(g.current() == event_time{50});
 }
 
-TEST_CASE("idle partitions are left out of the minimum",
-          "[global_watermark]") {
+TEST_CASE("idle partitions are left out of the minimum", "[global_watermark]") {
   global_watermark g{{p0, p1, p2}};
   g.update(p0, event_time{100}, partition_state::active);
   g.update(p1, event_time{50}, partition_state::idle);
@@ -59,8 +58,8 @@ TEST_CASE("with no active partition, the largest idle watermark rules",
 TEST_CASE("unknown partitions are refused", "[global_watermark]") {
   global_watermark g{{p0, p2}};
   CHECK_THROWS(g.update(p1, event_time{1}, partition_state::active));
-  CHECK_THROWS(g.update(partition_id{3}, event_time{1},
-                        partition_state::active));
+  CHECK_THROWS(
+      g.update(partition_id{3}, event_time{1}, partition_state::active));
 }
 
 TEST_CASE("partition ids need not be contiguous", "[global_watermark]") {

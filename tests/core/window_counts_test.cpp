@@ -126,8 +126,7 @@ TEST_CASE("take_changes returns each changed count once, with its latest "
   add(wc, 2'000, "a");
   add(wc, 12'000, "b");
   CHECK(wc.pending_changes() == 2);
-  CHECK(changes(wc)
-        == std::vector<std::string>{"0:a=2", "10000:b=1"});
+  CHECK(changes(wc) == std::vector<std::string>{"0:a=2", "10000:b=1"});
   // Nothing changed since: nothing to write.
   CHECK(changes(wc).empty());
   add(wc, 3'000, "a");

@@ -18,7 +18,8 @@ namespace {
 
 /// Lines of a generator, one string each.
 std::vector<std::string> lines_of(generator_options opts, size_t n,
-                                  std::vector<generated_kind>* kinds = nullptr) {
+                                  std::vector<generated_kind>* kinds
+                                  = nullptr) {
   log_generator gen{opts};
   std::vector<std::string> result;
   for (size_t i = 0; i < n; ++i) {
@@ -70,13 +71,13 @@ std::string iso(int64_t ms, char sep = 'T', bool fraction = true) {
 bool denotes(const boost::json::value& ts, int64_t ms) {
   if (ts.is_int64()) {
     auto v = ts.as_int64();
-    return v == ms                                        // milliseconds
+    return v == ms                                         // milliseconds
            || (v >= ms * 1000 + 1 && v <= ms * 1000 + 999) // microseconds
            || v == ms / 1000;                              // whole seconds
   }
   if (ts.is_double()) {
     auto v = ts.as_double();
-    return (v > 1e11 && v == static_cast<double>(ms)) // 1.768917185123e12
+    return (v > 1e11 && v == static_cast<double>(ms))     // 1.768917185123e12
            || (v > ms / 1000.0 && v < (ms + 1) / 1000.0); // seconds.frac
   }
   if (!ts.is_string())
@@ -85,7 +86,8 @@ bool denotes(const boost::json::value& ts, int64_t ms) {
   if (s == std::to_string(ms))
     return true;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(ms / 1000),
+  std::snprintf(buf, sizeof buf, "%lld.%03lld",
+                static_cast<long long>(ms / 1000),
                 static_cast<long long>(ms % 1000));
   if (s.rfind(buf, 0) == 0 && s.size() == std::string{buf}.size() + 3)
     return true; // seconds with microseconds
@@ -94,9 +96,8 @@ bool denotes(const boost::json::value& ts, int64_t ms) {
   // With a zone offset: the local time is shifted by the offset.
   if (s.size() == 29 && (s[23] == '+' || s[23] == '-')) {
     int sign = s[23] == '-' ? -1 : 1;
-    int offset_min = sign
-                     * (std::stoi(s.substr(24, 2)) * 60
-                        + std::stoi(s.substr(27, 2)));
+    int offset_min
+        = sign * (std::stoi(s.substr(24, 2)) * 60 + std::stoi(s.substr(27, 2)));
     return s.substr(0, 23) == iso(ms + offset_min * 60000LL);
   }
   return false;
@@ -140,7 +141,8 @@ TEST_CASE("log_generator writes the usual record form", "[log_generator]") {
   CHECK(users.size() == 50);
   CHECK(users.count("user_1000") == 1);
   CHECK(users.count("user_1049") == 1);
-  CHECK(severities == std::set<std::string>{"Low", "Medium", "High", "Critical"});
+  CHECK(severities
+        == std::set<std::string>{"Low", "Medium", "High", "Critical"});
 }
 
 TEST_CASE("log_generator's clock, jitter and late records", "[log_generator]") {
@@ -230,7 +232,7 @@ TEST_CASE("log_generator's other forms are valid records of the same time",
     // A record that would match must carry a user.
     if (o.contains("content") && o.at("content").is_string()
         && lower(std::string{o.at("content").as_string()}).find("crash")
-             != std::string::npos
+               != std::string::npos
         && o.at("severity").is_string()
         && (o.at("severity").as_string() == "High"
             || o.at("severity").as_string() == "Critical")) {
@@ -257,37 +259,37 @@ TEST_CASE("log_generator's malformed lines", "[log_generator]") {
     boost::json::error_code ec;
     auto v = boost::json::parse(line, ec);
     switch (kind) {
-      case malformed_kind::truncated:
-      case malformed_kind::nan_timestamp:
-        CHECK(ec);
-        break;
-      case malformed_kind::array:
-        CHECK(v.is_array());
-        break;
-      case malformed_kind::scalar:
-        CHECK((v.is_string() || v.is_int64()));
-        break;
-      case malformed_kind::bad_timestamp_string:
-        REQUIRE(v.is_object());
-        CHECK(v.at("timestamp").is_string());
-        break;
-      case malformed_kind::bad_timestamp_type:
-        REQUIRE(v.is_object());
-        CHECK(!v.at("timestamp").is_string());
-        CHECK(!v.at("timestamp").is_number());
-        break;
-      case malformed_kind::missing_timestamp:
-        REQUIRE(v.is_object());
-        CHECK(!v.as_object().contains("timestamp"));
-        break;
-      case malformed_kind::crash_without_user: {
-        REQUIRE(v.is_object());
-        auto& o = v.as_object();
-        CHECK(o.at("severity").as_string() == "Critical");
-        CHECK((!o.contains("user_id") || !o.at("user_id").is_string()
-               || o.at("user_id").as_string().empty()));
-        break;
-      }
+    case malformed_kind::truncated:
+    case malformed_kind::nan_timestamp:
+      CHECK(ec);
+      break;
+    case malformed_kind::array:
+      CHECK(v.is_array());
+      break;
+    case malformed_kind::scalar:
+      CHECK((v.is_string() || v.is_int64()));
+      break;
+    case malformed_kind::bad_timestamp_string:
+      REQUIRE(v.is_object());
+      CHECK(v.at("timestamp").is_string());
+      break;
+    case malformed_kind::bad_timestamp_type:
+      REQUIRE(v.is_object());
+      CHECK(!v.at("timestamp").is_string());
+      CHECK(!v.at("timestamp").is_number());
+      break;
+    case malformed_kind::missing_timestamp:
+      REQUIRE(v.is_object());
+      CHECK(!v.as_object().contains("timestamp"));
+      break;
+    case malformed_kind::crash_without_user: {
+      REQUIRE(v.is_object());
+      auto& o = v.as_object();
+      CHECK(o.at("severity").as_string() == "Critical");
+      CHECK((!o.contains("user_id") || !o.at("user_id").is_string()
+             || o.at("user_id").as_string().empty()));
+      break;
+    }
     }
   }
   CHECK(seen.size() == static_cast<size_t>(malformed_kind_count));

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "io/file_source.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace crashwatch;
 
@@ -135,15 +135,15 @@ TEST_CASE("file_source refuses resume points that do not fit the file",
   CHECK(has_code(beyond.error(), ec::input_error));
   CHECK(render(beyond.error())
         == "cannot resume input " + path
-             + " at byte 20: it has only 13 bytes (truncated or replaced "
-               "since the checkpoint?)");
+               + " at byte 20: it has only 13 bytes (truncated or replaced "
+                 "since the checkpoint?)");
   auto mid_line = file_source::open(path, 1024, 5);
   REQUIRE(!mid_line);
   CHECK(has_code(mid_line.error(), ec::input_error));
   CHECK(render(mid_line.error())
         == "cannot resume input " + path
-             + " at byte 5: that is not the start of a line (the file "
-               "changed since the checkpoint?)");
+               + " at byte 5: that is not the start of a line (the file "
+                 "changed since the checkpoint?)");
   // Byte 12 is the last line's newline, not the start of a line.
   auto short_end = file_source::open(path, 1024, 12);
   REQUIRE(!short_end);
@@ -171,6 +171,6 @@ TEST_CASE("stdin and pipes cannot be resumed", "[file_source]") {
   REQUIRE(!from_pipe);
   CHECK(render(from_pipe.error())
         == "cannot resume input " + fifo
-             + " at byte 10: it is not a regular file (a pipe?) and cannot "
-               "be read again");
+               + " at byte 10: it is not a regular file (a pipe?) and cannot "
+                 "be read again");
 }

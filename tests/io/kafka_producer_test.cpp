@@ -41,7 +41,7 @@ std::vector<consumed> read_back(const std::string& brokers,
   auto* parts = rd_kafka_topic_partition_list_new(partitions);
   for (int p = 0; p < partitions; ++p)
     rd_kafka_topic_partition_list_add(parts, topic.c_str(), p)->offset
-      = RD_KAFKA_OFFSET_BEGINNING;
+        = RD_KAFKA_OFFSET_BEGINNING;
   REQUIRE(rd_kafka_assign(rk, parts) == RD_KAFKA_RESP_ERR_NO_ERROR);
   rd_kafka_topic_partition_list_destroy(parts);
   std::vector<consumed> result;
@@ -52,9 +52,9 @@ std::vector<consumed> read_back(const std::string& brokers,
       continue;
     if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR)
       result.push_back(
-        {msg->partition,
-         std::string{static_cast<const char*>(msg->key), msg->key_len},
-         std::string{static_cast<const char*>(msg->payload), msg->len}});
+          {msg->partition,
+           std::string{static_cast<const char*>(msg->key), msg->key_len},
+           std::string{static_cast<const char*>(msg->payload), msg->len}});
     rd_kafka_message_destroy(msg);
   }
   rd_kafka_consumer_close(rk);

@@ -26,7 +26,7 @@ using clock_type = std::chrono::steady_clock;
 /// Fast reconnects, so the broker outage test does not wait for librdkafka's
 /// default 10 s backoff.
 const std::vector<kafka_property> quick_reconnect{
-  {"reconnect.backoff.ms", "50"}, {"reconnect.backoff.max.ms", "200"}};
+    {"reconnect.backoff.ms", "50"}, {"reconnect.backoff.max.ms", "200"}};
 
 /// A mock cluster of one broker, owned by a producer handle (the mock API
 /// needs one), plus a real producer talking to it over TCP.
@@ -45,13 +45,13 @@ struct mock_kafka {
     cluster = rd_kafka_mock_cluster_new(owner, 1);
     REQUIRE(cluster != nullptr);
     brokers = rd_kafka_mock_cluster_bootstraps(cluster);
-    auto pconf = make_kafka_conf(brokers, {{"linger.ms", "1"}},
-                                 quick_reconnect);
+    auto pconf
+        = make_kafka_conf(brokers, {{"linger.ms", "1"}}, quick_reconnect);
     REQUIRE(pconf);
     // The outage test's reconnect failures would flood the test log.
     quiet_kafka_logs(pconf->get(), {});
-    producer = rd_kafka_new(RD_KAFKA_PRODUCER, pconf->get(), errstr,
-                            sizeof errstr);
+    producer
+        = rd_kafka_new(RD_KAFKA_PRODUCER, pconf->get(), errstr, sizeof errstr);
     REQUIRE(producer != nullptr);
     pconf->release();
   }
@@ -72,11 +72,12 @@ struct mock_kafka {
   void produce(const std::string& topic, int32_t partition,
                const std::string* value) {
     auto err = rd_kafka_producev(
-      producer, RD_KAFKA_V_TOPIC(topic.c_str()),
-      RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-      RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr,
-                       value ? value->size() : 0),
-      RD_KAFKA_V_END);
+        producer, RD_KAFKA_V_TOPIC(topic.c_str()),
+        RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(value ? const_cast<char*>(value->data()) : nullptr,
+                         value ? value->size() : 0),
+        RD_KAFKA_V_END);
     REQUIRE(err == RD_KAFKA_RESP_ERR_NO_ERROR);
     rd_kafka_poll(producer, 0);
   }
@@ -156,8 +157,9 @@ std::unique_ptr<kafka_source> open_source(const kafka_source_options& opts) {
 
 } // namespace
 
-TEST_CASE("librdkafka -X properties are parsed and rejected with librdkafka's reason",
-          "[kafka_config]") {
+TEST_CASE(
+    "librdkafka -X properties are parsed and rejected with librdkafka's reason",
+    "[kafka_config]") {
   auto ok = parse_kafka_setting("fetch.wait.max.ms=5");
   REQUIRE(ok);
   CHECK(ok->first == "fetch.wait.max.ms");
@@ -171,13 +173,12 @@ TEST_CASE("librdkafka -X properties are parsed and rejected with librdkafka's re
   CHECK(render(no_eq.error()).find("-X fetch.wait.max.ms: expected key=value")
         == 0);
   CHECK(!parse_kafka_setting("=5"));
-  auto bad = make_kafka_conf("127.0.0.1:9092", {},
-                             {{"no.such.property", "1"}});
+  auto bad = make_kafka_conf("127.0.0.1:9092", {}, {{"no.such.property", "1"}});
   REQUIRE(!bad);
   CHECK(has_code(bad.error(), ec::config_error));
   CHECK(render(bad.error()).find("-X no.such.property=1: ") == 0);
-  auto bad_value = make_kafka_conf("127.0.0.1:9092", {},
-                                   {{"fetch.wait.max.ms", "soon"}});
+  auto bad_value
+      = make_kafka_conf("127.0.0.1:9092", {}, {{"fetch.wait.max.ms", "soon"}});
   REQUIRE(!bad_value);
   CHECK(render(bad_value.error()).find("-X fetch.wait.max.ms=soon: ") == 0);
 }
@@ -394,7 +395,7 @@ TEST_CASE("unknown topics, partitions and brokers fail fast and clearly",
   CHECK(render(parts.error())
         == "topic 'nope' does not exist at " + kafka.brokers);
   auto src = kafka_source::open(
-    options_for(kafka, "nope", 0, kafka_start::earliest));
+      options_for(kafka, "nope", 0, kafka_start::earliest));
   REQUIRE(!src);
   CHECK(has_code(src.error(), ec::input_error));
   CHECK(render(src.error())
@@ -404,7 +405,7 @@ TEST_CASE("unknown topics, partitions and brokers fail fast and clearly",
   auto still = list_partitions(kafka.brokers, "nope", {}, 5s);
   CHECK(!still);
   auto no_part = kafka_source::open(
-    options_for(kafka, "logs", 7, kafka_start::earliest));
+      options_for(kafka, "logs", 7, kafka_start::earliest));
   REQUIRE(!no_part);
   CHECK(render(no_part.error()).find("topic 'logs' has no partition 7 at ")
         == 0);
@@ -415,8 +416,9 @@ TEST_CASE("unknown topics, partitions and brokers fail fast and clearly",
   opts.timeout = 2s;
   auto unreachable = kafka_source::open(opts);
   REQUIRE(!unreachable);
-  CHECK(render(unreachable.error()).find("cannot reach Kafka at 127.0.0.1:1 "
-                                         "within 2s")
+  CHECK(render(unreachable.error())
+            .find("cannot reach Kafka at 127.0.0.1:1 "
+                  "within 2s")
         == 0);
   auto waited = clock_type::now() - before;
   CHECK(waited < 4s);
@@ -462,8 +464,9 @@ TEST_CASE("data loss fails with the lost range by default", "[kafka_source]") {
   CHECK(has_code(got.error, ec::input_error));
   CHECK(render(got.error)
         == "data loss on logs/0: next offset 3 is gone, broker has "
-             + std::to_string(marks.low) + ".." + std::to_string(marks.high - 1)
-             + " (lost " + std::to_string(marks.low - 3) + " records)");
+               + std::to_string(marks.low) + ".."
+               + std::to_string(marks.high - 1) + " (lost "
+               + std::to_string(marks.low - 3) + " records)");
   CHECK(src->next_offset() == 3);
   CHECK(src->lost_records() == 0);
 }
@@ -483,8 +486,9 @@ TEST_CASE("data loss is found even when librdkafka jumps over it",
   REQUIRE(got.error);
   CHECK(render(got.error)
         == "data loss on logs/0: next offset 3 is gone, broker has "
-             + std::to_string(marks.low) + ".." + std::to_string(marks.high - 1)
-             + " (lost " + std::to_string(marks.low - 3) + " records)");
+               + std::to_string(marks.low) + ".."
+               + std::to_string(marks.high - 1) + " (lost "
+               + std::to_string(marks.low - 3) + " records)");
 }
 
 TEST_CASE("data loss with warn counts the lost records and goes on",
@@ -561,8 +565,8 @@ TEST_CASE("kafka_source commits its read position to the group",
   REQUIRE(conf);
   quiet_kafka_logs(conf->get(), {});
   char errstr[512];
-  auto* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr,
-                          sizeof errstr);
+  auto* rk
+      = rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr);
   REQUIRE(rk != nullptr);
   conf->release();
   auto* list = rd_kafka_topic_partition_list_new(1);

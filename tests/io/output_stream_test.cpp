@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "io/output_stream.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace crashwatch;
 
@@ -116,8 +116,8 @@ TEST_CASE("cut_back beyond the end of the file fails", "[output_stream]") {
   CHECK(has_code(err, ec::output_error));
   CHECK(render(err)
         == "cannot resume: " + path
-             + " has 10 bytes, fewer than the 25 committed at the last "
-               "checkpoint (changed outside crashwatch?)");
+               + " has 10 bytes, fewer than the 25 committed at the last "
+                 "checkpoint (changed outside crashwatch?)");
   // The file is left alone.
   CHECK(read_all(path) == "0123456789");
   auto negative = out->cut_back(-1);

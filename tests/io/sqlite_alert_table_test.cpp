@@ -9,9 +9,9 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
-#include "tests/support/temp_dir.hpp"
 #include "io/sqlite_alert_table.hpp"
 #include "persistence/sqlite_db.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace crashwatch;
 
@@ -25,8 +25,8 @@ constexpr int64_t t0 = 1'768'917'180'000;
 /// The alert of user `user` in the `n`th 10 s window from t0.
 alert make_alert(int n, const std::string& user, uint64_t count,
                  bool final = true) {
-  return alert{event_time{t0 + n * 10'000}, event_time{t0 + n * 10'000 + 10'000},
-               user, count, final};
+  return alert{event_time{t0 + n * 10'000},
+               event_time{t0 + n * 10'000 + 10'000}, user, count, final};
 }
 
 std::unique_ptr<sqlite_alert_table> open_table(const std::string& path) {
@@ -47,8 +47,8 @@ std::unique_ptr<sqlite_db> open_db(const std::string& path) {
 std::vector<std::string> dump(const std::string& path) {
   auto db = open_db(path);
   auto stmt = db->prepare(
-    "SELECT rowid, window_start, window_end, window_start_ms, window_end_ms, "
-    "user_id, crash_count, final FROM alerts ORDER BY rowid");
+      "SELECT rowid, window_start, window_end, window_start_ms, window_end_ms, "
+      "user_id, crash_count, final FROM alerts ORDER BY rowid");
   REQUIRE(stmt);
   std::vector<std::string> rows;
   for (;;) {
@@ -97,14 +97,14 @@ TEST_CASE("the alert table keeps alerts in emission order with consecutive "
   REQUIRE(!table->sync());
   CHECK(dump(path)
         == std::vector<std::string>{
-          "1|2026-01-20T13:53:00.000Z|2026-01-20T13:53:10.000Z|1768917180000|"
-          "1768917190000|user_1361|3|1",
-          "2|2026-01-20T13:53:00.000Z|2026-01-20T13:53:10.000Z|1768917180000|"
-          "1768917190000|user_2|4|0",
-          "3|2026-01-20T13:53:10.000Z|2026-01-20T13:53:20.000Z|1768917190000|"
-          "1768917200000|user_1|7|1",
-          "4|2026-01-20T13:53:20.000Z|2026-01-20T13:53:30.000Z|1768917200000|"
-          "1768917210000|zed \"quoted\"|5|1",
+            "1|2026-01-20T13:53:00.000Z|2026-01-20T13:53:10.000Z|1768917180000|"
+            "1768917190000|user_1361|3|1",
+            "2|2026-01-20T13:53:00.000Z|2026-01-20T13:53:10.000Z|1768917180000|"
+            "1768917190000|user_2|4|0",
+            "3|2026-01-20T13:53:10.000Z|2026-01-20T13:53:20.000Z|1768917190000|"
+            "1768917200000|user_1|7|1",
+            "4|2026-01-20T13:53:20.000Z|2026-01-20T13:53:30.000Z|1768917200000|"
+            "1768917210000|zed \"quoted\"|5|1",
         });
   // The documented format: WAL, and the index for window queries.
   auto db = open_db(path);
@@ -122,9 +122,9 @@ TEST_CASE("cut_back and writing again give the rows of a run without "
           "failure",
           "[sqlite_alert_table]") {
   std::vector<std::vector<alert>> batches{
-    {make_alert(0, "a", 3), make_alert(0, "b", 4)},
-    {make_alert(1, "a", 5)},
-    {make_alert(2, "c", 3), make_alert(2, "d", 9), make_alert(2, "e", 3)},
+      {make_alert(0, "a", 3), make_alert(0, "b", 4)},
+      {make_alert(1, "a", 5)},
+      {make_alert(2, "c", 3), make_alert(2, "d", 9), make_alert(2, "e", 3)},
   };
   temp_dir dir;
   auto clean = dir.path + "/clean.db";
@@ -176,8 +176,9 @@ TEST_CASE("cut_back beyond the end of the alert table fails",
   auto err = table->cut_back(5);
   REQUIRE(err);
   CHECK(has_code(err, ec::output_error));
-  CHECK(render(err)
-        == "cannot resume: alert table " + path
+  CHECK(
+      render(err)
+      == "cannot resume: alert table " + path
              + " ends at row 2, before row 5 committed at the last checkpoint "
                "(changed outside crashwatch?)");
   // Nothing was deleted, and the table is still usable.
@@ -225,7 +226,7 @@ TEST_CASE("a batch that fails midway leaves no row of it",
                       "BEGIN SELECT RAISE(ABORT, 'bad user'); END"));
   }
   auto err = table->write(
-    {make_alert(1, "b", 3), make_alert(1, "bad", 3), make_alert(1, "c", 3)});
+      {make_alert(1, "b", 3), make_alert(1, "bad", 3), make_alert(1, "c", 3)});
   REQUIRE(err);
   CHECK(has_code(err, ec::output_error));
   CHECK(render(err) == "alert table " + path + ": bad user");
@@ -280,27 +281,27 @@ TEST_CASE("an alerts table of another shape is refused",
   CHECK(has_code(table.error(), ec::config_error));
   CHECK(render(table.error())
         == "alert table " + path
-             + ": table alerts has the columns (id INTEGER PRIMARY KEY, msg "
-               "TEXT), not crashwatch's (window_start TEXT NOT NULL, "
-               "window_end TEXT NOT NULL, window_start_ms INTEGER NOT NULL, "
-               "window_end_ms INTEGER NOT NULL, user_id TEXT NOT NULL, "
-               "crash_count INTEGER NOT NULL, final INTEGER NOT NULL); use "
-               "another file");
+               + ": table alerts has the columns (id INTEGER PRIMARY KEY, msg "
+                 "TEXT), not crashwatch's (window_start TEXT NOT NULL, "
+                 "window_end TEXT NOT NULL, window_start_ms INTEGER NOT NULL, "
+                 "window_end_ms INTEGER NOT NULL, user_id TEXT NOT NULL, "
+                 "crash_count INTEGER NOT NULL, final INTEGER NOT NULL); use "
+                 "another file");
   // Left as it was, no index added.
   auto db = open_db(path);
   auto rows = db->query_int("SELECT count(*) FROM alerts");
   REQUIRE(rows);
   CHECK(*rows == 1);
   auto indexes = db->query_int(
-    "SELECT count(*) FROM sqlite_master WHERE type = 'index'");
+      "SELECT count(*) FROM sqlite_master WHERE type = 'index'");
   REQUIRE(indexes);
   CHECK(*indexes == 0);
   // The right names without NOT NULL are another shape too.
   auto loose = dir.path + "/loose.db";
   REQUIRE(!open_db(loose)->exec(
-    "CREATE TABLE alerts(window_start TEXT, window_end TEXT, window_start_ms "
-    "INTEGER, window_end_ms INTEGER, user_id TEXT, crash_count INTEGER, "
-    "final INTEGER)"));
+      "CREATE TABLE alerts(window_start TEXT, window_end TEXT, window_start_ms "
+      "INTEGER, window_end_ms INTEGER, user_id TEXT, crash_count INTEGER, "
+      "final INTEGER)"));
   auto loose_table = sqlite_alert_table::open(loose);
   REQUIRE(!loose_table);
   CHECK(render(loose_table.error()).find("table alerts has the columns")
@@ -312,6 +313,6 @@ TEST_CASE("an alerts table of another shape is refused",
   REQUIRE(!view_table);
   CHECK(render(view_table.error())
         == "alert table " + view
-             + ": 'alerts' is a view, not crashwatch's alert table; use "
-               "another file");
+               + ": 'alerts' is a view, not crashwatch's alert table; use "
+                 "another file");
 }

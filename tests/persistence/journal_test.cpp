@@ -99,8 +99,8 @@ TEST_CASE("the newest checkpoint comes back whole", "[journal]") {
     auto j = open(dir);
     REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
     auto r = record(1);
-    r.shards[0].changed = {{event_time{0}, "u1", 3}, {event_time{10'000},
-                                                      "u2", 1}};
+    r.shards[0].changed
+        = {{event_time{0}, "u1", 3}, {event_time{10'000}, "u2", 1}};
     r.shards[0].open_keys = 2;
     r.sink.pending = {alert{event_time{0}, event_time{10'000}, "u9", 4, true}};
     r.sink.released = event_time{5'000};
@@ -136,13 +136,13 @@ TEST_CASE("the newest checkpoint comes back whole", "[journal]") {
   CHECK(counts_of(*j, 1).empty());
 }
 
-TEST_CASE("checkpoints are incremental and drop emitted windows",
-          "[journal]") {
+TEST_CASE("checkpoints are incremental and drop emitted windows", "[journal]") {
   test::temp_dir dir;
   auto j = open(dir);
   REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
   auto r1 = record(1);
-  r1.shards[0].changed = {{event_time{0}, "a", 1}, {event_time{10'000}, "b", 2},
+  r1.shards[0].changed = {{event_time{0}, "a", 1},
+                          {event_time{10'000}, "b", 2},
                           {event_time{20'000}, "c", 1}};
   REQUIRE_FALSE(j->write(r1));
   auto r2 = record(2);
@@ -220,8 +220,8 @@ TEST_CASE("damaged and foreign journals are refused with the file's name",
       auto r = record(id);
       for (int u = 0; u < 200; ++u)
         r.shards[0].changed.push_back(
-          {event_time{10'000 * static_cast<int64_t>(id)},
-           "user_" + std::to_string(u), 1});
+            {event_time{10'000 * static_cast<int64_t>(id)},
+             "user_" + std::to_string(u), 1});
       REQUIRE_FALSE(j->write(r));
     }
   }
@@ -293,8 +293,7 @@ TEST_CASE("end offsets are fixed once", "[journal]") {
   CHECK((*p)[1].end_offset == 500);
 }
 
-TEST_CASE("the journal gives space back after its state shrinks",
-          "[journal]") {
+TEST_CASE("the journal gives space back after its state shrinks", "[journal]") {
   test::temp_dir dir;
   auto path = data_dir_of(dir) + "/journal.db";
   uintmax_t peak = 0;
@@ -304,7 +303,7 @@ TEST_CASE("the journal gives space back after its state shrinks",
     auto big = record(1);
     for (int u = 0; u < 200'000; ++u)
       big.shards[0].changed.push_back(
-        {event_time{0}, "user_" + std::to_string(u), 1});
+          {event_time{0}, "user_" + std::to_string(u), 1});
     REQUIRE_FALSE(j->write(big));
   }
   // Closing the last connection copies the WAL into the file.
