@@ -17,9 +17,10 @@ alert spec_example() {
 TEST_CASE("JSONL alerts are exactly SPEC.md's format", "[alert_format]") {
   std::string out;
   append_alert_jsonl(out, spec_example());
-  CHECK(out
-        == R"({"window_start":"2026-01-20T13:53:00.000Z","window_end":"2026-01-20T13:53:10.000Z","window_start_ms":1768917180000,"window_end_ms":1768917190000,"user_id":"user_1361","crash_count":3,"final":true})"
-           "\n");
+  CHECK(
+      out
+      == R"({"window_start":"2026-01-20T13:53:00.000Z","window_end":"2026-01-20T13:53:10.000Z","window_start_ms":1768917180000,"window_end_ms":1768917190000,"user_id":"user_1361","crash_count":3,"final":true})"
+         "\n");
   auto early = spec_example();
   early.final = false;
   out.clear();
@@ -38,16 +39,17 @@ TEST_CASE("user ids are escaped in JSONL", "[alert_format]") {
 TEST_CASE("console batches look like SPEC.md's table", "[alert_format]") {
   std::string out;
   append_console_batch(out, 3, {spec_example()}, false);
-  CHECK(out
-        == "-------------------------------------------\n"
-           "Batch: 3\n"
-           "-------------------------------------------\n"
-           "+------------------------------------------+---------+-----------+\n"
-           "|Interval                                  |user_id  |crash_count|\n"
-           "+------------------------------------------+---------+-----------+\n"
-           "|{2026-01-20 13:53:00, 2026-01-20 13:53:10}|user_1361|3          |\n"
-           "+------------------------------------------+---------+-----------+\n"
-           "\n");
+  CHECK(
+      out
+      == "-------------------------------------------\n"
+         "Batch: 3\n"
+         "-------------------------------------------\n"
+         "+------------------------------------------+---------+-----------+\n"
+         "|Interval                                  |user_id  |crash_count|\n"
+         "+------------------------------------------+---------+-----------+\n"
+         "|{2026-01-20 13:53:00, 2026-01-20 13:53:10}|user_1361|3          |\n"
+         "+------------------------------------------+---------+-----------+\n"
+         "\n");
 }
 
 TEST_CASE("console columns widen to their longest cell", "[alert_format]") {
@@ -59,4 +61,20 @@ TEST_CASE("console columns widen to their longest cell", "[alert_format]") {
   CHECK(out.find("Batch: 0 (early)\n") != std::string::npos);
   CHECK(out.find("|user_id           |crash_count |") != std::string::npos);
   CHECK(out.find("|a_rather_long_user|123456789012|") != std::string::npos);
+}
+
+TEST_CASE("user ids keep their escapes byte for byte", "[alert_format]") {
+  // The bytes crashwatch wrote before issue 9 (pinned: the JSON writer must
+  // not change them): \u0008 and \u000c, never \b and \f.
+  auto a = spec_example();
+  a.user_id = "u\b\f\x1b\"\\\t\x01\xc3\xa9";
+  a.final = false;
+  std::string out;
+  append_alert_jsonl(out, a);
+  CHECK(
+      out
+      == R"({"window_start":"2026-01-20T13:53:00.000Z","window_end":"2026-01-20T13:53:10.000Z","window_start_ms":1768917180000,"window_end_ms":1768917190000,"user_id":"u\u0008\u000c\u001b\"\\\t\u0001)"
+         "\xc3\xa9"
+         R"(","crash_count":3,"final":false})"
+         "\n");
 }
