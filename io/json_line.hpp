@@ -70,8 +70,10 @@ class json_line {
     return *this;
   }
 
-  /// A field true or false.
-  json_line& field(std::string_view key, bool value) {
+  /// A field true or false. Only a bool itself: a double or a pointer does
+  /// not silently become one.
+  template <class Bool, std::enable_if_t<std::is_same_v<Bool, bool>, int> = 0>
+  json_line& field(std::string_view key, Bool value) {
     put_key(key);
     if (value)
       put("true", 4);

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <limits>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include "io/json_line.hpp"
 
@@ -45,6 +47,25 @@ std::string expected_string(std::string_view value) {
   }
   return out + "\"";
 }
+
+/// True when json_line has a field() for a value of type T.
+template <class T, class = void>
+struct has_field : std::false_type {};
+
+template <class T>
+struct has_field<T, std::void_t<decltype(std::declval<json_line&>().field(
+                        "k", std::declval<T>()))>> : std::true_type {};
+
+// Strings, integers and bools are fields; nothing converts silently into one
+// (a double or a pointer into a bool, a char into a number).
+static_assert(has_field<std::string>::value);
+static_assert(has_field<std::string_view>::value);
+static_assert(has_field<const char*>::value);
+static_assert(has_field<int64_t>::value && has_field<uint8_t>::value);
+static_assert(has_field<bool>::value);
+static_assert(!has_field<double>::value);
+static_assert(!has_field<char>::value);
+static_assert(!has_field<std::string*>::value);
 
 } // namespace
 
