@@ -63,8 +63,8 @@ void json_line::put_string(std::string_view text) {
     } else
 #endif
     {
-      // The last bytes (or a short text): byte by byte, at most 15 of them
-      // without SSE2 in each step, so they fit the room.
+      // Fewer than 16 bytes left (or no SSE2): byte by byte, at most 16 in
+      // one step, which the room holds.
       auto left = std::min(static_cast<size_t>(end - p), size_t{16});
       while (clean < left && escape_of(p[clean]) == 0) {
         at[clean] = p[clean];
