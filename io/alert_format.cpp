@@ -4,24 +4,20 @@
 #include <array>
 
 #include "core/event_time.hpp"
-#include "io/json_escape.hpp"
+#include "io/json_line.hpp"
 
 namespace crashwatch {
 
 void append_alert_jsonl(std::string& out, const alert& a) {
-  out += "{\"window_start\":\"";
-  out += format_iso_utc(a.window_start);
-  out += "\",\"window_end\":\"";
-  out += format_iso_utc(a.window_end);
-  out += "\",\"window_start_ms\":";
-  out += std::to_string(a.window_start.value);
-  out += ",\"window_end_ms\":";
-  out += std::to_string(a.window_end.value);
-  out += ",\"user_id\":";
-  append_json_string(out, a.user_id);
-  out += ",\"crash_count\":";
-  out += std::to_string(a.crash_count);
-  out += a.final ? ",\"final\":true}\n" : ",\"final\":false}\n";
+  json_line{out}
+      .field("window_start", format_iso_utc(a.window_start))
+      .field("window_end", format_iso_utc(a.window_end))
+      .field("window_start_ms", a.window_start.value)
+      .field("window_end_ms", a.window_end.value)
+      .field("user_id", a.user_id)
+      .field("crash_count", a.crash_count)
+      .field("final", a.final)
+      .end();
 }
 
 namespace {

@@ -62,3 +62,19 @@ TEST_CASE("console columns widen to their longest cell", "[alert_format]") {
   CHECK(out.find("|user_id           |crash_count |") != std::string::npos);
   CHECK(out.find("|a_rather_long_user|123456789012|") != std::string::npos);
 }
+
+TEST_CASE("user ids keep their escapes byte for byte", "[alert_format]") {
+  // The bytes crashwatch wrote before issue 9 (pinned: the JSON writer must
+  // not change them): \u0008 and \u000c, never \b and \f.
+  auto a = spec_example();
+  a.user_id = "u\b\f\x1b\"\\\t\x01\xc3\xa9";
+  a.final = false;
+  std::string out;
+  append_alert_jsonl(out, a);
+  CHECK(
+      out
+      == R"({"window_start":"2026-01-20T13:53:00.000Z","window_end":"2026-01-20T13:53:10.000Z","window_start_ms":1768917180000,"window_end_ms":1768917190000,"user_id":"u\u0008\u000c\u001b\"\\\t\u0001)"
+         "\xc3\xa9"
+         R"(","crash_count":3,"final":false})"
+         "\n");
+}

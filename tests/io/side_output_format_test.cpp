@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "io/json_escape.hpp"
 #include "io/side_output_format.hpp"
 
 using namespace crashwatch;
@@ -39,25 +38,46 @@ TEST_CASE("dead letters with invalid UTF-8 travel as base64", "[side_output]") {
            "\"record_base64\":\"YWL/\"}\n");
 }
 
-TEST_CASE("UTF-8 validation follows RFC 3629", "[side_output]") {
-  CHECK(is_valid_utf8("plain"));
-  CHECK(is_valid_utf8("\xc3\xa9\xe2\x82\xac\xf0\x9f\x92\xa5")); // é € 💥
-  CHECK_FALSE(is_valid_utf8("\xff"));
-  CHECK_FALSE(is_valid_utf8("\xc3"));             // truncated
-  CHECK_FALSE(is_valid_utf8("\xc0\xaf"));         // overlong '/'
-  CHECK_FALSE(is_valid_utf8("\xed\xa0\x80"));     // surrogate U+D800
-  CHECK_FALSE(is_valid_utf8("\xf4\x90\x80\x80")); // above U+10FFFF
+TEST_CASE("side outputs keep their escapes byte for byte", "[side_output]") {
+  // The bytes crashwatch wrote before issue 9 (pinned: the JSON writer must
+  // not change them): backspace and form feed as \u0008 and \u000c, ESC as
+  // \u001b, quote and backslash as \" and \\.
+  late_record r{partition_id{0},    record_offset{1},
+                event_time{61'000}, event_time{60'000},
+                event_time{70'000}, event_time{75'000},
+                "u\b\f\x1b\"\\",    late_reason::window_emitted};
+  std::string out;
+  append_late_jsonl(out, r);
+  CHECK(
+      out
+      == R"({"partition":0,"offset":1,"event_time_ms":61000,"window_start_ms":60000,"window_end_ms":70000,"watermark_ms":75000,"user_id":"u\u0008\u000c\u001b\"\\","reason":"window_emitted"})"
+         "\n");
+  dead_letter d{partition_id{3}, record_offset{99}, "invalid JSON",
+                "{\"msg\": \"a\bb\fc \x1b[31mred\x1b[0m C:\\\\x\"}"};
+  out.clear();
+  append_dead_letter_jsonl(out, d);
+  CHECK(
+      out
+      == R"({"partition":3,"offset":99,"reason":"invalid JSON","record":"{\"msg\": \"a\u0008b\u000cc \u001b[31mred\u001b[0m C:\\\\x\"}"})"
+         "\n");
 }
 
-TEST_CASE("base64 pads like RFC 4648", "[side_output]") {
-  auto b64 = [](std::string_view s) {
+TEST_CASE("dead letters: UTF-8 as JSON text, anything else as base64",
+          "[side_output]") {
+  auto line = [](std::string record) {
     std::string out;
-    append_base64(out, s);
+    append_dead_letter_jsonl(
+        out, {partition_id{0}, record_offset{0}, "invalid JSON", record});
     return out;
   };
-  CHECK(b64("") == "");
-  CHECK(b64("f") == "Zg==");
-  CHECK(b64("fo") == "Zm8=");
-  CHECK(b64("foo") == "Zm9v");
-  CHECK(b64("foobar") == "Zm9vYmFy");
+  const std::string head
+      = R"({"partition":0,"offset":0,"reason":"invalid JSON",)";
+  CHECK(line("\xf0\x9f\x92\xa5")
+        == head + "\"record\":\"\xf0\x9f\x92\xa5\"}\n");
+  CHECK(line("") == head + "\"record\":\"\"}\n");
+  CHECK(line("\xc0\xaf") == head + "\"record_base64\":\"wK8=\"}\n"); // overlong
+  CHECK(line("\xed\xa0\x80")
+        == head + "\"record_base64\":\"7aCA\"}\n"); // surrogate
+  CHECK(line("x\xe2\x82")
+        == head + "\"record_base64\":\"eOKC\"}\n"); // truncated
 }
