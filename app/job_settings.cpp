@@ -1,5 +1,6 @@
 #include "app/job_settings.hpp"
 
+#include "app/option_values.hpp"
 #include "core/duration.hpp"
 
 namespace crashwatch {
@@ -17,19 +18,6 @@ std::string join(const std::vector<std::string>& items,
   return out;
 }
 
-std::string unit_name(timestamp_unit unit) {
-  switch (unit) {
-    case timestamp_unit::seconds:
-      return "s";
-    case timestamp_unit::milliseconds:
-      return "ms";
-    case timestamp_unit::microseconds:
-      return "us";
-    default:
-      return "auto";
-  }
-}
-
 /// An output path as stored: absolute, or "stdout"/"stderr".
 std::string output_name(const std::string& path, const char* fallback) {
   if (path.empty() || path == "-")
@@ -45,21 +33,21 @@ job_settings make_job_settings(const run_options& opts,
                                const std::vector<partition_plan>& partitions) {
   auto& p = opts.pipeline;
   job_settings s{
-    {"--window", format_duration_ms(p.window_ms)},
-    {"--watermark-delay", format_duration_ms(p.watermark_delay_ms)},
-    {"--threshold", std::to_string(p.threshold)},
-    {"--keyword", p.filter.keyword},
-    {"--severity", join(p.filter.severities, ",")},
-    {"--timestamp-unit", unit_name(p.filter.unit)},
-    {"--emit", p.emit_early ? "early" : "final"},
-    {"--shards", std::to_string(p.shards)},
+      {"--window", format_duration_ms(p.window_ms)},
+      {"--watermark-delay", format_duration_ms(p.watermark_delay_ms)},
+      {"--threshold", std::to_string(p.threshold)},
+      {"--keyword", p.filter.keyword},
+      {"--severity", join(p.filter.severities, ",")},
+      {"--timestamp-unit",
+       std::string{name_of(timestamp_unit_names, p.filter.unit)}},
+      {"--emit", std::string{name_of(emit_names, p.emit_early)}},
+      {"--shards", std::to_string(p.shards)},
   };
   if (opts.kafka.brokers.empty()) {
     std::vector<std::string> files;
     for (auto& part : partitions)
-      files.push_back(part.source.rfind("file ", 0) == 0
-                        ? part.source.substr(5)
-                        : part.source);
+      files.push_back(part.source.rfind("file ", 0) == 0 ? part.source.substr(5)
+                                                         : part.source);
     s.emplace_back("--input", join(files, ", "));
   } else {
     s.emplace_back("--topic", opts.kafka.topic);
@@ -68,17 +56,16 @@ job_settings make_job_settings(const run_options& opts,
       ids.push_back(std::to_string(part.id.value));
     s.emplace_back("--partitions", join(ids, ","));
   }
-  s.emplace_back("--output", opts.text_output
-                               ? (opts.format == alert_format::jsonl
-                                    ? "jsonl"
-                                    : "console")
-                               : "(none)");
-  s.emplace_back("--output-file",
-                 opts.text_output ? output_name(opts.output_file, "stdout")
-                                  : "(none)");
+  s.emplace_back("--output",
+                 opts.text_output
+                     ? std::string{name_of(output_format_names, opts.format)}
+                     : "(none)");
+  s.emplace_back("--output-file", opts.text_output
+                                      ? output_name(opts.output_file, "stdout")
+                                      : "(none)");
   s.emplace_back("--output sqlite:", opts.alert_table.empty()
-                                       ? "(none)"
-                                       : absolute_path(opts.alert_table));
+                                         ? "(none)"
+                                         : absolute_path(opts.alert_table));
   s.emplace_back("--late-output", output_name(opts.late_output, "stderr"));
   s.emplace_back("--dead-letter", output_name(opts.dead_letter, "stderr"));
   return s;
