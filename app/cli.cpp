@@ -194,7 +194,8 @@ std::string describe_parse_error(const CLI::Error& error) {
                : m.str(1) + " given " + m.str(3) + " times (at most " + m.str(2)
                      + ")";
   if (std::regex_match(text, m, flag_value))
-    return m.str(1) + " takes no value";
+    // CLI11 names the flag without its dashes here.
+    return (m.str(1)[0] == '-' ? "" : "--") + m.str(1) + " takes no value";
   if (std::regex_match(text, m, conversion))
     return m.str(1) + ": '" + m.str(2) + "' is not a valid value";
   // ValidationError is already "--option: problem"; anything else: its
