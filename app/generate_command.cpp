@@ -2,6 +2,7 @@
 // (generator/): realistic log records as JSON Lines to a file or stdout, or
 // produced to Kafka at a steady rate; and its summary lines.
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <limits>
 #include <memory>

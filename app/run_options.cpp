@@ -5,7 +5,6 @@
 #include "app/cli.hpp"
 #include "app/cli_options.hpp"
 #include "app/option_values.hpp"
-#include "core/error.hpp"
 
 namespace crashwatch {
 
