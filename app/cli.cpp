@@ -141,6 +141,16 @@ CLI::App& add_command(CLI::App& root, const std::string& name) {
   // Not the root's footer (CLI11 copies it).
   cmd->footer("");
   cmd->allow_extras();
+  // --help wins over every mistake on the line: CLI11 looks at its help
+  // flag only after all values are checked, so `run --window 10 --help`
+  // would say what is wrong with --window. This one asks for help the
+  // moment it is read.
+  cmd->set_help_flag();
+  cmd->add_flag_callback(
+         "-h,--help", [] { throw CLI::CallForHelp(); },
+         "Print this help message and exit")
+      ->trigger_on_parse()
+      ->configurable(false);
   add_config_option(*cmd);
   return *cmd;
 }
@@ -181,7 +191,8 @@ std::string describe_parse_error(const CLI::Error& error) {
   // ArgumentMismatch::AtMost: a single-value option given twice.
   static const std::regex at_most{
       R"(^(\S+): At Most (\d+) required but received (\d+)$)"};
-  // ArgumentMismatch::FlagOverride: `--exit-at-end=...`.
+  // ArgumentMismatch::FlagOverride: a value for a flag declared with
+  // disable_flag_override() (crashwatch's flags take true or false).
   static const std::regex flag_value{
       R"(^(\S+) was given a disallowed flag override$)"};
   // ConversionError: a value CLI11 cannot convert (validators let only

@@ -38,8 +38,9 @@ struct command_entry {
 std::unique_ptr<CLI::App> make_root_parser();
 
 /// Adds subcommand `name` to `root` as every crashwatch command is set up:
-/// --help, then `--config FILE` as its first option (app/config_file.hpp),
-/// unknown arguments kept (reported by parse_command_line).
+/// --help (which wins over any mistake on the line), then `--config FILE`
+/// as its first option with a value (app/config_file.hpp), unknown
+/// arguments kept (reported by parse_command_line).
 CLI::App& add_command(CLI::App& root, const std::string& name);
 
 /// Parses `args` (the arguments after the program name, starting with the

@@ -146,6 +146,11 @@ TEST_CASE("one root parser holds every command", "[cli]") {
           != std::string::npos);
     CHECK(text.find("--config FILE") != std::string::npos);
   }
+  // --help wins over mistakes elsewhere on the line.
+  CHECK_THROWS_AS(
+      parse_command_line(*root, {"run", "--window", "10", "--frob", "--help"}),
+      CLI::CallForHelp);
+  CHECK(root->help().find("Usage: crashwatch run") != std::string::npos);
   // Defaults are shown.
   CHECK_THROWS_AS(parse_command_line(*root, {"run", "--help"}),
                   CLI::CallForHelp);

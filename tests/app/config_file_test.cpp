@@ -150,6 +150,8 @@ TEST_CASE("config file mistakes name the file and the key", "[config_file]") {
   CHECK(flag.error()
         == "--config " + flag.path
                + ": 'exit-at-end' is a flag: give true or false");
+  config_run empty{"input = []\n"};
+  CHECK(empty.error() == "--config " + empty.path + ": --input needs a value");
   config_run help{"help = true\n"};
   CHECK(help.error() == "--config " + help.path + ": unknown option 'help'");
   config_run nested{"config = other.conf\n"};

@@ -87,7 +87,7 @@ fi
 
 # --help: CLI11's help on stdout, exit 0, nothing on stderr.
 helps=("--help" "run --help" "generate --help" "demo --help" "broker --help"
-  "run --input $good -h")
+  "run --input $good -h" "run --window 10 --frobnicate --help")
 for h in "${helps[@]}"; do
   read -r -a args <<<"$h"
   set +e
