@@ -4,71 +4,29 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <pthread.h>
 #include <string>
 
-#include "app/cli_args.hpp"
+#include "app/cli_options.hpp"
 #include "app/commands.hpp"
 #include "core/error.hpp"
 #include "io/embedded_broker.hpp"
 
 namespace crashwatch {
 
-namespace {
+void add_broker_options(CLI::App& cmd, embedded_broker_options& opts) {
+  add_integer(cmd, "--port", opts.port, 1, 65535,
+              "bootstrap port on 127.0.0.1 (default: an ephemeral port)", "P")
+      ->default_str("");
+  add_integer(cmd, "--partitions", opts.partitions, 1, 10000,
+              "partitions of the topic");
+  add_text(cmd, "--topic", opts.topic, "NAME", "topic to create",
+           not_empty_check("needs a topic name"));
+  add_integer(cmd, "--brokers", opts.brokers, 1, 100, "brokers in the cluster");
+}
 
-constexpr const char* broker_usage = R"(usage: crashwatch broker [options]
-
-Runs an embedded Kafka broker for development, demos and tests, and prints
-one line on stdout:
-  crashwatch-broker: 127.0.0.1:PORT topic TOPIC, N partitions
-(the second word is the address for --brokers). Runs until SIGINT/SIGTERM.
-
-options:
-  --port P         bootstrap port on 127.0.0.1 (default: an ephemeral port)
-  --partitions N   partitions of the topic (default 4)
-  --topic NAME     topic to create (default logs)
-  --brokers N      brokers in the cluster (default 1)
-
-signals (failure injection):
-  SIGUSR1          take all brokers down (connections closed and refused)
-  SIGUSR2          bring them back up
-
-This is librdkafka's mock cluster, NOT a real Kafka broker:
-  * messages are kept in memory only; nothing survives the process
-  * each partition keeps at most 5 MiB or 100000 message batches; older
-    batches are dropped silently beyond that (consumers that fall behind
-    lose data: offsets jump forward)
-  * one process, no replication, no security, no retention settings
-  * with --port, clients bootstrap through a forwarder on that port and then
-    connect to the brokers' own ephemeral ports (also on 127.0.0.1)
-See docs/BROKER.md.
-)";
-
-} // namespace
-
-int broker_command(std::vector<std::string> args) {
-  for (auto& a : args)
-    if (a == "--help" || a == "-h") {
-      std::cout << broker_usage;
-      return 0;
-    }
-  embedded_broker_options opts;
-  cli_args cli{std::move(args)};
-  while (!cli.done()) {
-    auto opt = cli.next_option();
-    if (opt == "--port")
-      opts.port = static_cast<uint16_t>(cli.integer(1, 65535));
-    else if (opt == "--partitions")
-      opts.partitions = static_cast<int>(cli.integer(1, 10000));
-    else if (opt == "--topic") {
-      opts.topic = cli.value();
-      if (opts.topic.empty())
-        cli.fail("needs a topic name");
-    } else if (opt == "--brokers")
-      opts.brokers = static_cast<int>(cli.integer(1, 100));
-    else
-      cli.unknown("broker");
-  }
+int execute_broker(const embedded_broker_options& opts) {
   // Block the signals before librdkafka starts its threads, so they inherit
   // the mask and only sigwait() below ever sees them.
   sigset_t signals;
@@ -110,6 +68,31 @@ int broker_command(std::vector<std::string> args) {
   }
   broker->reset();
   return 0;
+}
+
+command_action setup_broker_command(CLI::App& cmd) {
+  cmd.description(
+      "an embedded Kafka broker for development and tests\n\n"
+      "Runs an embedded Kafka broker and prints one line on stdout:\n"
+      "  crashwatch-broker: 127.0.0.1:PORT topic TOPIC, N partitions\n"
+      "(the second word is the address for --brokers). Runs until "
+      "SIGINT/SIGTERM.");
+  cmd.footer(R"(Signals (failure injection):
+  SIGUSR1          take all brokers down (connections closed and refused)
+  SIGUSR2          bring them back up
+
+This is librdkafka's mock cluster, NOT a real Kafka broker:
+  * messages are kept in memory only; nothing survives the process
+  * each partition keeps at most 5 MiB or 100000 message batches; older
+    batches are dropped silently beyond that (consumers that fall behind
+    lose data: offsets jump forward)
+  * one process, no replication, no security, no retention settings
+  * with --port, clients bootstrap through a forwarder on that port and then
+    connect to the brokers' own ephemeral ports (also on 127.0.0.1)
+See docs/BROKER.md.)");
+  auto opts = std::make_shared<embedded_broker_options>();
+  add_broker_options(cmd, *opts);
+  return [opts] { return execute_broker(*opts); };
 }
 
 } // namespace crashwatch

@@ -6,12 +6,13 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 
 #include <unistd.h>
 
-#include "app/cli_args.hpp"
+#include "app/cli_options.hpp"
 #include "app/commands.hpp"
 #include "app/stop_signals.hpp"
 #include "core/error.hpp"
@@ -19,43 +20,23 @@
 
 namespace crashwatch {
 
-namespace {
+void add_demo_options(CLI::App& cmd, demo_options& opts) {
+  add_integer(cmd, "--rate", opts.rate, 1, 10'000'000,
+              "records per second the generator produces");
+  add_integer(cmd, "--partitions", opts.partitions, 1, 64,
+              "partitions of topic logs");
+  add_integer(cmd, "--port", opts.port, 0, 65535,
+              "the broker's bootstrap port on 127.0.0.1; 0 = an ephemeral "
+              "port",
+              "P");
+  add_text(cmd, "--dir", opts.dir, "DIR",
+           "late and malformed records go to DIR/late.jsonl and "
+           "DIR/dead-letter.jsonl (default: a new folder under $TMPDIR or "
+           "/tmp)");
+}
 
-constexpr const char* demo_usage
-    = R"(usage: crashwatch demo [--rate N] [--partitions 4] [--port P] [--dir DIR]
-
-Starts an embedded Kafka broker (topic logs), a load generator producing N
-records/s (default 2000) with wall-clock event times, and the pipeline reading
-all partitions with a 10 s watermark delay (so the first alerts appear about
-20 s after start), printing alerts as Spark-like console tables. Late and
-malformed records go to files in DIR (default: a new folder under $TMPDIR or
-/tmp). Ctrl-C stops everything.
-)";
-
-} // namespace
-
-int demo_command(std::vector<std::string> args) {
-  std::string rate = "2000";
-  int64_t partitions = 4;
-  int64_t port = 0;
-  std::string dir;
-  cli_args in{std::move(args)};
-  while (!in.done()) {
-    auto opt = in.next_option();
-    if (opt == "--rate")
-      rate = std::to_string(in.integer(1, 10'000'000));
-    else if (opt == "--partitions")
-      partitions = in.integer(1, 64);
-    else if (opt == "--port")
-      port = in.integer(0, 65535);
-    else if (opt == "--dir")
-      dir = in.value();
-    else if (opt == "--help" || opt == "-h") {
-      std::cout << demo_usage;
-      return 0;
-    } else
-      in.unknown("demo");
-  }
+int execute_demo(const demo_options& opts) {
+  auto dir = opts.dir;
   if (dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern
@@ -69,32 +50,40 @@ int demo_command(std::vector<std::string> args) {
   }
   install_stop_signals();
   embedded_broker_options broker_opts;
-  broker_opts.port = static_cast<uint16_t>(port);
-  broker_opts.partitions = static_cast<int>(partitions);
+  broker_opts.port = opts.port;
+  broker_opts.partitions = opts.partitions;
   auto broker = embedded_broker::start(broker_opts);
   if (!broker) {
     std::cerr << "crashwatch demo: " << render(broker.error()) << '\n';
     return 1;
   }
   auto address = (*broker)->bootstraps();
+  // What `crashwatch generate --brokers ADDRESS --rate RATE --duration 24h`
+  // would do.
+  generate_options gen;
+  gen.kafka.brokers = address;
+  gen.kafka.rate = static_cast<double>(opts.rate);
+  gen.kafka.duration_ms = 24 * 3600 * 1000;
+  use_kafka_load_defaults(gen, false, false);
+  // What `crashwatch run` with the options printed below would do.
+  run_options run;
+  run.kafka.brokers = address;
+  run.kafka.from_earliest = true;
+  run.pipeline.watermark_delay_ms = 10'000;
+  run.late_output = dir + "/late.jsonl";
+  run.dead_letter = dir + "/dead-letter.jsonl";
   std::cerr << "demo: embedded Kafka broker at " << address << ", topic logs, "
-            << partitions << " partitions\n"
+            << opts.partitions << " partitions\n"
             << "demo: generator: crashwatch generate --brokers " << address
-            << " --rate " << rate << "\n"
+            << " --rate " << opts.rate << "\n"
             << "demo: pipeline:  crashwatch run --brokers " << address
-            << " --from earliest --watermark-delay 10s --late-output " << dir
-            << "/late.jsonl --dead-letter " << dir << "/dead-letter.jsonl\n"
+            << " --from earliest --watermark-delay 10s --late-output "
+            << run.late_output << " --dead-letter " << run.dead_letter << '\n'
             << "demo: alerts appear as windows complete; Ctrl-C stops\n";
   // The generator stops on the same Ctrl-C (it watches stop_requested()).
   int generator_rc = 0;
-  std::thread generator{[&] {
-    generator_rc = generate_command(
-        {"--brokers", address, "--rate", rate, "--duration", "24h"});
-  }};
-  auto rc = run_command({"--brokers", address, "--from", "earliest",
-                         "--watermark-delay", "10s", "--late-output",
-                         dir + "/late.jsonl", "--dead-letter",
-                         dir + "/dead-letter.jsonl"});
+  std::thread generator{[&] { generator_rc = execute_generate(gen); }};
+  auto rc = execute_run(run);
   if (rc != 130 && !stop_requested()) {
     // The pipeline failed on its own: stop the generator too.
     std::raise(SIGTERM);
@@ -103,6 +92,20 @@ int demo_command(std::vector<std::string> args) {
   if (rc == 130)
     return generator_rc == 0 || generator_rc == 130 ? 0 : generator_rc;
   return rc != 0 ? rc : generator_rc;
+}
+
+command_action setup_demo_command(CLI::App& cmd) {
+  cmd.description(
+      "generate sample records and run the pipeline on them\n\n"
+      "Starts an embedded Kafka broker (topic logs), a load generator "
+      "producing --rate records/s with wall-clock event times, and the "
+      "pipeline reading all partitions with a 10 s watermark delay (so the "
+      "first alerts appear about 20 s after start), printing alerts as "
+      "Spark-like console tables. Late and malformed records go to files in "
+      "--dir. Ctrl-C stops everything.");
+  auto opts = std::make_shared<demo_options>();
+  add_demo_options(cmd, *opts);
+  return [opts] { return execute_demo(*opts); };
 }
 
 } // namespace crashwatch

@@ -1,23 +1,15 @@
-// `crashwatch generate`: writes realistic log records as JSON Lines to a file
-// or stdout, fast enough to make benchmark inputs (10 M lines) in seconds,
-// or produces them to Kafka at a steady rate (a load generator).
-#include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <condition_variable>
+// `crashwatch generate`: the command line of the load generator
+// (generator/): realistic log records as JSON Lines to a file or stdout, or
+// produced to Kafka at a steady rate; and its summary lines.
 #include <cstdio>
-#include <cstring>
-#include <fcntl.h>
+#include <cstdlib>
 #include <iostream>
 #include <limits>
-#include <mutex>
+#include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
-#include <thread>
-#include <unistd.h>
 
-#include "app/cli_args.hpp"
+#include "app/cli_options.hpp"
 #include "app/commands.hpp"
 #include "app/stop_signals.hpp"
 #include "core/duration.hpp"
@@ -25,55 +17,14 @@
 #include "core/event_time.hpp"
 #include "core/wall_clock.hpp"
 #include "generator/generate_file.hpp"
-#include "generator/kafka_load.hpp"
-#include "io/kafka_config.hpp"
 
 namespace crashwatch {
 
 namespace {
 
-constexpr const char* generate_usage
-    = R"(usage: crashwatch generate --output-file FILE|- [options]
-       crashwatch generate --brokers HOST:PORT [--topic logs] [--rate N]
-                           [--duration 60s] [--records N] [options]
-
-Writes JSON Lines log records like a real app fleet's load generator, to a
-file, or as Kafka messages (keyed by user_id) to a topic.
-
-options:
-  --output-file FILE     where to write ('-' for stdout); replaced if it exists
-  --records N            lines to write (default 1000000; with --brokers: no
-                         limit, --duration decides)
-  --users U              users user_1000 .. user_(1000+U-1) (default 1000)
-  --seed S               PRNG seed; same seed, same lines (default 1)
-  --start TIME           event time of the first record: ISO-8601
-                         (2026-01-20T13:53:00Z) or epoch ms
-                         (default 2026-01-20T13:53:00Z)
-  --events-per-second R  records per second of event time (default 1000)
-  --late-fraction F      share of records 35-120 s behind the clock
-                         (default 0.001)
-  --out-of-order MS      largest backwards jitter, ms or a duration like 2s
-                         (default 2000)
-  --malformed-fraction F share of malformed lines (default 0)
-
-Kafka (instead of --output-file):
-  --brokers HOST:PORT    bootstrap servers, e.g. the address printed by
-                         'crashwatch broker'
-  --topic NAME           topic to produce to (default logs)
-  --rate N               records per second, paced evenly (also N/s;
-                         default 1000; 0 = as fast as possible)
-  --duration D           stop after D (default 60s), or after --records,
-                         whichever comes first
-  --partition P          produce everything to partition P (default: by key)
-  -X key=value           librdkafka producer property (repeatable), e.g.
-                         -X message.timeout.ms=5000
-  With a rate, event time follows the wall clock (--start defaults to now and
-  --events-per-second to the rate); with --rate 0 it starts at the fixed
-  default, so a run is reproducible. No blank lines are produced. Progress
-  goes to stderr every 5 s; the exit status is 1 when the broker cannot be
-  reached or any message is not delivered (the first failure is named),
-  130 after SIGINT/SIGTERM (what was produced is still flushed).
-)";
+/// Options that mean something only with --brokers.
+const char* const kafka_only_options[]
+    = {"--topic", "--rate", "--duration", "--partition", "-X"};
 
 /// `generate --brokers`: 0 on success, 1 when the broker is unreachable or a
 /// delivery fails, 130 after SIGINT/SIGTERM.
@@ -111,129 +62,9 @@ int generate_to_kafka(const generator_options& gen_opts,
   return r.interrupted ? 130 : 0;
 }
 
-} // namespace
-
-int generate_command(std::vector<std::string> args) {
-  for (auto& a : args)
-    if (a == "--help" || a == "-h") {
-      std::cout << generate_usage;
-      return 0;
-    }
-  generator_options opts;
-  int64_t records = 1'000'000;
-  bool has_records = false;
-  std::string output;
-  bool has_output = false;
-  kafka_load_options kafka;
-  bool has_start = false;
-  bool has_events_per_second = false;
-  bool has_kafka_only = false;
-  cli_args cli{std::move(args)};
-  while (!cli.done()) {
-    auto opt = cli.next_option();
-    if (opt == "--output-file") {
-      output = cli.value();
-      if (output.empty())
-        cli.fail("needs a file name or '-'");
-      has_output = true;
-    } else if (opt == "--records") {
-      records = cli.integer(0, int64_t{1} << 40);
-      has_records = true;
-    } else if (opt == "--users") {
-      opts.users = cli.integer(1, 10'000'000);
-    } else if (opt == "--seed") {
-      opts.seed = static_cast<uint64_t>(
-          cli.integer(0, std::numeric_limits<int64_t>::max()));
-    } else if (opt == "--start") {
-      auto text = cli.value();
-      // The record rules' own reader: epoch milliseconds or ISO-8601.
-      auto start = timestamp_from_string(text, timestamp_unit::milliseconds);
-      if (!start)
-        cli.fail("'" + text
-                 + "' is no time (use ISO-8601 like 2026-01-20T13:53:00Z "
-                   "or epoch milliseconds)");
-      opts.start_ms = start->value;
-      has_start = true;
-    } else if (opt == "--events-per-second") {
-      opts.events_per_second = cli.number(0.001, 1e9);
-      has_events_per_second = true;
-    } else if (opt == "--late-fraction") {
-      opts.late_fraction = cli.number(0, 1);
-    } else if (opt == "--malformed-fraction") {
-      opts.malformed_fraction = cli.number(0, 1);
-    } else if (opt == "--out-of-order") {
-      auto text = cli.value();
-      std::optional<int64_t> ms;
-      if (!text.empty()
-          && text.find_first_not_of("0123456789") == std::string::npos
-          && text.size() < 13)
-        ms = std::stoll(text);
-      else
-        ms = parse_duration_ms(text);
-      if (!ms)
-        cli.fail("'" + text + "' is not a number of ms or a duration like 2s");
-      opts.out_of_order_ms = *ms;
-    } else if (opt == "--brokers") {
-      kafka.brokers = cli.value();
-      if (kafka.brokers.empty())
-        cli.fail("needs HOST:PORT");
-    } else if (opt == "--topic") {
-      kafka.topic = cli.value();
-      if (kafka.topic.empty())
-        cli.fail("needs a topic name");
-      has_kafka_only = true;
-    } else if (opt == "--rate") {
-      auto text = cli.value();
-      auto number = text;
-      if (number.size() > 2 && number.compare(number.size() - 2, 2, "/s") == 0)
-        number.resize(number.size() - 2);
-      char* end = nullptr;
-      auto v = std::strtod(number.c_str(), &end);
-      if (number.empty() || *end != '\0' || !(v >= 0 && v <= 1e8))
-        cli.fail("'" + text
-                 + "' is not a rate (records per second, 0 to "
-                   "100000000, like 5000 or 5000/s)");
-      kafka.rate = v;
-      has_kafka_only = true;
-    } else if (opt == "--duration") {
-      kafka.duration_ms = cli.duration_ms(1);
-      has_kafka_only = true;
-    } else if (opt == "--partition") {
-      kafka.partition = static_cast<int32_t>(cli.integer(0, 1'000'000));
-      has_kafka_only = true;
-    } else if (opt == "-X") {
-      auto prop = parse_kafka_setting(cli.value());
-      if (!prop)
-        throw usage_error(render(prop.error()));
-      kafka.properties.push_back(std::move(*prop));
-      has_kafka_only = true;
-    } else {
-      cli.unknown("generate");
-    }
-  }
-  if (!kafka.brokers.empty()) {
-    if (has_output)
-      throw usage_error("--output-file and --brokers exclude each other");
-    if (has_records)
-      kafka.records = records;
-    // A blank Kafka message means nothing; file readers skip blank lines.
-    opts.blank_fraction = 0;
-    if (kafka.rate > 0) {
-      // A load generator: event time runs with the wall clock.
-      if (!has_start)
-        opts.start_ms = wall_clock_ms();
-      if (!has_events_per_second)
-        opts.events_per_second = kafka.rate;
-    }
-    return generate_to_kafka(opts, kafka);
-  }
-  if (has_kafka_only)
-    throw usage_error("--topic, --rate, --duration, --partition and -X need "
-                      "--brokers");
-  if (!has_output)
-    throw usage_error("--output-file is required (a file name, or - for "
-                      "stdout)");
-  auto done = write_generated_file(opts, records, output);
+/// `generate --output-file`.
+int generate_to_file(const generate_options& opts) {
+  auto done = write_generated_file(opts.lines, opts.records, opts.output_file);
   if (!done) {
     std::cerr << "crashwatch generate: " << render(done.error()) << '\n';
     return 1;
@@ -242,16 +73,170 @@ int generate_command(std::vector<std::string> args) {
   std::snprintf(line, sizeof line,
                 "crashwatch generate: wrote %lld records (%llu late, %llu "
                 "malformed, %llu blank) to %s in %.3f s (%.2f M lines/s)",
-                static_cast<long long>(records),
+                static_cast<long long>(opts.records),
                 static_cast<unsigned long long>(done->counts.late),
                 static_cast<unsigned long long>(done->counts.malformed),
                 static_cast<unsigned long long>(done->counts.blank),
-                output == "-" ? "stdout" : output.c_str(), done->seconds,
+                opts.output_file == "-" ? "stdout" : opts.output_file.c_str(),
+                done->seconds,
                 done->seconds > 0
-                    ? static_cast<double>(records) / done->seconds / 1e6
+                    ? static_cast<double>(opts.records) / done->seconds / 1e6
                     : 0.0);
   std::cerr << line << '\n';
   return 0;
+}
+
+std::string check_start(std::string& text) {
+  // The record rules' own reader: epoch milliseconds or ISO-8601.
+  auto start = timestamp_from_string(text, timestamp_unit::milliseconds);
+  if (!start)
+    return "'" + text
+           + "' is no time (use ISO-8601 like 2026-01-20T13:53:00Z or epoch "
+             "milliseconds)";
+  text = std::to_string(start->value);
+  return {};
+}
+
+std::string check_out_of_order(std::string& text) {
+  std::optional<int64_t> ms;
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos
+      && text.size() < 13)
+    ms = std::stoll(text);
+  else
+    ms = parse_duration_ms(text);
+  if (!ms)
+    return "'" + text + "' is not a number of ms or a duration like 2s";
+  text = std::to_string(*ms);
+  return {};
+}
+
+std::string check_rate(std::string& text) {
+  auto number = text;
+  if (number.size() > 2 && number.compare(number.size() - 2, 2, "/s") == 0)
+    number.resize(number.size() - 2);
+  char* end = nullptr;
+  auto v = std::strtod(number.c_str(), &end);
+  if (number.empty() || *end != '\0' || !(v >= 0 && v <= 1e8))
+    return "'" + text
+           + "' is not a rate (records per second, 0 to 100000000, like 5000 "
+             "or 5000/s)";
+  char exact[64];
+  std::snprintf(exact, sizeof exact, "%.17g", v);
+  text = exact;
+  return {};
+}
+
+} // namespace
+
+void add_generate_options(CLI::App& cmd, generate_options& opts) {
+  auto& lines = opts.lines;
+  auto& kafka = opts.kafka;
+  cmd.option_defaults()->group("Records");
+  add_text(cmd, "--output-file", opts.output_file, "FILE|-",
+           "where to write ('-' for stdout); replaced if it exists",
+           not_empty_check("needs a file name or '-'"));
+  add_integer(cmd, "--records", opts.records, 0, int64_t{1} << 40,
+              "lines to write (with --brokers: no limit unless given; "
+              "--duration decides)");
+  add_integer(cmd, "--users", lines.users, 1, 10'000'000,
+              "users user_1000 .. user_(1000+U-1)", "U");
+  add_integer(cmd, "--seed", lines.seed, 0, std::numeric_limits<int64_t>::max(),
+              "PRNG seed; same seed, same lines", "S");
+  add_checked(cmd, "--start", lines.start_ms, "TIME",
+              "event time of the first record: ISO-8601 or epoch ms (with "
+              "--brokers and a rate: now)",
+              check_start, "2026-01-20T13:53:00Z");
+  add_number(cmd, "--events-per-second", lines.events_per_second, 0.001, 1e9,
+             "records per second of event time (with --brokers and a rate: "
+             "the rate)",
+             "R");
+  add_number(cmd, "--late-fraction", lines.late_fraction, 0, 1,
+             "share of records 35-120 s behind the clock", "F");
+  add_checked(cmd, "--out-of-order", lines.out_of_order_ms, "MS|DURATION",
+              "largest backwards jitter, ms or a duration like 2s",
+              check_out_of_order, std::to_string(lines.out_of_order_ms));
+  add_number(cmd, "--malformed-fraction", lines.malformed_fraction, 0, 1,
+             "share of malformed lines", "F");
+
+  cmd.option_defaults()->group("Kafka (instead of --output-file)");
+  add_comma_list(cmd, "--brokers", "HOST:PORT[,...]",
+                 "bootstrap servers, e.g. the address printed by 'crashwatch "
+                 "broker'",
+                 not_empty_check("needs HOST:PORT"),
+                 [&kafka](const std::string& text) { kafka.brokers = text; });
+  add_text(cmd, "--topic", kafka.topic, "NAME", "topic to produce to",
+           not_empty_check("needs a topic name"));
+  add_checked(cmd, "--rate", kafka.rate, "N|N/s",
+              "records per second, paced evenly (0 = as fast as possible)",
+              check_rate, format_number(kafka.rate));
+  add_duration(cmd, "--duration", kafka.duration_ms, 1,
+               "stop after this, or after --records, whichever comes first");
+  add_integer(cmd, "--partition", kafka.partition, 0, 1'000'000,
+              "produce everything to this partition (default: by key)", "P")
+      ->default_str("");
+  add_kafka_settings(
+      cmd, kafka.properties,
+      "librdkafka producer property, e.g. -X message.timeout.ms=5000 "
+      "(repeatable)");
+  cmd.option_defaults()->group("Options");
+}
+
+void use_kafka_load_defaults(generate_options& opts, bool start_given,
+                             bool events_per_second_given) {
+  // A blank Kafka message means nothing; file readers skip blank lines.
+  opts.lines.blank_fraction = 0;
+  if (opts.kafka.rate > 0) {
+    // A load generator: event time runs with the wall clock.
+    if (!start_given)
+      opts.lines.start_ms = wall_clock_ms();
+    if (!events_per_second_given)
+      opts.lines.events_per_second = opts.kafka.rate;
+  }
+}
+
+void validate_generate_options(const CLI::App& cmd, generate_options& opts) {
+  if (!opts.kafka.brokers.empty()) {
+    if (cmd.count("--output-file") > 0)
+      throw usage_error("--output-file and --brokers exclude each other");
+    if (cmd.count("--records") > 0)
+      opts.kafka.records = opts.records;
+    use_kafka_load_defaults(opts, cmd.count("--start") > 0,
+                            cmd.count("--events-per-second") > 0);
+    return;
+  }
+  for (auto* name : kafka_only_options)
+    if (cmd.count(name) > 0)
+      throw usage_error("--topic, --rate, --duration, --partition and -X "
+                        "need --brokers");
+  if (cmd.count("--output-file") == 0)
+    throw usage_error("--output-file is required (a file name, or - for "
+                      "stdout)");
+}
+
+int execute_generate(const generate_options& opts) {
+  return opts.kafka.brokers.empty() ? generate_to_file(opts)
+                                    : generate_to_kafka(opts.lines, opts.kafka);
+}
+
+command_action setup_generate_command(CLI::App& cmd) {
+  cmd.description(
+      "write realistic log records (for demos, tests and benchmarks)\n\n"
+      "Writes JSON Lines log records like a real app fleet's, to a file, or "
+      "as Kafka messages keyed by user_id to a topic (a load generator).");
+  cmd.footer(
+      "With --brokers and a rate, event time follows the wall clock (--start "
+      "defaults to now and --events-per-second to the rate); with --rate 0 it "
+      "starts at the fixed default, so a run is reproducible. No blank lines "
+      "are produced. Progress goes to stderr every 5 s; the exit status is 1 "
+      "when the broker cannot be reached or any message is not delivered (the "
+      "first failure is named), 130 after SIGINT/SIGTERM (what was produced "
+      "is still flushed).");
+  auto opts = std::make_shared<generate_options>();
+  add_generate_options(cmd, *opts);
+  return [&cmd, opts] {
+    validate_generate_options(cmd, *opts);
+    return execute_generate(*opts);
+  };
 }
 
 } // namespace crashwatch

@@ -1,5 +1,6 @@
 #include "app/job_settings.hpp"
 
+#include "app/option_values.hpp"
 #include "core/duration.hpp"
 
 namespace crashwatch {
@@ -15,19 +16,6 @@ std::string join(const std::vector<std::string>& items,
     out += item;
   }
   return out;
-}
-
-std::string unit_name(timestamp_unit unit) {
-  switch (unit) {
-  case timestamp_unit::seconds:
-    return "s";
-  case timestamp_unit::milliseconds:
-    return "ms";
-  case timestamp_unit::microseconds:
-    return "us";
-  default:
-    return "auto";
-  }
 }
 
 /// An output path as stored: absolute, or "stdout"/"stderr".
@@ -50,8 +38,9 @@ job_settings make_job_settings(const run_options& opts,
       {"--threshold", std::to_string(p.threshold)},
       {"--keyword", p.filter.keyword},
       {"--severity", join(p.filter.severities, ",")},
-      {"--timestamp-unit", unit_name(p.filter.unit)},
-      {"--emit", p.emit_early ? "early" : "final"},
+      {"--timestamp-unit",
+       std::string{name_of(timestamp_unit_names, p.filter.unit)}},
+      {"--emit", std::string{name_of(emit_names, p.emit_early)}},
       {"--shards", std::to_string(p.shards)},
   };
   if (opts.kafka.brokers.empty()) {
@@ -68,9 +57,9 @@ job_settings make_job_settings(const run_options& opts,
     s.emplace_back("--partitions", join(ids, ","));
   }
   s.emplace_back("--output",
-                 opts.text_output ? (
-                     opts.format == alert_format::jsonl ? "jsonl" : "console")
-                                  : "(none)");
+                 opts.text_output
+                     ? std::string{name_of(output_format_names, opts.format)}
+                     : "(none)");
   s.emplace_back("--output-file", opts.text_output
                                       ? output_name(opts.output_file, "stdout")
                                       : "(none)");

@@ -1,53 +1,50 @@
-// Entry point: dispatches to the subcommands declared in app/commands.hpp.
-#include <cstring>
+// Entry point: one CLI11 parser with the subcommands of app/commands.hpp.
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "app/cli_args.hpp"
+#include "app/cli.hpp"
 #include "app/commands.hpp"
 
-namespace {
-
-constexpr const char* usage_text = R"(usage: crashwatch <command> [options]
-
-commands:
-  run       read JSON Lines files (or stdin) and report users with too many
-            severe crashes per event-time window
-  generate  write realistic log records (for demos, tests and benchmarks)
-  demo      generate sample records and run the pipeline on them
-  broker    an embedded Kafka broker for development and tests
-
-'crashwatch <command> --help' lists the options of a command.
-)";
-
-} // namespace
-
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::cerr << usage_text;
+  using namespace crashwatch;
+  auto root = make_root_parser();
+  std::vector<std::pair<std::string, command_action>> actions;
+  std::string names;
+  for (auto& command : commands) {
+    actions.emplace_back(command.name,
+                         command.setup(add_command(*root, command.name)));
+    names += names.empty() ? command.name : std::string{", "} + command.name;
+  }
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << root->help();
     return 2;
   }
-  std::string command = argv[1];
-  std::vector<std::string> args(argv + 2, argv + argc);
-  try {
-    if (command == "run")
-      return crashwatch::run_command(std::move(args));
-    if (command == "generate")
-      return crashwatch::generate_command(std::move(args));
-    if (command == "demo")
-      return crashwatch::demo_command(std::move(args));
-    if (command == "broker")
-      return crashwatch::broker_command(std::move(args));
-    if (command == "--help" || command == "-h" || command == "help") {
-      std::cout << usage_text;
-      return 0;
-    }
-    std::cerr << "crashwatch: unknown command '" << command
-              << "' (try: run, generate, demo, broker)\n";
+  const auto& name = args.front();
+  if (name == "--help" || name == "-h" || name == "help") {
+    std::cout << root->help();
+    return 0;
+  }
+  const command_action* action = nullptr;
+  for (auto& [command, act] : actions)
+    if (command == name)
+      action = &act;
+  if (action == nullptr) {
+    std::cerr << "crashwatch: unknown command '" << name << "' (try: " << names
+              << ")\n";
     return 2;
-  } catch (const crashwatch::usage_error& e) {
-    std::cerr << "crashwatch " << command << ": " << e.what() << '\n';
+  }
+  try {
+    parse_command_line(*root, args);
+    return (*action)();
+  } catch (const CLI::CallForHelp&) {
+    // The help of the command (CLI11 hands it to the parsed subcommand).
+    std::cout << root->help();
+    return 0;
+  } catch (const usage_error& e) {
+    std::cerr << "crashwatch " << name << ": " << e.what() << '\n';
     return 2;
   }
 }

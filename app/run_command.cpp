@@ -1,12 +1,11 @@
 // `crashwatch run`: the whole pipeline in one process.
 #include <chrono>
-#include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 
-#include "app/cli_args.hpp"
 #include "app/commands.hpp"
 #include "app/local_pipeline.hpp"
 #include "app/run_summary.hpp"
@@ -16,13 +15,7 @@
 
 namespace crashwatch {
 
-int run_command(std::vector<std::string> args) {
-  for (auto& a : args)
-    if (a == "--help" || a == "-h") {
-      std::cout << run_usage;
-      return 0;
-    }
-  auto opts = parse_run_options(std::move(args));
+int execute_run(const run_options& opts) {
   caf::actor_system_config cfg;
   configure_actor_system(cfg);
   caf::actor_system sys{cfg};
@@ -50,6 +43,20 @@ int run_command(std::vector<std::string> args) {
                                   outcome->resumed_records)
             << '\n';
   return 0;
+}
+
+command_action setup_run_command(CLI::App& cmd) {
+  cmd.description("read JSON Lines files (or stdin) or Kafka and report "
+                  "users with too many severe crashes per event-time window");
+  cmd.footer("Durations take a unit: ms, s, m, h (1.5s is fine, 10 is not). "
+             "Exit status: 0 done, 1 runtime failure, 2 bad options, 130 "
+             "stopped by Ctrl-C or SIGTERM (docs/OPERATING.md).");
+  auto opts = std::make_shared<run_options>();
+  add_run_options(cmd, *opts);
+  return [&cmd, opts] {
+    validate_run_options(cmd, *opts);
+    return execute_run(*opts);
+  };
 }
 
 } // namespace crashwatch

@@ -1,5 +1,6 @@
-// The options of `crashwatch run` (SPEC.md, "Command line"), parsed and
-// checked: every mistake is a usage_error naming the option.
+// The options of `crashwatch run` (SPEC.md, "Command line"), declared on a
+// CLI11 command and checked: every mistake is a usage_error naming the
+// option. `node` takes the same job options (add_run_options).
 #pragma once
 
 #include <string>
@@ -7,6 +8,10 @@
 
 #include "core/pipeline_config.hpp"
 #include "io/alert_format.hpp"
+
+namespace CLI {
+class App;
+} // namespace CLI
 
 namespace crashwatch {
 
@@ -58,10 +63,18 @@ struct run_options {
   int64_t checkpoint_interval_ms = defaults::checkpoint_interval_ms;
 };
 
-/// Parses the arguments of `run`. Throws usage_error.
-run_options parse_run_options(std::vector<std::string> args);
+/// Declares run's options on `cmd` (in help groups: input, Kafka, job,
+/// outputs, durable state), bound to `opts`. Each value is checked on its
+/// own while parsing; what spans options is validate_run_options().
+void add_run_options(CLI::App& cmd, run_options& opts);
 
-/// The option summary printed by `crashwatch run --help`.
-extern const char* const run_usage;
+/// After parsing: the checks that span options (`--input and --brokers
+/// exclude each other`, `--topic needs --brokers`, stdin only once, ...).
+/// Throws usage_error.
+void validate_run_options(const CLI::App& cmd, run_options& opts);
+
+/// Parses the arguments of `run` (after "run") as main() does, then
+/// validates them: for tests. Throws usage_error.
+run_options parse_run_options(std::vector<std::string> args);
 
 } // namespace crashwatch

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "app/cli_args.hpp"
+#include "app/cli.hpp"
 #include "app/run_options.hpp"
 
 using namespace crashwatch;
@@ -95,6 +95,89 @@ TEST_CASE("bad run options name the option", "[run_options]") {
         == "unknown option --frobnicate for 'run'");
   CHECK(error_of({"--input", "-", "--input", "-"}).find("stdin")
         != std::string::npos);
+}
+
+TEST_CASE("run option messages are exact", "[run_options]") {
+  CHECK(error_of({"--input", "a", "--window", "10"})
+        == "--window: '10' is not a duration (use a number with ms, s, m or "
+           "h, like 10s)");
+  CHECK(error_of({"--input", "a", "--window", "0s"})
+        == "--window: '0s' is too small (at least 1ms)");
+  // CLI11 would convert "-1" into 18446744073709551615: the text is checked.
+  CHECK(error_of({"--input", "a", "--threshold", "-1"})
+        == "--threshold: '-1' is out of range (0 to 1000000000)");
+  CHECK(error_of({"--input", "a", "--threshold", "2x"})
+        == "--threshold: '2x' is not an integer");
+  CHECK(error_of({"--input", "a", "--emit", "sometimes"})
+        == "--emit: 'sometimes' is not one of final|early");
+  CHECK(error_of({"--input", "a", "--timestamp-unit", "days"})
+        == "--timestamp-unit: 'days' is not one of auto|s|ms|us");
+  CHECK(error_of({"--input", "a", "--output", "csv"})
+        == "--output: 'csv' is not one of console, jsonl, sqlite:PATH");
+  CHECK(error_of({"--input", ""}) == "--input: empty file name");
+  CHECK(error_of({"--input", "a", "--keyword", ""})
+        == "--keyword: the keyword must not be empty");
+  CHECK(error_of({"--input", "a", "--severity", ""})
+        == "--severity: at least one severity is needed");
+  CHECK(error_of({"--input", "a", "--input", "b", "--brokers", "b:1"})
+        == "--input and --brokers exclude each other (read files or Kafka)");
+  CHECK(error_of({"--input", "a", "--topic", "t"})
+        == "--topic needs --brokers");
+  CHECK(error_of({"--input", "-", "--input", "-"})
+        == "--input: stdin (-) can be read only once");
+}
+
+TEST_CASE("a following option is no value, but - is", "[run_options]") {
+  CHECK(error_of({"--input", "a", "--output-file", "--window", "5s"})
+        == "--output-file needs a value");
+  CHECK(error_of({"--input", "a", "--threshold", "--window", "10s"})
+        == "--threshold needs a value");
+  CHECK(error_of({"--input", "--window", "10s"}) == "--input needs a value");
+  CHECK(error_of({"--input", "a", "--window="}) == "--window needs a value");
+  CHECK(parse_run_options({"--input", "-"}).inputs
+        == std::vector<std::string>{"-"});
+  CHECK(parse_run_options({"--input", "a", "--output-file", "-"}).output_file
+        == "-");
+}
+
+TEST_CASE("a single-value option is given once", "[run_options]") {
+  CHECK(error_of({"--input", "a", "--window", "5s", "--window", "6s"})
+        == "--window given 2 times (give it once)");
+  CHECK(error_of({"--input", "a", "--keyword", "x", "--keyword=y"})
+        == "--keyword given 2 times (give it once)");
+  // Repeatable: --input, -X, --output (a format and a table).
+  CHECK(parse_run_options({"--input", "a", "--input", "b", "--input", "c"})
+            .inputs.size()
+        == 3);
+}
+
+TEST_CASE("unknown options and stray words are named", "[run_options]") {
+  CHECK(error_of({"--input", "a", "--frobnicate=3"})
+        == "unknown option --frobnicate for 'run'");
+  CHECK(error_of({"--input", "a", "-q"}) == "unknown option -q for 'run'");
+  CHECK(error_of({"--input", "a", "foo"})
+        == "unexpected argument 'foo' (options start with --)");
+  // One value per --input: a second word is stray, as before.
+  CHECK(error_of({"--input", "a", "b"})
+        == "unexpected argument 'b' (options start with --)");
+  CHECK(error_of({"--input", "a", "--window", "5s", "6s"})
+        == "unexpected argument '6s' (options start with --)");
+  // The first one is reported, in command-line order.
+  CHECK(error_of({"--input", "a", "--zzz", "--aaa"})
+        == "unknown option --zzz for 'run'");
+}
+
+TEST_CASE("numbers are read as decimal text", "[run_options]") {
+  // CLI11 alone would read "010" as octal 8.
+  CHECK(parse_run_options({"--input", "a", "--threshold", "010"})
+            .pipeline.threshold
+        == 10);
+  CHECK(
+      parse_run_options({"--input", "a", "--window", "1.5s"}).pipeline.window_ms
+      == 1'500);
+  CHECK(parse_run_options({"--input", "a", "--idle-timeout", "2m"})
+            .pipeline.idle_timeout_ms
+        == 120'000);
 }
 
 TEST_CASE("Kafka options", "[run_options]") {
