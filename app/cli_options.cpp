@@ -4,8 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <sstream>
 
+#include "app/text_list.hpp"
 #include "core/duration.hpp"
 #include "core/error.hpp"
 #include "io/kafka_config.hpp"
@@ -155,15 +155,6 @@ add_kafka_settings(CLI::App& cmd,
   op->transform(option_value("-X"));
   op->allow_extra_args(false);
   return op;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream in{text};
-  std::string item;
-  while (std::getline(in, item, ','))
-    items.push_back(item);
-  return items;
 }
 
 } // namespace crashwatch

@@ -145,8 +145,4 @@ add_kafka_settings(CLI::App& cmd,
                    std::vector<std::pair<std::string, std::string>>& target,
                    const std::string& help);
 
-/// The items of a comma-separated list ("a,,b" -> "a", "", "b"; a trailing
-/// comma adds nothing; "" -> none).
-std::vector<std::string> split_list(const std::string& text);
-
 } // namespace crashwatch

@@ -9,6 +9,7 @@
 
 #include "app/cli.hpp"
 #include "app/cli_options.hpp"
+#include "app/text_list.hpp"
 
 namespace crashwatch {
 
@@ -44,16 +45,6 @@ CLI::Option* find_option(CLI::App& cmd, const std::string& key) {
   return op;
 }
 
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (auto& item : items) {
-    if (!out.empty())
-      out += sep;
-    out += item;
-  }
-  return out;
-}
-
 /// Adds the values of `item` to the empty option `op`, as if given on the
 /// command line.
 void add_values(CLI::Option& op, const CLI::ConfigItem& item,
@@ -75,7 +66,7 @@ void add_values(CLI::Option& op, const CLI::ConfigItem& item,
                         + std::to_string(item.inputs.size())
                         + " (quote a value with spaces or commas: " + item.name
                         + " = \"a b\")");
-    op.add_result(join(item.inputs, ","));
+    op.add_result(join_list(item.inputs, ","));
     return;
   }
   op.add_result(item.inputs);
@@ -110,7 +101,7 @@ void apply_config_file(CLI::App& cmd, const std::string& path) {
     // CLI11 reports a section [s] as items "++"/"--" with parent s, and a
     // key "a.b" as "b" with parent a.
     if (item.name == "++" || item.name == "--")
-      throw usage_error(where + "sections like [" + join(item.parents, ".")
+      throw usage_error(where + "sections like [" + join_list(item.parents, ".")
                         + "] are not supported (one `option = value` a "
                           "line)");
     if (!item.parents.empty())

@@ -1,22 +1,12 @@
 #include "app/job_settings.hpp"
 
 #include "app/option_values.hpp"
+#include "app/text_list.hpp"
 #include "core/duration.hpp"
 
 namespace crashwatch {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items,
-                 const std::string& sep) {
-  std::string out;
-  for (auto& item : items) {
-    if (!out.empty())
-      out += sep;
-    out += item;
-  }
-  return out;
-}
 
 /// An output path as stored: absolute, or "stdout"/"stderr".
 std::string output_name(const std::string& path, const char* fallback) {
@@ -37,7 +27,7 @@ job_settings make_job_settings(const run_options& opts,
       {"--watermark-delay", format_duration_ms(p.watermark_delay_ms)},
       {"--threshold", std::to_string(p.threshold)},
       {"--keyword", p.filter.keyword},
-      {"--severity", join(p.filter.severities, ",")},
+      {"--severity", join_list(p.filter.severities, ",")},
       {"--timestamp-unit",
        std::string{name_of(timestamp_unit_names, p.filter.unit)}},
       {"--emit", std::string{name_of(emit_names, p.emit_early)}},
@@ -48,13 +38,13 @@ job_settings make_job_settings(const run_options& opts,
     for (auto& part : partitions)
       files.push_back(part.source.rfind("file ", 0) == 0 ? part.source.substr(5)
                                                          : part.source);
-    s.emplace_back("--input", join(files, ", "));
+    s.emplace_back("--input", join_list(files, ", "));
   } else {
     s.emplace_back("--topic", opts.kafka.topic);
     std::vector<std::string> ids;
     for (auto& part : partitions)
       ids.push_back(std::to_string(part.id.value));
-    s.emplace_back("--partitions", join(ids, ","));
+    s.emplace_back("--partitions", join_list(ids, ","));
   }
   s.emplace_back("--output",
                  opts.text_output

@@ -5,6 +5,7 @@
 #include "app/cli.hpp"
 #include "app/cli_options.hpp"
 #include "app/option_values.hpp"
+#include "app/text_list.hpp"
 
 namespace crashwatch {
 

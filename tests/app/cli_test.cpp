@@ -7,6 +7,7 @@
 #include "app/cli_options.hpp"
 #include "app/commands.hpp"
 #include "app/option_values.hpp"
+#include "app/text_list.hpp"
 
 using namespace crashwatch;
 

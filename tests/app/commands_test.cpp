@@ -4,6 +4,7 @@
 #include "app/cli.hpp"
 #include "app/commands.hpp"
 #include "core/wall_clock.hpp"
+#include "tests/support/usage_error_of.hpp"
 
 using namespace crashwatch;
 
@@ -27,12 +28,7 @@ demo_options demo(std::vector<std::string> args) {
 
 template <class Parse>
 std::string error_of(Parse parse, std::vector<std::string> args) {
-  try {
-    parse(std::move(args));
-  } catch (const usage_error& e) {
-    return e.what();
-  }
-  return "no error";
+  return test::usage_error_of(parse, std::move(args));
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 #include "app/commands.hpp"
 #include "app/run_options.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/usage_error_of.hpp"
 
 using namespace crashwatch;
 
@@ -23,12 +24,9 @@ struct config_run {
   }
 
   std::string error(std::vector<std::string> args = {}) const {
-    try {
-      parse(std::move(args));
-    } catch (const usage_error& e) {
-      return e.what();
-    }
-    return "no error";
+    return test::usage_error_of(
+        [this](std::vector<std::string> a) { return parse(std::move(a)); },
+        std::move(args));
   }
 };
 

@@ -2,18 +2,14 @@
 
 #include "app/cli.hpp"
 #include "app/run_options.hpp"
+#include "tests/support/usage_error_of.hpp"
 
 using namespace crashwatch;
 
 namespace {
 
 std::string error_of(std::vector<std::string> args) {
-  try {
-    parse_run_options(std::move(args));
-  } catch (const usage_error& e) {
-    return e.what();
-  }
-  return "no error";
+  return test::usage_error_of(parse_run_options, std::move(args));
 }
 
 } // namespace
