@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "core/json_scan.hpp"
 
@@ -66,6 +67,25 @@ CRASHWATCH_HOT bool scan_value(const char* s, const char* end, size_t& p,
   }
 }
 
+/// Reads the value of member `key` at s[p] (strings by the walker's
+/// `scan_string(p, begin, end)`) into the member's slot of `values`, and
+/// moves `p` past it; false when it is no scalar. Of duplicate keys the last
+/// one wins.
+template <class Slot, class ScanString>
+CRASHWATCH_HOT bool scan_member_value(const char* s, const char* end, size_t& p,
+                                      std::pair<const char*, const char*> key,
+                                      raw_value* values, Slot& slot,
+                                      ScanString& scan_string) {
+  raw_value value;
+  if (!scan_value(s, end, p, value, [&](raw_value& v) {
+        v.type = raw_value::string;
+        return scan_string(p, v.begin, v.end);
+      }))
+    return false;
+  values[slot(key.first, static_cast<size_t>(key.second - key.first))] = value;
+  return true;
+}
+
 #if defined(__SSE2__)
 /// The fastest walker: a plain line s[0, n) with '{' at 0 and '}' at n - 1,
 /// 16 <= n <= max_indexed_line. The quote index gives every string's end
@@ -109,14 +129,9 @@ scan_result scan_indexed(const char* s, size_t n, raw_value* values,
     ++p;
     while (s[p] == ' ')
       ++p;
-    raw_value value;
-    if (!scan_value(s, end, p, value, [&](raw_value& v) {
-          v.type = raw_value::string;
-          return scan_string(p, v.begin, v.end);
-        }))
+    if (!scan_member_value(s, end, p, {key, key_end}, values, slot,
+                           scan_string))
       return scan_result::refused;
-    // Duplicate keys: the last one wins.
-    values[slot(key, static_cast<size_t>(key_end - key))] = value;
     while (s[p] == ' ')
       ++p;
     if (s[p] == ',') {
@@ -165,13 +180,9 @@ scan_result scan_general(const char* s, const char* end, raw_value* values,
     p = skip(p + 1);
     if (p == n)
       return scan_result::refused;
-    raw_value value;
-    if (!scan_value(s, end, p, value, [&](raw_value& v) {
-          v.type = raw_value::string;
-          return scan_string(p, v.begin, v.end);
-        }))
+    if (!scan_member_value(s, end, p, {key, key_end}, values, slot,
+                           scan_string))
       return scan_result::refused;
-    values[slot(key, static_cast<size_t>(key_end - key))] = value;
     p = skip(p);
     if (p == n)
       return scan_result::refused;
