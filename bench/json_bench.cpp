@@ -5,12 +5,12 @@
 //              escaper), copied here verbatim as the baseline;
 //   json_line  io/json_line: the one writer, with its hand-written escaper
 //              (what append_late_jsonl & co. use now);
-//   bj_string  the same writer, strings escaped by boost::json::serializer
-//              (reset(string_view) + read() straight into the writer's
-//              buffer: no DOM, no allocation per call);
-//   bj_all     as bj_string, numbers also through the serializer (a
-//              boost::json::value per number, no allocation);
 //   bj_object  a boost::json::object per line and boost::json::serialize().
+//
+// Two more variants decided the escaper (bench/results/json.md): json_line
+// with strings (bj_string) or strings and numbers (bj_all) written by
+// boost::json::serializer. They were copies of json_line, so they are no
+// longer built; `git show 4b498c2:bench/json_bench.cpp` has them.
 //
 // All variants of one line kind run interleaved in each repetition (this
 // machine drifts by +-30% from minute to minute); the figures are medians of
@@ -202,161 +202,6 @@ void append_dead_letter_jsonl(std::string& out, const dead_letter& d) {
 }
 
 } // namespace before
-
-// -- bj_string, bj_all: json_line's shape, Boost.JSON's serializer -----------
-
-/// One serializer per thread, as a production version would hold it: its
-/// suspend stack (used when the output does not fit) is allocated once.
-bj::serializer& thread_serializer() {
-  static thread_local bj::serializer sr;
-  return sr;
-}
-
-/// A copy of io/json_line.hpp's json_line (same buffer, same keys, same
-/// calls), but strings (and with NumbersToo numbers) written by
-/// boost::json::serializer, which reads straight into the line's buffer.
-template <bool NumbersToo>
-class boost_line {
- public:
-  explicit boost_line(std::string& out) noexcept : out_(out) {}
-
-  boost_line& field(std::string_view key, std::string_view value) {
-    put_key(key);
-    auto& sr = thread_serializer();
-    sr.reset(bj::string_view{value.data(), value.size()});
-    read_all(sr);
-    return *this;
-  }
-
-  boost_line& field(std::string_view key, const char* value) {
-    return field(key, std::string_view{value});
-  }
-
-  boost_line& field(std::string_view key, int64_t value) {
-    put_key(key);
-    if constexpr (NumbersToo) {
-      bj::value v(value);
-      auto& sr = thread_serializer();
-      sr.reset(&v);
-      read_all(sr);
-    } else { // as json_line
-      constexpr size_t max_digits = 24;
-      char* at = room(max_digits);
-      used_ = static_cast<size_t>(std::to_chars(at, at + max_digits, value).ptr
-                                  - buffer_);
-    }
-    return *this;
-  }
-
-  boost_line& field(std::string_view key, bool value) {
-    put_key(key);
-    if (value)
-      put("true", 4);
-    else
-      put("false", 5);
-    return *this;
-  }
-
-  boost_line& base64_field(std::string_view key, std::string_view bytes) {
-    put_key(key);
-    put("\"", 1);
-    flush();
-    append_base64(out_, bytes);
-    put("\"", 1);
-    return *this;
-  }
-
-  void end() {
-    put("}\n", 2);
-    flush();
-  }
-
- private:
-  static constexpr size_t buffer_size = 256;
-
-  void read_all(bj::serializer& sr) {
-    for (;;) {
-      used_ += sr.read(buffer_ + used_, buffer_size - used_).size();
-      if (sr.done())
-        return;
-      flush();
-    }
-  }
-
-  void flush() {
-    out_.append(buffer_, used_);
-    used_ = 0;
-  }
-
-  char* room(size_t n) {
-    if (buffer_size - used_ < n)
-      flush();
-    return buffer_ + used_;
-  }
-
-  void put(const char* text, size_t n) {
-    if (n <= buffer_size - used_) {
-      std::memcpy(buffer_ + used_, text, n);
-      used_ += n;
-    } else {
-      flush();
-      out_.append(text, n);
-    }
-  }
-
-  void put_key(std::string_view key) {
-    char head[2] = {first_ ? '{' : ',', '"'};
-    first_ = false;
-    put(head, 2);
-    put(key.data(), key.size());
-    put("\":", 2);
-  }
-
-  std::string& out_;
-  bool first_ = true;
-  size_t used_ = 0;
-  char buffer_[buffer_size];
-};
-
-template <class Line>
-void line_late(std::string& out, const late_record& r) {
-  Line{out}
-      .field("partition", int64_t{r.partition.value})
-      .field("offset", r.offset.value)
-      .field("event_time_ms", r.time.value)
-      .field("window_start_ms", r.window_start.value)
-      .field("window_end_ms", r.window_end.value)
-      .field("watermark_ms", r.watermark.value)
-      .field("user_id", r.user_id)
-      .field("reason", to_string(r.reason))
-      .end();
-}
-
-template <class Line>
-void line_alert(std::string& out, const alert& a) {
-  Line{out}
-      .field("window_start", format_iso_utc(a.window_start))
-      .field("window_end", format_iso_utc(a.window_end))
-      .field("window_start_ms", a.window_start.value)
-      .field("window_end_ms", a.window_end.value)
-      .field("user_id", a.user_id)
-      .field("crash_count", static_cast<int64_t>(a.crash_count))
-      .field("final", a.final)
-      .end();
-}
-
-template <class Line>
-void line_dead(std::string& out, const dead_letter& d) {
-  Line line{out};
-  line.field("partition", int64_t{d.partition.value})
-      .field("offset", d.offset.value)
-      .field("reason", d.reason);
-  if (is_valid_utf8(d.record))
-    line.field("record", d.record);
-  else
-    line.base64_field("record_base64", d.record);
-  line.end();
-}
 
 // -- bj_object: a DOM per line
 // -------------------------------------------------
@@ -641,22 +486,16 @@ int main(int argc, char** argv) {
   run<late_record>("late",
                    {{"before", before::append_late_jsonl, {}},
                     {"json_line", append_late_jsonl, {}},
-                    {"bj_string", line_late<boost_line<false>>, {}},
-                    {"bj_all", line_late<boost_line<true>>, {}},
                     {"bj_object", object_late, {}}},
                    late, lines, reps);
   run<alert>("alert",
              {{"before", before::append_alert_jsonl, {}},
               {"json_line", append_alert_jsonl, {}},
-              {"bj_string", line_alert<boost_line<false>>, {}},
-              {"bj_all", line_alert<boost_line<true>>, {}},
               {"bj_object", object_alert, {}}},
              alerts, lines, reps);
   run<dead_letter>("dead letter",
                    {{"before", before::append_dead_letter_jsonl, {}},
                     {"json_line", append_dead_letter_jsonl, {}},
-                    {"bj_string", line_dead<boost_line<false>>, {}},
-                    {"bj_all", line_dead<boost_line<true>>, {}},
                     {"bj_object", object_dead, {}}},
                    dead, lines, reps);
   return 0;
