@@ -15,16 +15,9 @@ cd "$(dirname "$0")/.."
 [[ $# -ge 1 ]] || { echo "usage: bench/compare.sh BASELINE_BINARY [CANDIDATE_BINARY]" >&2; exit 2; }
 base=$(realpath "$1")
 cand=$(realpath "${2:-build/crashwatch}")
-data=${BENCH_DATA:-/tmp/crashwatch-bench}
 reps=${BENCH_REPS:-9}
-mkdir -p "$data"
-make_file() { # path records seed
-  [[ -s $1 ]] || "$cand" generate --output-file "$1" --records "$2" --seed "$3"
-}
-make_file "$data/half-0.jsonl" 5000000 1
-make_file "$data/half-1.jsonl" 5000000 2
-make_file "$data/full.jsonl" 10000000 3
-cat "$data"/*.jsonl >/dev/null # page cache
+source bench/inputs.sh
+make_inputs "$cand"
 
 # once BIN ARGS...: wall-clock seconds of one run.
 once() {

@@ -13,17 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/build.sh >/dev/null
 bin=build/crashwatch
-data=${BENCH_DATA:-/tmp/crashwatch-bench}
 reps=${BENCH_REPS:-5}
-mkdir -p "$data"
-
-make_file() { # path records seed
-  [[ -s $1 ]] || "$bin" generate --output-file "$1" --records "$2" --seed "$3"
-}
-make_file "$data/half-0.jsonl" 5000000 1
-make_file "$data/half-1.jsonl" 5000000 2
-make_file "$data/full.jsonl" 10000000 3
-cat "$data"/*.jsonl >/dev/null # page cache
+source bench/inputs.sh
+make_inputs "$bin"
 
 # Runs the pipeline $reps times; prints "<median s> <best s> <max RSS MiB>".
 measure() {
