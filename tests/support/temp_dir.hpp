@@ -19,8 +19,8 @@ struct temp_dir {
   /// behind by a crashed test.
   explicit temp_dir(const std::string& name = "crashwatch-test") {
     const char* base = std::getenv("TMPDIR");
-    std::string pattern
-        = std::string{base ? base : "/tmp"} + "/" + name + ".XXXXXX";
+    std::string pattern = std::string{base ? base : "/tmp"} + "/" + name
+                          + ".XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr)
       throw std::runtime_error("cannot create a directory " + pattern);
     path = pattern;
