@@ -173,4 +173,19 @@ TEST(the sink writes side records and tells its waiter once every partition
   CHECK(self_mailbox_empty());
 }
 
+TEST(the sink tells its waiter only once every partition has finished) {
+  // Every window is out (both shards emitted everything) ...
+  progress(0, max_event_time.value, "a");
+  progress(1, max_event_time.value, "b");
+  // ... but partition 5's reader has not said it finished: no `done`.
+  CHECK(self_mailbox_empty());
+  partition_stats stats;
+  stats.partition = the_partition;
+  self->send(sink, atom::finished_v, stats);
+  expect((atom::finished, partition_stats), from(self).to(sink));
+  auto summary = std::get<1>(receive_from_self<atom::done, pipeline_summary>());
+  CHECK_EQUAL(summary.alerts, 2u);
+  CHECK_EQUAL(summary.partitions.size(), 1u);
+}
+
 FIXTURE_SCOPE_END()
