@@ -30,6 +30,7 @@
 #include <caf/make_message.hpp>
 #include <caf/message.hpp>
 #include <caf/meta/annotation.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -704,6 +705,11 @@ TEST_CASE("a deserialized actor handle is the very actor that was serialized",
   // into the system's registry; reading looks the id up there. An actor
   // that is gone by then comes back as a null handle, not as another actor.
   auto sink = make<alert_sink_actor>(ctx, 0);
+  // Monitored before the handle is written: an actor runs what was
+  // attached to it last first when it terminates, so the registry's entry
+  // is gone before the down message is sent.
+  caf::scoped_actor self{*ctx.sys};
+  self->monitor(sink);
   auto copy = sink;
   std::vector<char> buf;
   caf::binary_serializer out{*ctx.sys, buf};
@@ -713,6 +719,14 @@ TEST_CASE("a deserialized actor handle is the very actor that was serialized",
   caf::binary_deserializer in{*ctx.sys, buf};
   REQUIRE(!in(read_back));
   CHECK(read_back == sink);
+  // The same bytes once the actor has terminated: the registry dropped it.
+  caf::anon_send_exit(sink, caf::exit_reason::kill);
+  self->receive([](const caf::down_msg&) {});
+  CHECK(ctx.sys->registry().get(sink->id()) == nullptr);
+  alert_sink_actor gone;
+  caf::binary_deserializer again{*ctx.sys, buf};
+  REQUIRE(!again(gone));
+  CHECK(!gone);
 }
 
 TEST_CASE("a type the actor system did not register does not cross inside "
