@@ -66,8 +66,7 @@ void complete(self_ptr self) {
     start(self, std::exchange(st.next_final, false));
     return;
   }
-  auto wait
-      = st.current_started + st.interval - std::chrono::steady_clock::now();
+  auto wait = st.current_started + st.interval - self->clock().now();
   schedule_tick(self, std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::max(wait, decltype(wait)::zero())));
 }
@@ -97,7 +96,7 @@ void start(self_ptr self, bool final) {
   st.current->id = id;
   st.current->started_at_ms = wall_clock_ms();
   st.current->finished = final;
-  st.current_started = std::chrono::steady_clock::now();
+  st.current_started = self->clock().now();
   st.parts_missing = st.readers.size() + st.shards.size() + 1;
   st.waiting_current = std::exchange(st.waiting_next, {});
   auto on_error = [self, id](caf::error& err) {
@@ -139,7 +138,7 @@ checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
   st.shards = std::move(shards);
   st.sink = std::move(sink);
   st.interval = interval;
-  st.current_started = std::chrono::steady_clock::now();
+  st.current_started = self->clock().now();
   schedule_tick(self, interval);
   return {
       [self](atom::tick) {

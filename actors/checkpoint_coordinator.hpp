@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include <caf/actor_clock.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
@@ -36,7 +37,9 @@ struct checkpoint_coordinator_state {
   /// The checkpoint being taken, while its parts come in.
   std::optional<checkpoint_record> current;
   size_t parts_missing = 0;
-  std::chrono::steady_clock::time_point current_started;
+  /// When it started, on the actor system's clock (the one its tick timer
+  /// runs on; simulated under CAF's test coordinator).
+  caf::actor_clock::time_point current_started;
   /// Requests for a checkpoint "now" (end of input, stop signal) that the
   /// current one does not serve: they get the next one. `final` is true
   /// when one of them said the run is complete.

@@ -145,7 +145,7 @@ void read_chunk(self_ptr self) {
     self->quit(std::move(status.error()));
     return;
   }
-  auto now = std::chrono::steady_clock::now();
+  auto now = self->clock().now();
   switch (*status) {
   case poll_status::records:
     process(st);
@@ -194,7 +194,7 @@ partition_reader_actor::behavior_type partition_reader(
   st.restored_bytes = start.stats.bytes;
   st.restored_lost = start.stats.lost;
   st.state = start.state;
-  st.last_data = std::chrono::steady_clock::now();
+  st.last_data = self->clock().now();
   if (st.state == partition_state::ended)
     // Ended before the checkpoint: a file may have grown since, but the
     // run's input was what it was then.

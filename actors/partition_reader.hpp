@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include <caf/actor_clock.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "core/partition_clock.hpp"
@@ -57,8 +58,10 @@ struct partition_reader_state {
   partition_state state = partition_state::active;
   /// True while reading waits for credits.
   bool paused = false;
-  /// Wall-clock time of the last record (or of the start).
-  std::chrono::steady_clock::time_point last_data;
+  /// When the last record came (or the start), on the actor system's clock
+  /// (steady time; simulated under CAF's test coordinator, like the
+  /// reader's back-off timer).
+  caf::actor_clock::time_point last_data;
 };
 
 /// Spawns with: where to start (`start`: the partition, the position its
