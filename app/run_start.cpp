@@ -6,7 +6,6 @@
 #include "core/error.hpp"
 #include "core/event_time.hpp"
 #include "core/partition_clock.hpp"
-#include "core/wall_clock.hpp"
 #include "io/kafka_source.hpp"
 
 namespace crashwatch {
@@ -89,24 +88,16 @@ commit_run_start(run_start& start, const run_options& opts,
         unfixed.push_back(parts[i]);
     return unfixed.empty() ? caf::none : start.log->set_end_offsets(unfixed);
   }
-  checkpoint_record zero;
-  zero.id = checkpoint_id{0};
-  zero.started_at_ms = wall_clock_ms();
+  std::vector<reader_snapshot> readers;
   for (size_t i = 0; i < plans.size(); ++i)
-    zero.readers.push_back(reader_start(start, plans[i], i, *sources[i]));
-  for (uint32_t s = 0; s < opts.pipeline.shards; ++s) {
-    shard_snapshot shard;
-    shard.id = zero.id;
-    shard.shard = shard_id{s};
-    zero.shards.push_back(std::move(shard));
-  }
-  zero.sink.id = zero.id;
-  zero.sink.shard_emitted.assign(opts.pipeline.shards, min_event_time);
+    readers.push_back(reader_start(start, plans[i], i, *sources[i]));
   auto positions = durable_positions(outputs);
   if (!positions)
     return std::move(positions.error());
-  zero.sink.outputs = std::move(*positions);
-  return start.log->create(start.settings, parts, zero);
+  return start.log->create(start.settings, parts,
+                           checkpoint_zero(std::move(readers),
+                                           opts.pipeline.shards,
+                                           std::move(*positions)));
 }
 
 reader_snapshot reader_start(const run_start& start, const partition_plan& plan,

@@ -220,21 +220,12 @@ int main(int argc, char** argv) {
               keys, windows, users, since(t0));
 
   // -- 2. journal: checkpoint 0 (empty), then checkpoint 1 (the big state) --
-  checkpoint_record zero;
-  zero.id = checkpoint_id{0};
   reader_snapshot reader;
-  reader.id = zero.id;
   reader.partition = partition_id{0};
   reader.next_offset = record_offset{0};
   reader.stats.partition = reader.partition;
-  zero.readers.push_back(reader);
-  shard_snapshot shard;
-  shard.id = zero.id;
-  shard.shard = shard_id{0};
-  zero.shards.push_back(shard);
-  zero.sink.id = zero.id;
-  zero.sink.shard_emitted.assign(1, min_event_time);
-  zero.sink.outputs.push_back(output_position{"alerts", "/dev/null", -1});
+  auto zero = checkpoint_zero({reader}, 1,
+                              {output_position{"alerts", "/dev/null", -1}});
   checkpoint_record one = zero;
   one.id = checkpoint_id{1};
   one.readers[0].id = one.id;

@@ -485,6 +485,25 @@ caf::error journal::load_shard(shard_id shard,
   return caf::none;
 }
 
+checkpoint_record checkpoint_zero(std::vector<reader_snapshot> readers,
+                                  uint32_t shards,
+                                  std::vector<output_position> outputs) {
+  checkpoint_record zero;
+  zero.id = checkpoint_id{0};
+  zero.started_at_ms = wall_clock_ms();
+  zero.readers = std::move(readers);
+  for (uint32_t s = 0; s < shards; ++s) {
+    shard_snapshot shard;
+    shard.id = zero.id;
+    shard.shard = shard_id{s};
+    zero.shards.push_back(std::move(shard));
+  }
+  zero.sink.id = zero.id;
+  zero.sink.shard_emitted.assign(shards, min_event_time);
+  zero.sink.outputs = std::move(outputs);
+  return zero;
+}
+
 caf::error journal::create(const job_settings& settings,
                            const std::vector<journal_partition>& partitions,
                            const checkpoint_record& zero) {

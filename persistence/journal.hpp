@@ -48,6 +48,13 @@ struct checkpoint_record {
   sink_snapshot sink;
 };
 
+/// Checkpoint 0 of a new data dir, the state before the first record:
+/// `readers` at their sources' start, `shards` shards with no counts, the
+/// sink with nothing released or pending and its outputs at `outputs`.
+checkpoint_record checkpoint_zero(std::vector<reader_snapshot> readers,
+                                  uint32_t shards,
+                                  std::vector<output_position> outputs);
+
 /// The newest complete checkpoint of a journal, without the shards' window
 /// counts (journal::load_shard() reads those, shard by shard).
 struct restored_checkpoint {

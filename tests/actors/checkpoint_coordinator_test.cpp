@@ -258,20 +258,14 @@ struct fixture : test::deterministic_actor_system {
     auto opened = journal::open(data_dir, window_ms);
     REQUIRE(opened);
     auto journal = std::move(*opened);
-    checkpoint_record zero;
-    zero.id = checkpoint_id{0};
+    std::vector<reader_snapshot> starts;
     for (int32_t i = 0; i < reader_count; ++i) {
       reader_snapshot r;
       r.partition = partition_id{i};
       r.stats.partition = r.partition;
-      zero.readers.push_back(r);
+      starts.push_back(r);
     }
-    for (uint32_t s = 0; s < shard_count; ++s) {
-      shard_snapshot sh;
-      sh.shard = shard_id{s};
-      zero.shards.push_back(sh);
-    }
-    zero.sink.shard_emitted.assign(shard_count, min_event_time);
+    auto zero = checkpoint_zero(std::move(starts), shard_count, {});
     REQUIRE(!journal->create(
         {{"--window", "10s"}},
         {{partition_id{0}, "file /a", -1}, {partition_id{1}, "file /b", -1}},

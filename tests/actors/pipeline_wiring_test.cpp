@@ -268,19 +268,14 @@ TEST(a wired pipeline with a journal takes a final checkpoint that marks the run
   auto opened = journal::open(tmp.path + "/data", window_ms);
   REQUIRE(opened);
   auto log = std::move(*opened);
-  checkpoint_record zero;
+  std::vector<reader_snapshot> starts;
   for (int32_t p = 0; p < partition_count; ++p) {
     reader_snapshot r;
     r.partition = partition_id{p};
     r.stats.partition = r.partition;
-    zero.readers.push_back(r);
+    starts.push_back(r);
   }
-  for (uint32_t s = 0; s < shard_count; ++s) {
-    shard_snapshot sh;
-    sh.shard = shard_id{s};
-    zero.shards.push_back(sh);
-  }
-  zero.sink.shard_emitted.assign(shard_count, min_event_time);
+  auto zero = checkpoint_zero(std::move(starts), shard_count, {});
   REQUIRE(!log->create({{"--window", "10s"}},
                        {{partition_id{0}, "file " + inputs[0], -1},
                         {partition_id{1}, "file " + inputs[1], -1}},
