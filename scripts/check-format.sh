@@ -5,6 +5,8 @@
 # README's test command and CI fail on unformatted code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v clang-format >/dev/null \
+  || { echo "check-format: clang-format is not installed (scripts/install-deps.sh installs it)" >&2; exit 1; }
 mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp' 2>/dev/null \
                      || find . -path ./build -prune -o \( -name '*.cpp' -o -name '*.hpp' \) -print)
 if [[ ${1:-} == --fix ]]; then
