@@ -35,40 +35,45 @@ std::vector<caf::actor> pipeline_actors::all() const {
   return result;
 }
 
-alert_sink_actor spawn_sink(caf::actor_system& sys, const pipeline_plan& plan,
+alert_sink_actor spawn_sink(caf::actor_system& sys,
+                            const pipeline_config& config,
+                            const std::vector<partition_id>& partitions,
                             sink_outputs outputs, sink_snapshot start,
                             caf::actor waiter, blocking_actors mode) {
   return spawn_blocking(sys, mode, alert_sink, std::move(outputs),
-                        plan.config.shards, plan.partitions, std::move(waiter),
+                        config.shards, partitions, std::move(waiter),
                         std::move(start));
 }
 
-shard_actor spawn_shard(caf::actor_system& sys, const pipeline_plan& plan,
+shard_actor spawn_shard(caf::actor_system& sys, const pipeline_config& config,
+                        const std::vector<partition_id>& partitions,
                         shard_id id, shard_restore start,
                         const alert_sink_actor& sink) {
-  return sys.spawn(shard_aggregator, id, plan.config, plan.partitions, sink,
+  return sys.spawn(shard_aggregator, id, config, partitions, sink,
                    std::move(start));
 }
 
 partition_reader_actor
-spawn_reader(caf::actor_system& sys, const pipeline_plan& plan,
+spawn_reader(caf::actor_system& sys, const pipeline_config& config,
              reader_plan reader, const std::vector<shard_actor>& shards,
              const alert_sink_actor& sink, blocking_actors mode) {
   return spawn_blocking(sys, mode, partition_reader, std::move(reader.start),
-                        std::move(reader.source), plan.config, shards, sink);
+                        std::move(reader.source), config, shards, sink);
 }
 
 pipeline_actors wire_pipeline(caf::actor_system& sys, pipeline_plan plan,
                               caf::actor waiter, blocking_actors mode) {
   pipeline_actors actors;
   // Downstream first: every actor gets the handles of those it sends to.
-  actors.sink = spawn_sink(sys, plan, std::move(plan.outputs),
-                           std::move(plan.sink_start), std::move(waiter), mode);
+  actors.sink
+      = spawn_sink(sys, plan.config, plan.partitions, std::move(plan.outputs),
+                   std::move(plan.sink_start), std::move(waiter), mode);
   for (uint32_t i = 0; i < plan.config.shards; ++i)
-    actors.shards.push_back(spawn_shard(
-        sys, plan, shard_id{i}, std::move(plan.shards.at(i)), actors.sink));
+    actors.shards.push_back(
+        spawn_shard(sys, plan.config, plan.partitions, shard_id{i},
+                    std::move(plan.shards.at(i)), actors.sink));
   for (auto& reader : plan.readers)
-    actors.readers.push_back(spawn_reader(sys, plan, std::move(reader),
+    actors.readers.push_back(spawn_reader(sys, plan.config, std::move(reader),
                                           actors.shards, actors.sink, mode));
   // The coordinator writes checkpoints into the journal (SQLite: it
   // blocks), and asks every reader, shard and the sink for their parts.

@@ -80,28 +80,31 @@ enum class blocking_actors {
   scheduled,
 };
 
-/// Spawns the sink with its outputs and start; `waiter` is told
-/// `(done, pipeline_summary)` once every partition has ended and every
-/// output is written.
-alert_sink_actor spawn_sink(caf::actor_system& sys, const pipeline_plan& plan,
+/// Spawns the sink of a job computing `config` over `partitions`, with its
+/// outputs and start; `waiter` is told `(done, pipeline_summary)` once every
+/// partition has ended and every output is written.
+alert_sink_actor spawn_sink(caf::actor_system& sys,
+                            const pipeline_config& config,
+                            const std::vector<partition_id>& partitions,
                             sink_outputs outputs, sink_snapshot start,
                             caf::actor waiter, blocking_actors mode);
 
-/// Spawns shard `id` from its start, sending to `sink`.
-shard_actor spawn_shard(caf::actor_system& sys, const pipeline_plan& plan,
+/// Spawns shard `id` from its start, sending to `sink` (local or remote).
+shard_actor spawn_shard(caf::actor_system& sys, const pipeline_config& config,
+                        const std::vector<partition_id>& partitions,
                         shard_id id, shard_restore start,
                         const alert_sink_actor& sink);
 
-/// Spawns one reader, sending to every shard (`shards`, by id) and `sink`.
+/// Spawns one reader, sending to every shard (`shards`, by id) and `sink`
+/// (local or remote).
 partition_reader_actor
-spawn_reader(caf::actor_system& sys, const pipeline_plan& plan,
+spawn_reader(caf::actor_system& sys, const pipeline_config& config,
              reader_plan reader, const std::vector<shard_actor>& shards,
              const alert_sink_actor& sink, blocking_actors mode);
 
 /// Spawns every actor of `plan` in this process and connects them; `waiter`
-/// is told
-/// `(done, pipeline_summary)` by the sink once every input has ended and
-/// every output is written. Every actor then runs until it is told to exit.
+/// is told `(done, pipeline_summary)` by the sink once every input has ended
+/// and every output is written. Every actor then runs until it is told to exit.
 pipeline_actors wire_pipeline(caf::actor_system& sys, pipeline_plan plan,
                               caf::actor waiter,
                               blocking_actors mode = blocking_actors::detached);

@@ -4,10 +4,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "core/pipeline_config.hpp"
-#include "io/file_source.hpp"
 #include "io/kafka_metadata.hpp"
-#include "io/kafka_source.hpp"
 
 namespace crashwatch {
 
@@ -52,40 +49,6 @@ plan_partitions(const run_options& opts) {
         {partition_id{p}, "kafka " + k.topic + "/" + std::to_string(p), ""});
   }
   return plans;
-}
-
-caf::expected<std::unique_ptr<record_source>>
-open_partition(const run_options& opts, const partition_plan& plan,
-               partition_start start) {
-  if (opts.kafka.brokers.empty()) {
-    auto src = file_source::open(
-        plan.path, defaults::chunk_bytes,
-        start.offset < 0 ? 0 : static_cast<uint64_t>(start.offset));
-    if (!src)
-      return std::move(src.error());
-    return std::unique_ptr<record_source>{std::move(*src)};
-  }
-  auto& k = opts.kafka;
-  kafka_source_options so;
-  so.brokers = k.brokers;
-  so.topic = k.topic;
-  so.partition = plan.id.value;
-  if (start.offset >= 0) {
-    so.start = kafka_start::offset;
-    so.start_offset = start.offset;
-  } else {
-    so.start = k.from_earliest ? kafka_start::earliest : kafka_start::latest;
-  }
-  so.group = k.group;
-  so.exit_at_end = k.exit_at_end;
-  so.end_offset = start.end_offset;
-  so.on_data_loss
-      = k.fail_on_data_loss ? data_loss_policy::fail : data_loss_policy::warn;
-  so.properties = k.properties;
-  auto src = kafka_source::open(so);
-  if (!src)
-    return std::move(src.error());
-  return std::unique_ptr<record_source>{std::move(*src)};
 }
 
 } // namespace crashwatch

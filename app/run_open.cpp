@@ -20,7 +20,8 @@ caf::expected<opened_run> open_run(const run_options& opts) {
   if (run.start.already_complete)
     return run;
   for (size_t i = 0; i < run.partitions.size(); ++i) {
-    auto src = open_partition(opts, run.partitions[i], run.start.starts[i]);
+    auto src
+        = open_partition(opts.kafka, run.partitions[i], run.start.starts[i]);
     if (!src)
       return std::move(src.error());
     run.sources.push_back(std::move(*src));

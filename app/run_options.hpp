@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/input_settings.hpp"
 #include "core/pipeline_config.hpp"
 #include "io/alert_format.hpp"
 
@@ -14,26 +15,6 @@ class App;
 } // namespace CLI
 
 namespace crashwatch {
-
-/// Where and how to read Kafka (`--brokers` and friends).
-struct kafka_input_options {
-  /// `--brokers`: bootstrap servers, host:port[,host:port...]; empty = files.
-  std::string brokers;
-  /// `--topic`.
-  std::string topic = "logs";
-  /// `--group`: consumer group name, used for metrics and offset commits.
-  std::string group = "crashwatch";
-  /// `--partitions 0,2`: the partitions to read; empty = all of the topic.
-  std::vector<int32_t> partitions;
-  /// `--from earliest|latest` (default latest, like Spark's startingOffsets).
-  bool from_earliest = false;
-  /// `--exit-at-end`: stop each partition at the end offset seen at start.
-  bool exit_at_end = false;
-  /// `--on-data-loss fail|warn`.
-  bool fail_on_data_loss = true;
-  /// `-X key=value`: librdkafka properties, in order.
-  std::vector<std::pair<std::string, std::string>> properties;
-};
 
 /// Everything `crashwatch run` was told.
 struct run_options {

@@ -8,6 +8,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/checkpoint.hpp"
+#include "messages/cluster.hpp"
 #include "messages/partition_batch.hpp"
 #include "messages/partition_stats.hpp"
 #include "messages/shard_progress.hpp"
@@ -56,5 +57,29 @@ using checkpoint_coordinator_actor = caf::typed_actor<
     // Take a checkpoint now; `true` = the input has ended and everything is
     // written (the run is complete). Answered once it is committed.
     caf::replies_to<atom::checkpoint, bool>::with<checkpoint_id>>;
+
+/// A node of a cluster (cluster/node_actor.hpp): hosts the shards and the
+/// readers the coordinator assigns to it.
+using node_actor = caf::typed_actor<
+    // Spawn these shards, sending to the sink; answered with their handles,
+    // in the order of the assignment's shards.
+    caf::replies_to<shard_assignment,
+                    alert_sink_actor>::with<std::vector<shard_actor>>,
+    // Connect to the peers, open these partitions and spawn their readers,
+    // sending to the shards (by shard id) and the sink; answered with their
+    // handles, in the order of the assignment's partitions.
+    caf::replies_to<
+        reader_assignment, std::vector<shard_actor>,
+        alert_sink_actor>::with<std::vector<partition_reader_actor>>,
+    // Stop every actor of the epoch (and leave: the job is over); answered
+    // once they are told.
+    caf::replies_to<stop_epoch>::with<atom::done>>;
+
+/// The coordinator's door (cluster/door.hpp): nodes join the job here.
+using cluster_door_actor = caf::typed_actor<
+    // A node asks to join; refused with an error that says why (another
+    // protocol version, a duplicate node id, conflicting job options, a
+    // role the job does not need).
+    caf::replies_to<join_request, node_actor>::with<join_reply>>;
 
 } // namespace crashwatch

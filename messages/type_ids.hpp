@@ -68,6 +68,21 @@ CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_mark))
 CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_mark>))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_restore))
 
+// -- the cluster ------------------------------------------------------------
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::kafka_input_options))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_plan))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_plan>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_start))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_start>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::node_address))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::node_address>))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::join_request))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::join_reply))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_assignment))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::reader_assignment))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::stop_epoch))
+CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::shard_id>))
+
 // -- actor handles (a handle inside a message needs its own type ID) -------
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::alert_sink_actor))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_actor))
@@ -75,6 +90,8 @@ CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::shard_actor>))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_reader_actor))
 CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_reader_actor>))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::checkpoint_coordinator_actor))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::node_actor))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::cluster_door_actor))
 
 CAF_END_TYPE_ID_BLOCK(crashwatch)
 

@@ -96,6 +96,24 @@ checkpoint_coordinator_actor::behavior_type dummy_coordinator() {
   };
 }
 
+node_actor::behavior_type dummy_node() {
+  return {
+      [](shard_assignment&, alert_sink_actor&) {
+        return std::vector<shard_actor>{};
+      },
+      [](reader_assignment&, std::vector<shard_actor>&, alert_sink_actor&) {
+        return std::vector<partition_reader_actor>{};
+      },
+      [](stop_epoch&) { return atom::done_v; },
+  };
+}
+
+cluster_door_actor::behavior_type dummy_door() {
+  return {
+      [](join_request&, node_actor&) { return join_reply{}; },
+  };
+}
+
 /// The actor system of a test, crashwatch's settings, and the dummy actors
 /// spawned for the samples (stopped at the end: a serialized handle puts its
 /// actor into the registry, which would otherwise keep it alive forever).
@@ -421,6 +439,107 @@ struct sample<checkpoint_coordinator_actor> {
   }
 };
 
+template <>
+struct sample<kafka_input_options> {
+  static kafka_input_options make(sample_context&, int n) {
+    // Every flag the other way round from the defaults.
+    return {text("kafka-1:9092", n),
+            text("logs", n),
+            text("group", n),
+            {1 + n, 3 + n},
+            true,
+            true,
+            false,
+            {{text("fetch.wait.max.ms", n), text("10", n)},
+             {text("client.id", n), text("a=b", n)}}};
+  }
+};
+
+template <>
+struct sample<partition_plan> {
+  static partition_plan make(sample_context& ctx, int n) {
+    return {::make<partition_id>(ctx, n), text("file /data/logs", n),
+            text("/data/logs", n)};
+  }
+};
+
+template <>
+struct sample<partition_start> {
+  static partition_start make(sample_context&, int n) {
+    return {1'000 + n, 5'000 + n};
+  }
+};
+
+template <>
+struct sample<node_address> {
+  static node_address make(sample_context&, int n) {
+    return {text("aggregator-", n), static_cast<uint16_t>(4000 + n)};
+  }
+};
+
+template <>
+struct sample<join_request> {
+  static join_request make(sample_context& ctx, int n) {
+    return {cluster_protocol_version + 1 + static_cast<uint32_t>(n),
+            text("reader-", n),
+            static_cast<uint8_t>(reader_role | aggregator_role),
+            ::make<node_address>(ctx, n),
+            5'000 + n,
+            {{text("--window", n), text("10s", n)},
+             {text("--shards", n), text("4", n)}}};
+  }
+};
+
+template <>
+struct sample<join_reply> {
+  static join_reply make(sample_context&, int n) {
+    return {text("coordinator", n), 3u + static_cast<uint32_t>(n),
+            2u + static_cast<uint32_t>(n)};
+  }
+};
+
+template <>
+struct sample<shard_assignment> {
+  static shard_assignment make(sample_context& ctx, int n) {
+    return {7u + static_cast<uint64_t>(n), ::make<pipeline_config>(ctx, n),
+            ::make<std::vector<partition_id>>(ctx, n),
+            ::make<std::vector<shard_id>>(ctx, n)};
+  }
+};
+
+template <>
+struct sample<reader_assignment> {
+  static reader_assignment make(sample_context& ctx, int n) {
+    return {9u + static_cast<uint64_t>(n),
+            ::make<pipeline_config>(ctx, n),
+            ::make<kafka_input_options>(ctx, n),
+            ::make<std::vector<partition_plan>>(ctx, n),
+            ::make<std::vector<partition_start>>(ctx, n),
+            ::make<std::vector<node_address>>(ctx, n)};
+  }
+};
+
+template <>
+struct sample<stop_epoch> {
+  static stop_epoch make(sample_context&, int n) {
+    return {11u + static_cast<uint64_t>(n), true};
+  }
+};
+
+template <>
+struct sample<node_actor> {
+  static node_actor make(sample_context& ctx, int) {
+    return ctx.spawn(dummy_node);
+  }
+};
+
+template <>
+struct sample<cluster_door_actor> {
+  static cluster_door_actor make(sample_context& ctx, int) {
+    return ctx.spawn(dummy_door);
+  }
+};
+
 // -- what makes a good sample -------------------------------------------------
 
 template <class T>
@@ -428,6 +547,12 @@ struct is_vector : std::false_type {};
 
 template <class T>
 struct is_vector<std::vector<T>> : std::true_type {};
+
+template <class T>
+struct is_pair : std::false_type {};
+
+template <class T, class U>
+struct is_pair<std::pair<T, U>> : std::true_type {};
 
 /// An inspector that collects the addresses of an object's fields, in the
 /// order its inspect() names them (annotations such as type_name skipped).
@@ -536,6 +661,9 @@ void sample_checker::check(const T& value, const T& def,
     for (size_t i = 0; i < value.size(); ++i)
       check(value[i], typename T::value_type{},
             path + "[" + std::to_string(i) + "]");
+  } else if constexpr (is_pair<T>::value) {
+    check(value.first, def.first, path + ".first");
+    check(value.second, def.second, path + ".second");
   } else if constexpr (caf::is_actor_handle<T>::value) {
     if (!value)
       problems.push_back(path + ": a null actor handle");
