@@ -80,12 +80,16 @@ command_action setup_demo_command(CLI::App& cmd);
 void add_demo_options(CLI::App& cmd, demo_options& opts);
 int execute_demo(const demo_options& opts);
 
+// --- node: one node of a cluster (app/node_options.hpp)
+// ------------------------
+
+command_action setup_node_command(CLI::App& cmd);
+
 /// Every subcommand, in the order `crashwatch --help` lists them.
 inline constexpr command_entry commands[] = {
-    {"run", setup_run_command},
-    {"generate", setup_generate_command},
-    {"demo", setup_demo_command},
-    {"broker", setup_broker_command},
+    {"run", setup_run_command},   {"generate", setup_generate_command},
+    {"demo", setup_demo_command}, {"broker", setup_broker_command},
+    {"node", setup_node_command},
 };
 
 } // namespace crashwatch

@@ -1,8 +1,8 @@
 #include "app/job_settings.hpp"
 
+#include "app/job_options.hpp"
 #include "app/option_values.hpp"
 #include "app/text_list.hpp"
-#include "core/duration.hpp"
 
 namespace crashwatch {
 
@@ -21,18 +21,13 @@ std::string output_name(const std::string& path, const char* fallback) {
 
 job_settings make_job_settings(const run_options& opts,
                                const std::vector<partition_plan>& partitions) {
-  auto& p = opts.pipeline;
-  job_settings s{
-      {"--window", format_duration_ms(p.window_ms)},
-      {"--watermark-delay", format_duration_ms(p.watermark_delay_ms)},
-      {"--threshold", std::to_string(p.threshold)},
-      {"--keyword", p.filter.keyword},
-      {"--severity", join_list(p.filter.severities, ",")},
-      {"--timestamp-unit",
-       std::string{name_of(timestamp_unit_names, p.filter.unit)}},
-      {"--emit", std::string{name_of(emit_names, p.emit_early)}},
-      {"--shards", std::to_string(p.shards)},
-  };
+  // The options that shape results, in the journal's order.
+  auto values = job_option_values(opts);
+  job_settings s;
+  for (auto* option :
+       {"--window", "--watermark-delay", "--threshold", "--keyword",
+        "--severity", "--timestamp-unit", "--emit", "--shards"})
+    s.emplace_back(option, value_of_option(values, option));
   if (opts.kafka.brokers.empty()) {
     std::vector<std::string> files;
     for (auto& part : partitions)

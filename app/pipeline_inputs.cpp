@@ -19,14 +19,31 @@ std::string absolute_path(const std::string& path) {
   return ec ? p.string() : canonical.string();
 }
 
+std::optional<std::pair<std::string, std::string>>
+node_input(const std::string& input) {
+  constexpr std::string_view scheme = "node://";
+  if (input.rfind(scheme, 0) != 0)
+    return std::nullopt;
+  auto slash = input.find('/', scheme.size());
+  if (slash == std::string::npos || slash == scheme.size()
+      || slash + 1 == input.size())
+    return std::nullopt;
+  return std::make_pair(input.substr(scheme.size(), slash - scheme.size()),
+                        input.substr(slash));
+}
+
 caf::expected<std::vector<partition_plan>>
 plan_partitions(const run_options& opts) {
   std::vector<partition_plan> plans;
   if (opts.kafka.brokers.empty()) {
     for (auto& path : opts.inputs) {
       auto id = partition_id{static_cast<int32_t>(plans.size())};
-      plans.push_back(
-          {id, path == "-" ? "stdin" : "file " + absolute_path(path), path});
+      if (auto remote = node_input(path))
+        plans.push_back({id, "file " + path, remote->second, remote->first});
+      else
+        plans.push_back({id,
+                         path == "-" ? "stdin" : "file " + absolute_path(path),
+                         path, ""});
     }
     return plans;
   }
@@ -45,8 +62,8 @@ plan_partitions(const run_options& opts) {
                                              + std::to_string(p) + " (it has "
                                              + std::to_string(available->size())
                                              + ")");
-    plans.push_back(
-        {partition_id{p}, "kafka " + k.topic + "/" + std::to_string(p), ""});
+    plans.push_back({partition_id{p},
+                     "kafka " + k.topic + "/" + std::to_string(p), "", ""});
   }
   return plans;
 }

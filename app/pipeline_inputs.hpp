@@ -6,7 +6,9 @@
 // cluster another node opens them.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/expected.hpp>
@@ -17,8 +19,14 @@
 
 namespace crashwatch {
 
-/// The partitions of `opts`: its files, or the Kafka partitions (asking the
-/// brokers which exist; each of `--partitions` must).
+/// A file of a cluster node, `--input node://ID/PATH` (PATH absolute, on
+/// node ID): {ID, PATH}; nullopt for any other input.
+std::optional<std::pair<std::string, std::string>>
+node_input(const std::string& input);
+
+/// The partitions of `opts`: its files (those named for a node as
+/// node_input() says), or the Kafka partitions (asking the brokers which
+/// exist; each of `--partitions` must).
 caf::expected<std::vector<partition_plan>>
 plan_partitions(const run_options& opts);
 

@@ -1,6 +1,5 @@
 // `crashwatch run`: the whole pipeline in one process.
 #include <chrono>
-#include <iostream>
 #include <memory>
 
 #include <caf/actor_system.hpp>
@@ -8,9 +7,9 @@
 
 #include "app/commands.hpp"
 #include "app/local_pipeline.hpp"
-#include "app/run_summary.hpp"
+#include "app/pipeline_inputs.hpp"
+#include "app/run_report.hpp"
 #include "app/stop_signals.hpp"
-#include "core/error.hpp"
 #include "messages/actor_system_config.hpp"
 
 namespace crashwatch {
@@ -21,28 +20,7 @@ int execute_run(const run_options& opts) {
   caf::actor_system sys{cfg};
   auto started = std::chrono::steady_clock::now();
   install_stop_signals();
-  auto outcome = run_local_pipeline(sys, opts);
-  if (!outcome) {
-    auto& err = outcome.error();
-    std::cerr << "crashwatch run: " << render(err) << '\n';
-    // 130 = 128 + SIGINT, as shells report a command stopped by Ctrl-C.
-    // 2: the command line does not fit the data dir's journal (the fix is
-    // in the command line, as for any bad option).
-    return has_code(err, ec::interrupted)        ? 130
-           : has_code(err, ec::journal_mismatch) ? 2
-                                                 : 1;
-  }
-  if (outcome->already_complete) {
-    std::cerr << format_run_counts(outcome->summary) << '\n';
-    return 0;
-  }
-  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                               - started)
-                     .count();
-  std::cerr << format_run_summary(outcome->summary, seconds,
-                                  outcome->resumed_records)
-            << '\n';
-  return 0;
+  return report_run("run", run_local_pipeline(sys, opts), started);
 }
 
 command_action setup_run_command(CLI::App& cmd) {
@@ -55,6 +33,11 @@ command_action setup_run_command(CLI::App& cmd) {
   add_run_options(cmd, *opts);
   return [&cmd, opts] {
     validate_run_options(cmd, *opts);
+    for (auto& input : opts->inputs)
+      if (node_input(input))
+        throw usage_error("--input " + input
+                          + ": node:// names a file of a cluster node; run "
+                            "reads its own files (see crashwatch node)");
     return execute_run(*opts);
   };
 }

@@ -5,6 +5,7 @@
 #include "app/cli.hpp"
 #include "app/cli_options.hpp"
 #include "app/option_values.hpp"
+#include "app/pipeline_inputs.hpp"
 #include "app/text_list.hpp"
 
 namespace crashwatch {
@@ -21,7 +22,8 @@ void add_input_options(CLI::App& cmd, run_options& opts) {
   cmd.option_defaults()->group("Input (each file is one partition)");
   add_texts(cmd, "--input", opts.inputs, "FILE|-",
             "a JSON Lines file; repeat for more partitions; - reads stdin "
-            "(once)",
+            "(once); `crashwatch node`: node://NODE/PATH is a file that "
+            "reader node NODE reads",
             not_empty_check("empty file name"));
 }
 
@@ -198,6 +200,11 @@ void validate_run_options(const CLI::App& cmd, run_options& opts) {
     stdin_inputs += i == "-" ? 1 : 0;
   if (stdin_inputs > 1)
     throw usage_error("--input: stdin (-) can be read only once");
+  for (auto& i : opts.inputs)
+    if (i.rfind("node://", 0) == 0 && !node_input(i))
+      throw usage_error("--input: '" + i
+                        + "' is not node://NODE/PATH (a file of cluster node "
+                          "NODE, PATH absolute on it)");
   if (!opts.text_output && !opts.output_file.empty())
     throw usage_error("--output-file needs --output console or jsonl (alerts "
                       "go only to the sqlite: table now)");

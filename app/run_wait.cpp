@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <caf/actor_registry.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "app/stop_signals.hpp"
@@ -96,8 +97,13 @@ caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
   // Every actor runs until told: readers and shards stay for checkpoints
   // after their input ended. (The actor system waits for them to finish
   // before the process exits.)
-  for (auto& a : everyone)
+  for (auto& a : everyone) {
     self->send_exit(a, caf::exit_reason::user_shutdown);
+    // A handle sent to another node put the actor into the registry, which
+    // CAF 0.17 never empties: a detached actor would then never finish.
+    if (a.node() == self->system().node())
+      self->system().registry().erase(a.id());
+  }
   return result;
 }
 

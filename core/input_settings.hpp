@@ -51,11 +51,16 @@ struct partition_plan {
   std::string source;
   /// Files: the path to open (on the node that reads it).
   std::string path;
+  /// In a cluster, a file named for a node (`--input node://ID/path`): that
+  /// node reads it; "" = the coordinator's file (or a Kafka partition, read
+  /// by any reader node).
+  std::string node;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, partition_plan& x) {
-  return f(caf::meta::type_name("partition_plan"), x.id, x.source, x.path);
+  return f(caf::meta::type_name("partition_plan"), x.id, x.source, x.path,
+           x.node);
 }
 
 /// Where to open a partition.

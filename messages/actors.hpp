@@ -73,7 +73,10 @@ using node_actor = caf::typed_actor<
         alert_sink_actor>::with<std::vector<partition_reader_actor>>,
     // Stop every actor of the epoch (and leave: the job is over); answered
     // once they are told.
-    caf::replies_to<stop_epoch>::with<atom::done>>;
+    caf::replies_to<stop_epoch>::with<atom::done>,
+    // From the node's own process: it has joined the coordinator behind
+    // this door (a cluster_door_actor, watched from now on).
+    caf::reacts_to<atom::joined, caf::actor>>;
 
 /// The coordinator's door (cluster/door.hpp): nodes join the job here.
 using cluster_door_actor = caf::typed_actor<

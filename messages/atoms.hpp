@@ -16,3 +16,7 @@ CAF_ADD_ATOM(crashwatch, crashwatch::atom, done, "done")
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, checkpoint, "checkpoint")
 /// Coordinator -> itself: time for the next periodic checkpoint.
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, tick, "tick")
+/// Main thread -> node actor: the node has joined this coordinator door.
+CAF_ADD_ATOM(crashwatch, crashwatch::atom, joined, "joined")
+/// Door -> coordinator's main thread: every expected node has joined.
+CAF_ADD_ATOM(crashwatch, crashwatch::atom, ready, "ready")

@@ -105,6 +105,7 @@ node_actor::behavior_type dummy_node() {
         return std::vector<partition_reader_actor>{};
       },
       [](stop_epoch&) { return atom::done_v; },
+      [](atom::joined, caf::actor&) {},
   };
 }
 
@@ -459,7 +460,7 @@ template <>
 struct sample<partition_plan> {
   static partition_plan make(sample_context& ctx, int n) {
     return {::make<partition_id>(ctx, n), text("file /data/logs", n),
-            text("/data/logs", n)};
+            text("/data/logs", n), text("reader-", n)};
   }
 };
 

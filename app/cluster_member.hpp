@@ -1,0 +1,16 @@
+// `crashwatch node --role aggregator|reader --join HOST:PORT`: a node that
+// serves a coordinator. It publishes its node actor (cluster/node_actor) at
+// --listen, joins the coordinator (retrying while it is not up yet), and
+// then hosts whatever each epoch assigns to it until the coordinator says
+// the job is over (exit 0), the coordinator is lost (exit 1), or it is
+// stopped (exit 130). A refusal by the coordinator exits 2.
+#pragma once
+
+#include "app/node_options.hpp"
+
+namespace crashwatch {
+
+/// Serves the coordinator; returns the exit status.
+int run_cluster_member(const node_options& opts);
+
+} // namespace crashwatch

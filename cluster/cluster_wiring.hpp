@@ -1,0 +1,64 @@
+// The coordinator wires an epoch across the cluster: it spawns the sink (and
+// whatever the assignment gives the coordinator itself), asks each
+// aggregator node to spawn its shards, then each reader node to open its
+// partitions and spawn their readers, wired to every shard and the sink.
+// The result is one pipeline_actors, local and remote handles alike, which
+// app/run_wait waits on as for a run in one process: monitors fire when a
+// remote actor, or the node under it, is gone.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/expected.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "actors/pipeline_wiring.hpp"
+#include "cluster/assignment.hpp"
+#include "messages/actors.hpp"
+
+namespace crashwatch {
+
+/// A node that joined the job, and its actor.
+struct joined_node {
+  join_request info;
+  node_actor actor;
+};
+
+/// What the coordinator wires for one epoch.
+struct cluster_plan {
+  uint64_t epoch = 1;
+  /// The coordinator's `--node-id`.
+  std::string coordinator;
+  pipeline_config config;
+  kafka_input_options kafka;
+  /// Every partition of the job, and where each starts.
+  std::vector<partition_plan> partitions;
+  std::vector<partition_start> starts;
+  /// Who does what.
+  cluster_assignment assignment;
+  /// By partition: the sources of those the coordinator reads (opened),
+  /// null for the others.
+  std::vector<std::unique_ptr<record_source>> local_sources;
+  /// The sink's outputs and start.
+  sink_outputs outputs;
+  sink_snapshot sink_start;
+};
+
+/// Spawns and connects every actor of `plan` in the cluster, as `self`
+/// (whose requests wait at most a minute per node). `waiter` is told
+/// `(done, pipeline_summary)` by the sink. On an error, what was spawned is
+/// stopped again.
+caf::expected<pipeline_actors>
+wire_cluster(caf::actor_system& sys, caf::scoped_actor& self, cluster_plan plan,
+             const std::vector<joined_node>& nodes, caf::actor waiter);
+
+/// Tells every node that the epoch is over (`leave`: so is the job), and
+/// waits (at most a few seconds each) until they said so.
+void stop_nodes(caf::scoped_actor& self, const std::vector<joined_node>& nodes,
+                uint64_t epoch, bool leave);
+
+} // namespace crashwatch

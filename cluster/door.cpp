@@ -1,0 +1,124 @@
+#include "cluster/door.hpp"
+
+#include <algorithm>
+#include <iostream>
+
+#include <caf/send.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "cluster/node_address.hpp"
+#include "core/error.hpp"
+
+namespace crashwatch {
+
+namespace {
+
+uint32_t aggregators(const std::vector<join_request>& joined) {
+  return static_cast<uint32_t>(
+      std::count_if(joined.begin(), joined.end(), [](const join_request& r) {
+        return (r.roles & aggregator_role) != 0;
+      }));
+}
+
+} // namespace
+
+std::string join_refusal(const door_rules& rules,
+                         const std::vector<join_request>& joined,
+                         const join_request& request) {
+  if (request.protocol_version != cluster_protocol_version)
+    return "node " + request.node_id + " speaks cluster protocol "
+           + std::to_string(request.protocol_version) + ", this coordinator "
+           + std::to_string(cluster_protocol_version)
+           + " (run the same crashwatch version on every node)";
+  if (request.node_id.empty())
+    return "a node needs a --node-id";
+  if (request.node_id == rules.coordinator
+      || std::any_of(joined.begin(), joined.end(),
+                     [&](auto& j) { return j.node_id == request.node_id; }))
+    return "--node-id " + request.node_id + " is already in the cluster";
+  if (request.node_timeout_ms != rules.node_timeout_ms)
+    return "node " + request.node_id + " has --node-timeout "
+           + std::to_string(request.node_timeout_ms) + "ms, the coordinator "
+           + std::to_string(rules.node_timeout_ms)
+           + "ms (every node needs the same)";
+  for (auto& [option, value] : request.job_options) {
+    auto mine = std::find_if(rules.job_options.begin(), rules.job_options.end(),
+                             [&](auto& o) { return o.first == option; });
+    if (mine != rules.job_options.end() && mine->second != value)
+      return "node " + request.node_id + " was started with " + option + " "
+             + value + ", the job has " + option + " " + mine->second;
+  }
+  if ((request.roles & coordinator_role) != 0)
+    return "node " + request.node_id
+           + " has the coordinator role: a cluster has one coordinator, "
+           + rules.coordinator;
+  if (joined.size() >= rules.expected)
+    return "the job expects " + std::to_string(rules.expected)
+           + " nodes, and all have joined";
+  bool reader_needed = rules.kafka
+                       || std::find(rules.named_readers.begin(),
+                                    rules.named_readers.end(), request.node_id)
+                              != rules.named_readers.end();
+  bool aggregator_needed = aggregators(joined) < rules.shards;
+  bool reads = (request.roles & reader_role) != 0;
+  bool aggregates = (request.roles & aggregator_role) != 0;
+  if ((reads && reader_needed) || (aggregates && aggregator_needed))
+    return {};
+  if (reads && !aggregates)
+    return "the job needs no reader node " + request.node_id
+           + ": it reads files, and none is named --input node://"
+           + request.node_id + "/PATH";
+  if (aggregates && !reads)
+    return "the job needs no more aggregator nodes: its "
+           + std::to_string(rules.shards) + " shards are all placed";
+  return "the job needs node " + request.node_id
+         + " neither as a reader nor as an aggregator";
+}
+
+cluster_door_actor::behavior_type
+cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
+             door_rules rules, caf::actor waiter) {
+  self->state.rules = std::move(rules);
+  self->state.waiter = std::move(waiter);
+  // A node that goes before the job starts leaves its place free.
+  self->set_down_handler([self](caf::down_msg& down) {
+    auto& st = self->state;
+    if (st.ready)
+      return;
+    for (size_t i = 0; i < st.nodes.size(); ++i)
+      if (st.nodes[i].address() == down.source) {
+        st.nodes.erase(st.nodes.begin() + static_cast<ptrdiff_t>(i));
+        st.joined.erase(st.joined.begin() + static_cast<ptrdiff_t>(i));
+        return;
+      }
+  });
+  return {
+      [self](join_request& request,
+             node_actor& node) -> caf::result<join_reply> {
+        auto& st = self->state;
+        auto why = st.ready ? "the job has started: node " + request.node_id
+                                  + " came too late"
+                            : join_refusal(st.rules, st.joined, request);
+        if (!why.empty())
+          return make_error(ec::config_error, "refused by coordinator "
+                                                  + st.rules.coordinator + ": "
+                                                  + why);
+        self->monitor(node);
+        st.joined.push_back(request);
+        st.nodes.push_back(node);
+        std::cerr << "crashwatch node " << st.rules.coordinator << ": node "
+                  << request.node_id << " joined from "
+                  << to_string(request.address) << " (" << st.joined.size()
+                  << " of " << st.rules.expected << ")\n";
+        join_reply reply{st.rules.coordinator, st.rules.expected,
+                         static_cast<uint32_t>(st.joined.size())};
+        if (st.joined.size() == st.rules.expected) {
+          st.ready = true;
+          caf::anon_send(st.waiter, atom::ready_v, st.joined, st.nodes);
+        }
+        return reply;
+      },
+  };
+}
+
+} // namespace crashwatch

@@ -1,0 +1,64 @@
+// The coordinator's door (`crashwatch node --role coordinator`): nodes join
+// the job here. It refuses, with one line that says why, a node of another
+// protocol version, a node id already in the cluster, a node whose
+// --node-timeout differs (heartbeats only work when all nodes agree), job
+// options that conflict with the coordinator's, and a node whose roles the
+// job does not need. Once the expected number of nodes is in, it tells the
+// coordinator's main thread `(ready, requests, nodes)`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "messages/actors.hpp"
+
+namespace crashwatch {
+
+/// What a joining node is checked against.
+struct door_rules {
+  /// The coordinator's `--node-id`.
+  std::string coordinator;
+  /// `--expect-nodes`.
+  uint32_t expected = 0;
+  /// The coordinator's `--node-timeout`.
+  int64_t node_timeout_ms = 0;
+  /// Every job option of the coordinator, (option, value) in canonical text.
+  std::vector<std::pair<std::string, std::string>> job_options;
+  /// Reader nodes are needed for Kafka partitions: any is welcome.
+  bool kafka = false;
+  /// Nodes named by `--input node://ID/PATH`: they must join as readers.
+  std::vector<std::string> named_readers;
+  /// `--shards`: more aggregator nodes than shards would host nothing.
+  uint32_t shards = 0;
+};
+
+/// The state of the door.
+struct door_state {
+  static constexpr const char* name = "cluster_door";
+
+  door_rules rules;
+  /// Told `(ready, std::vector<join_request>, std::vector<node_actor>)`.
+  caf::actor waiter;
+  std::vector<join_request> joined;
+  std::vector<node_actor> nodes;
+  bool ready = false;
+};
+
+/// Why `request` cannot join under `rules`, with `joined` already in; ""
+/// when it can. Pure, for tests.
+std::string join_refusal(const door_rules& rules,
+                         const std::vector<join_request>& joined,
+                         const join_request& request);
+
+/// Spawns with the rules and the actor to tell when every node is in.
+cluster_door_actor::behavior_type
+cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
+             door_rules rules, caf::actor waiter);
+
+} // namespace crashwatch

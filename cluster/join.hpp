@@ -1,0 +1,29 @@
+// A node joins its coordinator (`--join HOST:PORT`): connect to the door
+// the coordinator published there, retrying with backoff while it is not up
+// yet (nodes may start in any order), then ask to join. Runs on the node's
+// main thread; every wait is bounded (CAF's own connect has no timeout).
+#pragma once
+
+#include <chrono>
+#include <functional>
+
+#include <caf/actor_system.hpp>
+#include <caf/expected.hpp>
+
+#include "messages/actors.hpp"
+
+namespace crashwatch {
+
+/// Connects to `coordinator` (retrying: 100 ms, doubling up to 2 s, until
+/// `budget` has passed) and asks to join with `request` and the node's
+/// actor. Returns the door, or an error: ec::input_error when the
+/// coordinator cannot be reached within the budget (naming it and the last
+/// reason), ec::config_error when it refuses the node or is no crashwatch
+/// coordinator, ec::interrupted when `stop()` turns true.
+caf::expected<cluster_door_actor>
+join_cluster(caf::actor_system& sys, const node_address& coordinator,
+             const join_request& request, const node_actor& node,
+             std::chrono::milliseconds budget,
+             const std::function<bool()>& stop);
+
+} // namespace crashwatch
