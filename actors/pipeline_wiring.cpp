@@ -5,6 +5,7 @@
 
 #include "actors/alert_sink.hpp"
 #include "actors/checkpoint_coordinator.hpp"
+#include "actors/forget_on_exit.hpp"
 #include "actors/partition_reader.hpp"
 #include "actors/shard_aggregator.hpp"
 
@@ -16,8 +17,11 @@ namespace {
 template <class Fun, class... Ts>
 auto spawn_blocking(caf::actor_system& sys, blocking_actors mode, Fun fun,
                     Ts&&... args) {
-  if (mode == blocking_actors::detached)
-    return sys.spawn<caf::detached>(fun, std::forward<Ts>(args)...);
+  if (mode == blocking_actors::detached) {
+    auto handle = sys.spawn<caf::detached>(fun, std::forward<Ts>(args)...);
+    forget_on_exit(sys, handle);
+    return handle;
+  }
   return sys.spawn(fun, std::forward<Ts>(args)...);
 }
 

@@ -10,6 +10,7 @@
 
 #include "app/pipeline_inputs.hpp"
 #include "app/pipeline_outputs.hpp"
+#include "app/process_exit.hpp"
 #include "app/run_report.hpp"
 #include "app/run_wait.hpp"
 #include "app/stop_signals.hpp"
@@ -144,6 +145,7 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
   auto summary = wait_for_pipeline(self, *actors, job.data_dir);
   // The job is over (or failed): every node leaves.
   stop_nodes(self, *nodes, 1, true);
+  sys.middleman().unpublish(door, *port);
   self->send_exit(door, caf::exit_reason::user_shutdown);
   if (!summary)
     return std::move(summary.error());
@@ -161,7 +163,8 @@ int run_cluster_coordinator(const node_options& opts) {
   caf::actor_system sys{cfg};
   auto started = std::chrono::steady_clock::now();
   install_stop_signals();
-  return report_run("node " + opts.node_id, coordinate(sys, opts), started);
+  leave_process(
+      report_run("node " + opts.node_id, coordinate(sys, opts), started));
 }
 
 } // namespace crashwatch

@@ -9,6 +9,8 @@
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
+#include "actors/forget_on_exit.hpp"
+#include "app/process_exit.hpp"
 #include "app/stop_signals.hpp"
 #include "cluster/cluster_config.hpp"
 #include "cluster/join.hpp"
@@ -27,6 +29,7 @@ constexpr auto stop_poll = std::chrono::milliseconds(20);
 int serve(caf::actor_system& sys, const node_options& opts) {
   auto who = "crashwatch node " + opts.node_id + ": ";
   auto node = sys.spawn<caf::detached>(cluster_node, opts.node_id);
+  forget_on_exit(sys, node);
   auto stop_node
       = [&] { caf::anon_send_exit(node, caf::exit_reason::user_shutdown); };
   auto listen_host
@@ -53,6 +56,7 @@ int serve(caf::actor_system& sys, const node_options& opts) {
                            std::chrono::milliseconds{opts.join_timeout_ms},
                            stop_requested);
   if (!door) {
+    sys.middleman().unpublish(node, *port);
     stop_node();
     auto& err = door.error();
     std::cerr << who << render(err) << '\n';
@@ -65,6 +69,9 @@ int serve(caf::actor_system& sys, const node_options& opts) {
   caf::anon_send(node, atom::joined_v, caf::actor_cast<caf::actor>(*door));
   caf::scoped_actor self{sys};
   self->monitor(node);
+  // Published, the node actor is held by the middleman until it stops,
+  // which comes after the actor system waits for detached actors: no exit.
+  auto unpublish = [&] { sys.middleman().unpublish(node, *port); };
   int status = -1;
   while (status < 0)
     self->receive(
@@ -85,6 +92,7 @@ int serve(caf::actor_system& sys, const node_options& opts) {
                 status = 130;
               }
             });
+  unpublish();
   return status;
 }
 
@@ -96,7 +104,7 @@ int run_cluster_member(const node_options& opts) {
   configure_cluster(cfg, std::chrono::milliseconds{opts.node_timeout_ms});
   caf::actor_system sys{cfg};
   install_stop_signals();
-  return serve(sys, opts);
+  leave_process(serve(sys, opts));
 }
 
 } // namespace crashwatch

@@ -1,8 +1,8 @@
 #include "app/run_wait.hpp"
 
 #include <chrono>
+#include <set>
 
-#include <caf/actor_registry.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "app/stop_signals.hpp"
@@ -15,6 +15,9 @@ namespace {
 /// How long the process waits for a checkpoint it asked for (the final one
 /// at the end of the input, or the last one after a stop signal).
 constexpr auto checkpoint_now_timeout = std::chrono::seconds(30);
+
+/// Longest the process waits for its actors to terminate at the end.
+constexpr auto exit_timeout = std::chrono::seconds(10);
 
 /// How often the stop flag is looked at: it is set by a signal handler,
 /// which cannot send messages.
@@ -54,8 +57,13 @@ caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
                                                   const pipeline_actors& actors,
                                                   const std::string& data_dir) {
   auto everyone = actors.all();
-  for (auto& a : everyone)
+  // This process's actors that have not terminated yet.
+  std::set<caf::actor_addr> local;
+  for (auto& a : everyone) {
     self->monitor(a);
+    if (a.node() == self->system().node())
+      local.insert(a.address());
+  }
   caf::expected<pipeline_summary> result = caf::error{};
   bool running = true;
   while (running) {
@@ -81,6 +89,7 @@ caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
           result = std::move(summary);
         },
         [&](caf::down_msg& down) {
+          local.erase(down.source);
           if (!down.reason || down.reason == caf::exit_reason::normal)
             return;
           result = std::move(down.reason);
@@ -95,15 +104,15 @@ caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
             });
   }
   // Every actor runs until told: readers and shards stay for checkpoints
-  // after their input ended. (The actor system waits for them to finish
-  // before the process exits.)
-  for (auto& a : everyone) {
+  // after their input ended.
+  for (auto& a : everyone)
     self->send_exit(a, caf::exit_reason::user_shutdown);
-    // A handle sent to another node put the actor into the registry, which
-    // CAF 0.17 never empties: a detached actor would then never finish.
-    if (a.node() == self->system().node())
-      self->system().registry().erase(a.id());
-  }
+  // Wait until this process's actors have terminated: the sink's outputs
+  // are closed then (an actor's state goes with its termination).
+  auto deadline = std::chrono::steady_clock::now() + exit_timeout;
+  while (!local.empty() && std::chrono::steady_clock::now() < deadline)
+    self->receive([&](caf::down_msg& down) { local.erase(down.source); },
+                  caf::after(exit_timeout) >> [&] { local.clear(); });
   return result;
 }
 

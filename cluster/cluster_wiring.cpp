@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 
 #include <caf/typed_event_based_actor.hpp>
 
@@ -156,9 +157,25 @@ wire_cluster(caf::actor_system& sys, caf::scoped_actor& self, cluster_plan plan,
 
 void stop_nodes(caf::scoped_actor& self, const std::vector<joined_node>& nodes,
                 uint64_t epoch, bool leave) {
-  for (auto& node : nodes)
-    self->request(node.actor, stop_timeout, stop_epoch{epoch, leave})
-        .receive([](atom::done) {}, [](caf::error&) {});
+  if (!leave) {
+    for (auto& node : nodes)
+      self->request(node.actor, stop_timeout, stop_epoch{epoch, false})
+          .receive([](atom::done) {}, [](caf::error&) {});
+    return;
+  }
+  // A node that leaves exits at once, perhaps before its answer is on the
+  // wire: wait for the node actors to go instead (or their connection).
+  std::set<caf::actor_addr> staying;
+  for (auto& node : nodes) {
+    self->monitor(node.actor);
+    staying.insert(node.actor.address());
+    self->send(node.actor, stop_epoch{epoch, true});
+  }
+  auto deadline = std::chrono::steady_clock::now() + stop_timeout;
+  while (!staying.empty() && std::chrono::steady_clock::now() < deadline)
+    self->receive([&](caf::down_msg& down) { staying.erase(down.source); },
+                  [](atom::done) {},
+                  caf::after(stop_timeout) >> [&] { staying.clear(); });
 }
 
 } // namespace crashwatch

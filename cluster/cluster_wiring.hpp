@@ -57,7 +57,7 @@ wire_cluster(caf::actor_system& sys, caf::scoped_actor& self, cluster_plan plan,
              const std::vector<joined_node>& nodes, caf::actor waiter);
 
 /// Tells every node that the epoch is over (`leave`: so is the job), and
-/// waits (at most a few seconds each) until they said so.
+/// waits (at most a few seconds) until they said so (or, leaving, are gone).
 void stop_nodes(caf::scoped_actor& self, const std::vector<joined_node>& nodes,
                 uint64_t epoch, bool leave);
 

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <memory>
 
-#include <caf/actor_registry.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
@@ -23,15 +22,10 @@ using self_ptr = node_actor::stateful_pointer<node_state>;
 /// but never answers would otherwise hold the middleman for minutes).
 constexpr auto peer_connect_timeout = std::chrono::seconds(10);
 
-/// Stops every local actor of the current epoch. Their handles went to
-/// other nodes, which put them into the actor registry (CAF 0.17 keeps an
-/// actor whose handle was serialized there for good): taken out again, or
-/// a detached one never finishes and the process hangs at its exit.
+/// Stops every local actor of the current epoch.
 void stop_local(self_ptr self) {
-  for (auto& a : self->state.local) {
+  for (auto& a : self->state.local)
     self->send_exit(a, caf::exit_reason::user_shutdown);
-    self->system().registry().erase(a.id());
-  }
   self->state.local.clear();
 }
 
@@ -139,12 +133,16 @@ cluster_node(node_actor::stateful_pointer<node_state> self,
                   });
         return rp;
       },
-      [self](stop_epoch& stop) {
+      [self](stop_epoch& stop) -> caf::result<atom::done> {
         if (stop.epoch >= self->state.epoch)
           stop_local(self);
+        // The answer first: an actor that quits in a handler sends no
+        // result.
+        auto rp = self->make_response_promise<atom::done>();
+        rp.deliver(atom::done_v);
         if (stop.leave)
           self->quit();
-        return atom::done_v;
+        return rp;
       },
       [self](atom::joined, caf::actor& door) {
         self->state.door = door;

@@ -43,6 +43,17 @@ cases=(
   "--port|broker --port 0"
   "--partitions|broker --partitions many"
   "unknown option --frob for 'broker'|broker --frob"
+  "--role is required|node --node-id a --listen 127.0.0.1:4000 --join 127.0.0.1:4001"
+  "--role|node --role boss --node-id a --listen 127.0.0.1:4000"
+  "--node-id|node --role aggregator --node-id a/b --listen 127.0.0.1:4000 --join 127.0.0.1:4001"
+  "--listen|node --role aggregator --node-id a --listen nowhere --join 127.0.0.1:4001"
+  "--join is required|node --role aggregator --node-id a --listen 127.0.0.1:4000"
+  "--join: the coordinator joins no one|node --role coordinator --node-id c --listen 127.0.0.1:4000 --join 127.0.0.1:4001 --input $good"
+  "--advertise is required|node --role aggregator --node-id a --listen 0.0.0.0:4000 --join 127.0.0.1:4001"
+  "--expect-nodes is the coordinator's option|node --role reader --node-id r --listen 127.0.0.1:4000 --join 127.0.0.1:4001 --expect-nodes 2"
+  "--input or --brokers is required|node --role coordinator --node-id c --listen 127.0.0.1:4000 --expect-nodes 1"
+  "--data-dir: durable state across nodes|node --role coordinator --node-id c --listen 127.0.0.1:4000 --expect-nodes 1 --input $good --data-dir $TMP/d"
+  "node:// names a file of a cluster node|run --input node://r1$good"
   "--rate|demo --rate 0"
   "unknown option --records for 'demo'|demo --records 5"
   "unknown command 'frobnicate'|frobnicate"
@@ -86,7 +97,7 @@ if [[ $rc != 1 ]] || ! grep -qF -- "$missing" "$TMP/err"; then
 fi
 
 # --help: CLI11's help on stdout, exit 0, nothing on stderr.
-helps=("--help" "run --help" "generate --help" "demo --help" "broker --help"
+helps=("--help" "run --help" "generate --help" "demo --help" "broker --help" "node --help"
   "run --input $good -h" "run --window 10 --frobnicate --help")
 for h in "${helps[@]}"; do
   read -r -a args <<<"$h"
