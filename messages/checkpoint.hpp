@@ -128,6 +128,21 @@ typename Inspector::result_type inspect(Inspector& f, sink_snapshot& x) {
            x.late_at_shards, x.outputs);
 }
 
+/// A cluster node's part of a checkpoint (docs/CLUSTER.md): the parts of
+/// its readers and shards. The node stages it in its own journal until the
+/// coordinator commits the checkpoint; the coordinator gets it without the
+/// shards' changed counts (those stay on the node).
+struct node_part {
+  checkpoint_id id;
+  std::vector<reader_snapshot> readers;
+  std::vector<shard_snapshot> shards;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, node_part& x) {
+  return f(caf::meta::type_name("node_part"), x.id, x.readers, x.shards);
+}
+
 /// Where one partition stood at a checkpoint, as the shards track it.
 struct partition_mark {
   partition_id partition;

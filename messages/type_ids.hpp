@@ -58,6 +58,7 @@ CAF_ADD_TYPE_ID(crashwatch, (crashwatch::output_position))
 CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::output_position>))
 CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::event_time>))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::sink_snapshot))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::node_part))
 
 // -- spawn arguments and restore state ------------------------------------
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::timestamp_unit))

@@ -362,6 +362,57 @@ caf::expected<restored_checkpoint> journal::load() {
   return result;
 }
 
+caf::expected<checkpoint_id> journal::newest_checkpoint() {
+  auto id = db_->query_int("SELECT max(id) FROM checkpoint");
+  if (!id)
+    return damaged(path(), render(id.error()));
+  return checkpoint_id{static_cast<uint64_t>(*id)};
+}
+
+caf::expected<std::vector<reader_snapshot>> journal::load_readers() {
+  std::vector<reader_snapshot> readers;
+  auto stmt = db_->prepare("SELECT * FROM reader_state ORDER BY partition");
+  if (!stmt)
+    return damaged(path(), render(stmt.error()));
+  bool bad_state = false;
+  if (auto err = stmt->each_row([&](sqlite_stmt& row) {
+        reader_snapshot rs;
+        rs.partition = partition_id{static_cast<int32_t>(row.column_int(0))};
+        rs.next_offset = record_offset{row.column_int(1)};
+        rs.max_seen = event_time{row.column_int(2)};
+        auto state = row.column_int(3);
+        bad_state = bad_state || state < 0 || state > 2;
+        rs.state = static_cast<partition_state>(state);
+        rs.stats.partition = rs.partition;
+        uint64_t* counters[]
+            = {&rs.stats.records,   &rs.stats.crashes, &rs.stats.late,
+               &rs.stats.malformed, &rs.stats.blank,   &rs.stats.bytes,
+               &rs.stats.lost};
+        for (int i = 0; i < 7; ++i)
+          *counters[i] = static_cast<uint64_t>(row.column_int(4 + i));
+        readers.push_back(std::move(rs));
+      }))
+    return damaged(path(), render(err));
+  if (bad_state)
+    return damaged(path(), "reader_state has an unknown state");
+  return readers;
+}
+
+caf::expected<std::vector<std::pair<shard_id, event_time>>>
+journal::load_shard_marks() {
+  std::vector<std::pair<shard_id, event_time>> marks;
+  auto stmt = db_->prepare("SELECT shard, emitted_through FROM shard_state "
+                           "ORDER BY shard");
+  if (!stmt)
+    return damaged(path(), render(stmt.error()));
+  if (auto err = stmt->each_row([&](sqlite_stmt& row) {
+        marks.emplace_back(shard_id{static_cast<uint32_t>(row.column_int(0))},
+                           event_time{row.column_int(1)});
+      }))
+    return damaged(path(), render(err));
+  return marks;
+}
+
 caf::expected<restored_checkpoint> journal::load_rows() {
   restored_checkpoint r;
   auto& d = *db_;
@@ -385,45 +436,20 @@ caf::expected<restored_checkpoint> journal::load_rows() {
     return err;
   if (!found)
     return damaged(path(), "it holds no complete checkpoint");
-  bool bad_state = false;
-  if (auto err
-      = each("SELECT * FROM reader_state ORDER BY partition",
-             [&](sqlite_stmt& row) {
-               reader_snapshot rs;
-               rs.id = r.id;
-               rs.partition
-                   = partition_id{static_cast<int32_t>(row.column_int(0))};
-               rs.next_offset = record_offset{row.column_int(1)};
-               rs.max_seen = event_time{row.column_int(2)};
-               auto state = row.column_int(3);
-               bad_state = bad_state || state < 0 || state > 2;
-               rs.state = static_cast<partition_state>(state);
-               rs.stats.partition = rs.partition;
-               uint64_t* counters[]
-                   = {&rs.stats.records,   &rs.stats.crashes, &rs.stats.late,
-                      &rs.stats.malformed, &rs.stats.blank,   &rs.stats.bytes,
-                      &rs.stats.lost};
-               for (int i = 0; i < 7; ++i)
-                 *counters[i] = static_cast<uint64_t>(row.column_int(4 + i));
-               r.readers.push_back(std::move(rs));
-             }))
-    return err;
-  if (bad_state)
-    return damaged(path(), "reader_state has an unknown state");
-  bool numbered = true;
-  if (auto err
-      = each("SELECT shard, emitted_through FROM shard_state "
-             "ORDER BY shard",
-             [&](sqlite_stmt& row) {
-               numbered
-                   = numbered
-                     && row.column_int(0)
-                            == static_cast<int64_t>(r.shard_emitted.size());
-               r.shard_emitted.push_back(event_time{row.column_int(1)});
-             }))
-    return err;
-  if (!numbered)
-    return damaged(path(), "shard_state is not numbered 0..N-1");
+  auto readers = load_readers();
+  if (!readers)
+    return std::move(readers.error());
+  r.readers = std::move(*readers);
+  for (auto& rs : r.readers)
+    rs.id = r.id;
+  auto marks = load_shard_marks();
+  if (!marks)
+    return std::move(marks.error());
+  for (auto& [shard, emitted] : *marks) {
+    if (shard.value != r.shard_emitted.size())
+      return damaged(path(), "shard_state is not numbered 0..N-1");
+    r.shard_emitted.push_back(emitted);
+  }
   auto& sink = r.sink;
   sink.id = r.id;
   found = false;

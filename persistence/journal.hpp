@@ -100,6 +100,17 @@ class journal {
   /// The newest complete checkpoint.
   caf::expected<restored_checkpoint> load();
 
+  /// The id of the newest complete checkpoint.
+  caf::expected<checkpoint_id> newest_checkpoint();
+
+  /// Its readers' rows, by partition.
+  caf::expected<std::vector<reader_snapshot>> load_readers();
+
+  /// Its shards' emitted marks, by shard (a node journal holds only the
+  /// shards of its node).
+  caf::expected<std::vector<std::pair<shard_id, event_time>>>
+  load_shard_marks();
+
   /// Appends shard `shard`'s open window counts to `counts`.
   caf::error load_shard(shard_id shard, std::vector<window_entry>& counts);
 
@@ -122,6 +133,10 @@ class journal {
 
   /// DIR/journal.db.
   const std::string& path() const { return db_->path(); }
+
+  /// The database, for the node journal's own table
+  /// (persistence/node_journal.hpp).
+  sqlite_db& database() { return *db_; }
 
  private:
   journal(std::unique_ptr<sqlite_db> db, int lock_fd, int64_t window_ms);

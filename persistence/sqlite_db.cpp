@@ -46,6 +46,11 @@ void sqlite_stmt::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
 }
 
+void sqlite_stmt::bind_blob(int index, const std::vector<char>& bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
+                    SQLITE_TRANSIENT);
+}
+
 caf::expected<bool> sqlite_stmt::step() {
   auto rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW)
@@ -86,6 +91,13 @@ std::string_view sqlite_stmt::column_text(int index) const {
 
 bool sqlite_stmt::column_is_null(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
+std::vector<char> sqlite_stmt::column_blob(int index) const {
+  auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, index));
+  auto size = static_cast<size_t>(sqlite3_column_bytes(stmt_, index));
+  return bytes == nullptr ? std::vector<char>{}
+                          : std::vector<char>(bytes, bytes + size);
 }
 
 // -- sqlite_db ----------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
@@ -33,6 +34,8 @@ class sqlite_stmt {
   void bind(int index, int64_t value);
   void bind(int index, std::string_view text);
   void bind_null(int index);
+  /// Binds bytes as a BLOB (copied).
+  void bind_blob(int index, const std::vector<char>& bytes);
 
   /// Runs one step: true when a row is ready to read, false when done.
   caf::expected<bool> step();
@@ -60,6 +63,8 @@ class sqlite_stmt {
   /// The column's text; valid until the next step() or reset().
   std::string_view column_text(int index) const;
   bool column_is_null(int index) const;
+  /// The column's bytes (a BLOB), copied.
+  std::vector<char> column_blob(int index) const;
 
  private:
   friend class sqlite_db;

@@ -441,6 +441,15 @@ struct sample<checkpoint_coordinator_actor> {
 };
 
 template <>
+struct sample<node_part> {
+  static node_part make(sample_context& ctx, int n) {
+    return {::make<checkpoint_id>(ctx, n),
+            ::make<std::vector<reader_snapshot>>(ctx, n),
+            ::make<std::vector<shard_snapshot>>(ctx, n)};
+  }
+};
+
+template <>
 struct sample<kafka_input_options> {
   static kafka_input_options make(sample_context&, int n) {
     // Every flag the other way round from the defaults.
