@@ -58,6 +58,10 @@ void complete(self_ptr self) {
     return;
   }
   auto id = record.id;
+  // Phase two: every node applies its staged part of `id`. Nobody waits for
+  // it: a node that misses the word applies the part when it recovers.
+  for (auto& node : st.nodes)
+    self->send(node, atom::commit_v, st.epoch, id);
   st.current.reset();
   for (auto& rp : st.waiting_current)
     rp.deliver(id);
@@ -78,12 +82,20 @@ void add_part(self_ptr self, checkpoint_id id, Part&& part) {
   if (!st.current || st.current->id != id)
     return; // cannot happen: one checkpoint at a time
   using type = std::decay_t<Part>;
-  if constexpr (std::is_same_v<type, reader_snapshot>)
+  if constexpr (std::is_same_v<type, reader_snapshot>) {
     st.current->readers.push_back(std::forward<Part>(part));
-  else if constexpr (std::is_same_v<type, shard_snapshot>)
+  } else if constexpr (std::is_same_v<type, shard_snapshot>) {
     st.current->shards.push_back(std::forward<Part>(part));
-  else
+  } else if constexpr (std::is_same_v<type, node_part>) {
+    // Another node's part: staged there; its shards come without their
+    // changed counts, which stay in that node's journal.
+    for (auto& r : part.readers)
+      st.current->readers.push_back(std::move(r));
+    for (auto& s : part.shards)
+      st.current->shards.push_back(std::move(s));
+  } else {
     st.current->sink = std::forward<Part>(part);
+  }
   if (--st.parts_missing == 0)
     complete(self);
 }
@@ -97,7 +109,7 @@ void start(self_ptr self, bool final) {
   st.current->started_at_ms = wall_clock_ms();
   st.current->finished = final;
   st.current_started = self->clock().now();
-  st.parts_missing = st.readers.size() + st.shards.size() + 1;
+  st.parts_missing = st.readers.size() + st.shards.size() + st.nodes.size() + 1;
   st.waiting_current = std::exchange(st.waiting_next, {});
   auto on_error = [self, id](caf::error& err) {
     self->quit(make_error(ec::output_error, "checkpoint "
@@ -115,6 +127,10 @@ void start(self_ptr self, bool final) {
   self->request(st.sink, part_timeout, atom::checkpoint_v, id)
       .then([self, id](sink_snapshot& s) { add_part(self, id, std::move(s)); },
             on_error);
+  for (auto& node : st.nodes)
+    self->request(node, part_timeout, atom::checkpoint_v, st.epoch, id)
+        .then([self, id](node_part& p) { add_part(self, id, std::move(p)); },
+              on_error);
   for (auto& reader : st.readers)
     self->request(reader, part_timeout, atom::checkpoint_v, id)
         .then([self,
@@ -130,8 +146,11 @@ checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
     std::unique_ptr<journal> log, checkpoint_id first,
     std::vector<partition_reader_actor> readers,
     std::vector<shard_actor> shards, alert_sink_actor sink,
-    std::chrono::milliseconds interval) {
+    std::chrono::milliseconds interval, std::vector<node_actor> nodes,
+    uint64_t epoch) {
   auto& st = self->state;
+  st.nodes = std::move(nodes);
+  st.epoch = epoch;
   st.log = std::move(log);
   st.next = first;
   st.readers = std::move(readers);

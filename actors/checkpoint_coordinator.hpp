@@ -30,6 +30,11 @@ struct checkpoint_coordinator_state {
   std::vector<partition_reader_actor> readers;
   std::vector<shard_actor> shards;
   alert_sink_actor sink;
+  /// In a cluster: the other nodes that host readers or shards (each
+  /// stages its part and gets told when a checkpoint is committed), and the
+  /// epoch the checkpoints belong to.
+  std::vector<node_actor> nodes;
+  uint64_t epoch = 0;
   std::chrono::milliseconds interval{1000};
   /// Id of the next checkpoint to take.
   checkpoint_id next;
@@ -52,15 +57,18 @@ struct checkpoint_coordinator_state {
 };
 
 /// Spawns with: the journal (owned from now on; checkpoint `first - 1` is
-/// its newest), the
-/// actors whose parts make a checkpoint, and the interval. Quits with an
-/// error when the journal cannot be written or a part does not come.
+/// its newest), the local actors whose parts make a checkpoint, the
+/// interval, and in a cluster the other nodes with parts (asked for their
+/// part, told when it is committed: two phases, docs/CLUSTER.md) and the
+/// epoch (none and 0 in one process). Quits with an error when the journal
+/// cannot be written or a part does not come.
 checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
     checkpoint_coordinator_actor::stateful_pointer<checkpoint_coordinator_state>
         self,
     std::unique_ptr<journal> log, checkpoint_id first,
     std::vector<partition_reader_actor> readers,
     std::vector<shard_actor> shards, alert_sink_actor sink,
-    std::chrono::milliseconds interval);
+    std::chrono::milliseconds interval, std::vector<node_actor> nodes,
+    uint64_t epoch);
 
 } // namespace crashwatch

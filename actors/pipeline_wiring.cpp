@@ -82,10 +82,10 @@ pipeline_actors wire_pipeline(caf::actor_system& sys, pipeline_plan plan,
   // The coordinator writes checkpoints into the journal (SQLite: it
   // blocks), and asks every reader, shard and the sink for their parts.
   if (plan.log != nullptr)
-    actors.coordinator
-        = spawn_blocking(sys, mode, checkpoint_coordinator, std::move(plan.log),
-                         plan.next_checkpoint, actors.readers, actors.shards,
-                         actors.sink, plan.checkpoint_interval);
+    actors.coordinator = spawn_blocking(
+        sys, mode, checkpoint_coordinator, std::move(plan.log),
+        plan.next_checkpoint, actors.readers, actors.shards, actors.sink,
+        plan.checkpoint_interval, std::vector<node_actor>{}, uint64_t{0});
   return actors;
 }
 

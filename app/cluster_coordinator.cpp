@@ -8,6 +8,8 @@
 #include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "app/cluster_start.hpp"
+#include "app/local_pipeline.hpp"
 #include "app/pipeline_inputs.hpp"
 #include "app/pipeline_outputs.hpp"
 #include "app/process_exit.hpp"
@@ -66,6 +68,101 @@ std::string describe(const cluster_assignment& a,
   return text;
 }
 
+/// Opens what the coordinator writes: every output, cut back to the
+/// checkpoint resumed from.
+caf::expected<sink_outputs> open_cluster_outputs(const node_options& opts,
+                                                 const run_start& start) {
+  auto outputs = open_outputs(opts.job);
+  if (!outputs)
+    return std::move(outputs.error());
+  if (auto& restored = start.restored) {
+    std::vector<std::string> uncut;
+    if (auto err = cut_back_outputs(*outputs, restored->sink.outputs, uncut))
+      return err;
+    for (auto& name : uncut)
+      std::cerr << "crashwatch node " << opts.node_id << ": " << name
+                << " cannot be cut back: what it showed after checkpoint "
+                << restored->id.value << " is shown again\n";
+  }
+  return outputs;
+}
+
+/// The door nodes join through.
+door_rules rules_of(const node_options& opts, const cluster_start& start,
+                    const std::vector<partition_plan>& plans) {
+  auto& job = opts.job;
+  door_rules rules;
+  rules.coordinator = opts.node_id;
+  rules.expected = opts.expect_nodes;
+  rules.node_timeout_ms = opts.node_timeout_ms;
+  rules.job_options = job_option_values(job);
+  rules.kafka = !job.kafka.brokers.empty();
+  for (auto& p : plans)
+    if (!p.node.empty())
+      rules.named_readers.push_back(p.node);
+  rules.shards = job.pipeline.shards;
+  rules.job = start.job_id;
+  rules.durable = !job.data_dir.empty();
+  return rules;
+}
+
+/// The plan of an epoch starting from `start` (the coordinator's journal
+/// state) with `assignment`: its own shards and readers from its journal,
+/// the other nodes' from theirs.
+caf::expected<cluster_plan> plan_epoch(const node_options& opts,
+                                       cluster_start& start,
+                                       const std::vector<partition_plan>& plans,
+                                       const cluster_assignment& assignment,
+                                       sink_outputs outputs) {
+  auto& job = opts.job;
+  auto& base = start.base;
+  cluster_plan plan;
+  plan.coordinator = opts.node_id;
+  plan.config = job.pipeline;
+  plan.kafka = job.kafka;
+  plan.partitions = plans;
+  plan.starts = base.starts;
+  plan.resume = base.restored ? base.restored->id : checkpoint_id{0};
+  plan.marks = partition_marks(base, job.pipeline);
+  plan.assignment = assignment;
+  plan.local_sources.resize(plans.size());
+  plan.reader_starts.resize(plans.size());
+  for (size_t i = 0; i < plans.size(); ++i) {
+    if (assignment.partition_nodes[i] != opts.node_id)
+      continue;
+    auto source = open_partition(job.kafka, plans[i], base.starts[i]);
+    if (!source)
+      return std::move(source.error());
+    if (base.restored) {
+      plan.reader_starts[i] = base.restored->readers[i];
+    } else {
+      auto& fresh = plan.reader_starts[i];
+      fresh.partition = plans[i].id;
+      fresh.next_offset = (*source)->resume_offset();
+      fresh.stats.partition = fresh.partition;
+    }
+    plan.local_sources[i] = std::move(*source);
+  }
+  plan.local_shards.resize(job.pipeline.shards);
+  for (uint32_t s = 0; s < job.pipeline.shards; ++s) {
+    if (assignment.shard_nodes[s] != opts.node_id)
+      continue;
+    auto restore = shard_start(base, job, shard_id{s});
+    if (!restore)
+      return std::move(restore.error());
+    plan.local_shards[s] = std::move(*restore);
+  }
+  plan.outputs = std::move(outputs);
+  plan.sink_start = sink_start(base);
+  if (base.log != nullptr) {
+    plan.log = std::move(base.log);
+    plan.next_checkpoint = checkpoint_id{plan.resume.value + 1};
+    plan.checkpoint_interval
+        = std::chrono::milliseconds{job.checkpoint_interval_ms};
+  }
+  return plan;
+}
+
 /// The whole job once the cluster is up; its outcome.
 caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
                                            const node_options& opts) {
@@ -74,21 +171,23 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
   auto plans = plan_partitions(job);
   if (!plans)
     return std::move(plans.error());
-  auto outputs = open_outputs(job);
+  auto start = open_cluster_start(opts, *plans);
+  if (!start)
+    return std::move(start.error());
+  if (start->base.already_complete)
+    return completed_outcome(*start->base.restored);
+  auto outputs = open_cluster_outputs(opts, start->base);
   if (!outputs)
     return std::move(outputs.error());
+  if (auto err = commit_cluster_start(*start, job, *plans, *outputs))
+    return err;
+  pipeline_outcome outcome;
+  if (start->base.restored)
+    for (auto& r : start->base.restored->readers)
+      outcome.resumed_records += r.stats.records;
   caf::scoped_actor self{sys};
-  door_rules rules;
-  rules.coordinator = opts.node_id;
-  rules.expected = opts.expect_nodes;
-  rules.node_timeout_ms = opts.node_timeout_ms;
-  rules.job_options = job_option_values(job);
-  rules.kafka = !job.kafka.brokers.empty();
-  for (auto& p : *plans)
-    if (!p.node.empty())
-      rules.named_readers.push_back(p.node);
-  rules.shards = job.pipeline.shards;
-  auto door = sys.spawn(cluster_door, rules, caf::actor{self});
+  auto door = sys.spawn(cluster_door, rules_of(opts, *start, *plans),
+                        caf::actor{self});
   auto listen_host
       = is_wildcard_host(opts.listen.host) ? nullptr : opts.listen.host.c_str();
   auto port
@@ -98,60 +197,45 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     return make_error(ec::config_error, "--listen " + to_string(opts.listen)
                                             + ": " + render(port.error()));
   }
-  std::cerr << who << "coordinator of " << plans->size() << " partitions and "
-            << job.pipeline.shards << " shards, listening on "
-            << opts.listen.host << ":" << *port << "; waiting for "
-            << opts.expect_nodes << " nodes\n";
+  std::cerr << who << "coordinator of job " << start->job_id << ": "
+            << plans->size() << " partitions and " << job.pipeline.shards
+            << " shards, listening on " << opts.listen.host << ":" << *port
+            << "; waiting for " << opts.expect_nodes << " nodes\n";
   auto nodes = await_nodes(self);
   if (!nodes) {
+    sys.middleman().unpublish(door, *port);
     self->send_exit(door, caf::exit_reason::user_shutdown);
     return std::move(nodes.error());
   }
+  auto leave = [&](auto result) {
+    stop_nodes(self, *nodes, 1, true);
+    sys.middleman().unpublish(door, *port);
+    self->send_exit(door, caf::exit_reason::user_shutdown);
+    return result;
+  };
   std::vector<cluster_member> members;
   for (auto& n : *nodes)
     members.push_back({n.info.node_id, n.info.roles});
   auto assignment = assign_cluster({opts.node_id, opts.roles}, members,
                                    job.pipeline.shards, *plans);
-  if (!assignment) {
-    stop_nodes(self, *nodes, 1, true);
-    return std::move(assignment.error());
-  }
-  cluster_plan plan;
-  plan.coordinator = opts.node_id;
-  plan.config = job.pipeline;
-  plan.kafka = job.kafka;
-  plan.partitions = *plans;
-  plan.starts.resize(plans->size());
-  plan.assignment = *assignment;
-  plan.local_sources.resize(plans->size());
-  for (size_t i = 0; i < plans->size(); ++i) {
-    if (assignment->partition_nodes[i] != opts.node_id)
-      continue;
-    auto source = open_partition(job.kafka, (*plans)[i], plan.starts[i]);
-    if (!source) {
-      stop_nodes(self, *nodes, 1, true);
-      return std::move(source.error());
-    }
-    plan.local_sources[i] = std::move(*source);
-  }
-  plan.outputs = std::move(*outputs);
-  std::cerr << who << "epoch 1: " << describe(*assignment, *plans) << '\n';
+  if (!assignment)
+    return leave(caf::expected<pipeline_outcome>{assignment.error()});
+  auto plan
+      = plan_epoch(opts, *start, *plans, *assignment, std::move(*outputs));
+  if (!plan)
+    return leave(caf::expected<pipeline_outcome>{plan.error()});
+  plan->epoch = 1;
+  std::cerr << who << "epoch 1 from checkpoint " << plan->resume.value << ": "
+            << describe(*assignment, *plans) << '\n';
   auto actors
-      = wire_cluster(sys, self, std::move(plan), *nodes, caf::actor{self});
-  if (!actors) {
-    stop_nodes(self, *nodes, 1, true);
-    return std::move(actors.error());
-  }
+      = wire_cluster(sys, self, std::move(*plan), *nodes, caf::actor{self});
+  if (!actors)
+    return leave(caf::expected<pipeline_outcome>{actors.error()});
   auto summary = wait_for_pipeline(self, *actors, job.data_dir);
-  // The job is over (or failed): every node leaves.
-  stop_nodes(self, *nodes, 1, true);
-  sys.middleman().unpublish(door, *port);
-  self->send_exit(door, caf::exit_reason::user_shutdown);
   if (!summary)
-    return std::move(summary.error());
-  pipeline_outcome outcome;
+    return leave(caf::expected<pipeline_outcome>{summary.error()});
   outcome.summary = std::move(*summary);
-  return outcome;
+  return leave(caf::expected<pipeline_outcome>{std::move(outcome)});
 }
 
 } // namespace

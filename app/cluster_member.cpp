@@ -28,7 +28,8 @@ constexpr auto stop_poll = std::chrono::milliseconds(20);
 
 int serve(caf::actor_system& sys, const node_options& opts) {
   auto who = "crashwatch node " + opts.node_id + ": ";
-  auto node = sys.spawn<caf::detached>(cluster_node, opts.node_id);
+  auto node
+      = sys.spawn<caf::detached>(cluster_node, opts.node_id, opts.job.data_dir);
   forget_on_exit(sys, node);
   auto stop_node
       = [&] { caf::anon_send_exit(node, caf::exit_reason::user_shutdown); };
@@ -49,16 +50,17 @@ int serve(caf::actor_system& sys, const node_options& opts) {
   request.address = opts.advertise;
   request.node_timeout_ms = opts.node_timeout_ms;
   request.job_options = opts.given_job_options;
+  request.data_dir = !opts.job.data_dir.empty();
   std::cerr << who << role_names(opts.roles) << " node listening on "
             << opts.listen.host << ":" << *port << ", joining "
             << to_string(opts.join) << '\n';
-  auto door = join_cluster(sys, opts.join, request, node,
-                           std::chrono::milliseconds{opts.join_timeout_ms},
-                           stop_requested);
-  if (!door) {
+  auto joined = join_cluster(sys, opts.join, request, node,
+                             std::chrono::milliseconds{opts.join_timeout_ms},
+                             stop_requested);
+  if (!joined) {
     sys.middleman().unpublish(node, *port);
     stop_node();
-    auto& err = door.error();
+    auto& err = joined.error();
     std::cerr << who << render(err) << '\n';
     return has_code(err, ec::interrupted)    ? 130
            : has_code(err, ec::config_error) ? 2
@@ -66,7 +68,8 @@ int serve(caf::actor_system& sys, const node_options& opts) {
   }
   std::cerr << who << "joined the coordinator at " << to_string(opts.join)
             << '\n';
-  caf::anon_send(node, atom::joined_v, caf::actor_cast<caf::actor>(*door));
+  caf::anon_send(node, atom::joined_v,
+                 caf::actor_cast<caf::actor>(joined->door), joined->reply.job);
   caf::scoped_actor self{sys};
   self->monitor(node);
   // Published, the node actor is held by the middleman until it stops,

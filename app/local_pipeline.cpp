@@ -7,10 +7,8 @@
 
 namespace crashwatch {
 
-namespace {
-
 /// What a completed run did, from its final checkpoint.
-pipeline_outcome completed(const restored_checkpoint& final) {
+pipeline_outcome completed_outcome(const restored_checkpoint& final) {
   pipeline_outcome done;
   done.already_complete = true;
   for (auto& r : final.readers)
@@ -21,15 +19,13 @@ pipeline_outcome completed(const restored_checkpoint& final) {
   return done;
 }
 
-} // namespace
-
 caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
                                                    const run_options& opts) {
   auto run = open_run(opts);
   if (!run)
     return std::move(run.error());
   if (run->start.already_complete)
-    return completed(*run->start.restored);
+    return completed_outcome(*run->start.restored);
   pipeline_outcome outcome;
   if (run->start.restored)
     for (auto& r : run->start.restored->readers)

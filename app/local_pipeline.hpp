@@ -8,6 +8,7 @@
 
 #include "app/run_options.hpp"
 #include "messages/partition_stats.hpp"
+#include "persistence/journal.hpp"
 
 namespace crashwatch {
 
@@ -20,6 +21,9 @@ struct pipeline_outcome {
   /// Records read before the checkpoint this process resumed from.
   uint64_t resumed_records = 0;
 };
+
+/// What a run that had completed before did, from its final checkpoint.
+pipeline_outcome completed_outcome(const restored_checkpoint& final);
 
 /// Opens the inputs and outputs of `opts` (resuming from the newest
 /// checkpoint of --data-dir), runs the pipeline to the end of every input

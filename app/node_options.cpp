@@ -127,13 +127,6 @@ void validate_node_options(const CLI::App& cmd, node_options& opts) {
                           "one)");
     opts.advertise = opts.listen;
   }
-  if (coordinator && opts.expect_nodes > 0 && !opts.job.data_dir.empty())
-    throw usage_error("--data-dir: durable state across nodes is not built "
-                      "yet (docs/CLUSTER.md); a cluster runs without it, a "
-                      "coordinator with --expect-nodes 0 takes it");
-  if (!coordinator && !opts.job.data_dir.empty())
-    throw usage_error("--data-dir: durable state across nodes is not built "
-                      "yet (docs/CLUSTER.md)");
 }
 
 } // namespace crashwatch

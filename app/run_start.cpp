@@ -12,21 +12,32 @@ namespace crashwatch {
 
 caf::expected<run_start>
 open_run_start(const run_options& opts,
-               const std::vector<partition_plan>& plans) {
+               const std::vector<partition_plan>& plans, const std::string& who,
+               job_settings extra) {
   run_start start;
   start.starts.resize(plans.size());
   if (opts.data_dir.empty())
     return start;
   start.settings = make_job_settings(opts, plans);
+  for (auto& setting : extra)
+    start.settings.push_back(std::move(setting));
   auto log = journal::open(opts.data_dir, opts.pipeline.window_ms);
   if (!log)
     return std::move(log.error());
   start.log = std::move(*log);
   auto& j = *start.log;
   if (!j.has_checkpoint()) {
-    std::cerr << "crashwatch run: new journal " << j.path() << '\n';
+    std::cerr << "crashwatch " << who << ": new journal " << j.path() << '\n';
     return start;
   }
+  // A job's id is given at its first start: the journal's is the job's.
+  for (auto& [name, value] : start.settings)
+    if (name == "--job") {
+      auto stored = j.stored_setting(name);
+      if (!stored)
+        return std::move(stored.error());
+      value = *stored;
+    }
   if (auto err = j.check_settings(start.settings))
     return err;
   auto restored = j.load();
@@ -36,7 +47,7 @@ open_run_start(const run_options& opts,
   if (!parts)
     return std::move(parts.error());
   if (restored->finished) {
-    std::cerr << "crashwatch run: the run in " << opts.data_dir
+    std::cerr << "crashwatch " << who << ": the run in " << opts.data_dir
               << " completed at checkpoint " << restored->id.value << " ("
               << format_iso_utc(event_time{restored->completed_at_ms})
               << "); nothing to do (use another --data-dir to read the input "
@@ -58,8 +69,8 @@ open_run_start(const run_options& opts,
     start.starts[i].offset = restored->readers[i].next_offset.value;
     start.starts[i].end_offset = (*parts)[i].end_offset;
   }
-  std::cerr << "crashwatch run: resuming from checkpoint " << restored->id.value
-            << " of " << j.path() << " (taken "
+  std::cerr << "crashwatch " << who << ": resuming from checkpoint "
+            << restored->id.value << " of " << j.path() << " (taken "
             << format_iso_utc(event_time{restored->completed_at_ms}) << ")\n";
   start.restored = std::move(*restored);
   return start;
@@ -111,20 +122,28 @@ reader_snapshot reader_start(const run_start& start, const partition_plan& plan,
   return snap;
 }
 
+std::vector<partition_mark> partition_marks(const run_start& start,
+                                            const pipeline_config& config) {
+  std::vector<partition_mark> marks;
+  if (!start.restored)
+    return marks;
+  for (auto& r : start.restored->readers) {
+    partition_clock clock{config.watermark_delay_ms, config.window_ms};
+    clock.restore(r.max_seen);
+    marks.push_back({r.partition, clock.watermark(), r.state});
+  }
+  return marks;
+}
+
 caf::expected<shard_restore>
 shard_start(const run_start& start, const run_options& opts, shard_id shard) {
   shard_restore restore;
   if (!start.restored)
     return restore;
-  auto& p = opts.pipeline;
   restore.emitted_through = start.restored->shard_emitted.at(shard.value);
   if (auto err = start.log->load_shard(shard, restore.counts))
     return err;
-  for (auto& r : start.restored->readers) {
-    partition_clock clock{p.watermark_delay_ms, p.window_ms};
-    clock.restore(r.max_seen);
-    restore.marks.push_back({r.partition, clock.watermark(), r.state});
-  }
+  restore.marks = partition_marks(start, opts.pipeline);
   return restore;
 }
 

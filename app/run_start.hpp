@@ -39,7 +39,8 @@ struct run_start {
 /// where to resume. Prints one line to stderr saying which.
 caf::expected<run_start>
 open_run_start(const run_options& opts,
-               const std::vector<partition_plan>& plans);
+               const std::vector<partition_plan>& plans,
+               const std::string& who = "run", job_settings extra = {});
 
 /// For a new data dir: writes the journal with checkpoint 0 (readers at the
 /// sources' start, empty shards, outputs at their current size). For a
@@ -54,6 +55,11 @@ commit_run_start(run_start& start, const run_options& opts,
 /// source's position.
 reader_snapshot reader_start(const run_start& start, const partition_plan& plan,
                              size_t i, const record_source& source);
+
+/// Every partition's watermark and state at the restored checkpoint (none
+/// for a fresh start): what every shard follows.
+std::vector<partition_mark> partition_marks(const run_start& start,
+                                            const pipeline_config& config);
 
 /// Where shard `shard` starts: empty for a fresh start, else the restored
 /// checkpoint's state with its counts loaded from the journal.

@@ -6,6 +6,8 @@
 
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/checkpoint_coordinator.hpp"
+#include "actors/forget_on_exit.hpp"
 #include "core/error.hpp"
 
 namespace crashwatch {
@@ -45,7 +47,8 @@ caf::error remote_shards(caf::scoped_actor& self, const cluster_plan& plan,
                          const alert_sink_actor& sink,
                          std::vector<shard_actor>& all) {
   caf::error result;
-  shard_assignment a{plan.epoch, plan.config, partitions, shards};
+  shard_assignment a{plan.epoch, plan.config, partitions,
+                     shards,     plan.resume, plan.marks};
   self->request(node.actor, spawn_timeout, std::move(a), sink)
       .receive(
           [&](std::vector<shard_actor>& handles) {
@@ -103,9 +106,13 @@ wire_cluster(caf::actor_system& sys, caf::scoped_actor& self, cluster_plan plan,
                            std::move(waiter), blocking_actors::detached);
   // Shards: the coordinator's own, then every aggregator node's.
   actors.shards.resize(plan.config.shards);
-  for (auto s : shards_of(plan.assignment, plan.coordinator))
-    actors.shards[s.value] = spawn_shard(sys, plan.config, partitions, s,
-                                         shard_restore{}, actors.sink);
+  std::vector<shard_actor> local_shards;
+  for (auto s : shards_of(plan.assignment, plan.coordinator)) {
+    actors.shards[s.value]
+        = spawn_shard(sys, plan.config, partitions, s,
+                      std::move(plan.local_shards.at(s.value)), actors.sink);
+    local_shards.push_back(actors.shards[s.value]);
+  }
   for (auto& node : nodes) {
     auto mine = shards_of(plan.assignment, node.info.node_id);
     if (mine.empty())
@@ -119,14 +126,12 @@ wire_cluster(caf::actor_system& sys, caf::scoped_actor& self, cluster_plan plan,
     if (plan.assignment.partition_nodes[i] != plan.coordinator)
       continue;
     auto& source = plan.local_sources.at(i);
-    reader_snapshot start;
-    start.partition = plan.partitions[i].id;
-    start.next_offset = source->resume_offset();
-    start.stats.partition = start.partition;
     actors.readers.push_back(
-        spawn_reader(sys, plan.config, reader_plan{start, std::move(source)},
+        spawn_reader(sys, plan.config,
+                     reader_plan{plan.reader_starts.at(i), std::move(source)},
                      actors.shards, actors.sink, blocking_actors::detached));
   }
+  std::vector<partition_reader_actor> local_readers = actors.readers;
   for (auto& node : nodes) {
     reader_assignment a;
     a.epoch = plan.epoch;
@@ -139,6 +144,7 @@ wire_cluster(caf::actor_system& sys, caf::scoped_actor& self, cluster_plan plan,
       }
     if (a.partitions.empty())
       continue;
+    a.resume = plan.resume;
     a.peers = shard_peers(plan, nodes, node.info.node_id);
     caf::error err;
     self->request(node.actor, spawn_timeout, std::move(a), actors.shards,
@@ -151,6 +157,25 @@ wire_cluster(caf::actor_system& sys, caf::scoped_actor& self, cluster_plan plan,
             [&](caf::error& e) { err = std::move(e); });
     if (err)
       return fail(std::move(err));
+  }
+  // Checkpoints: the coordinator's own actors hand their parts to it, every
+  // other node that hosts any stages its part and answers for it.
+  if (plan.log != nullptr) {
+    std::vector<node_actor> with_parts;
+    for (auto& node : nodes) {
+      auto& id = node.info.node_id;
+      auto hosts = [&id](const std::vector<std::string>& where) {
+        return std::find(where.begin(), where.end(), id) != where.end();
+      };
+      if (hosts(plan.assignment.shard_nodes)
+          || hosts(plan.assignment.partition_nodes))
+        with_parts.push_back(node.actor);
+    }
+    actors.coordinator = sys.spawn<caf::detached>(
+        checkpoint_coordinator, std::move(plan.log), plan.next_checkpoint,
+        std::move(local_readers), std::move(local_shards), actors.sink,
+        plan.checkpoint_interval, std::move(with_parts), plan.epoch);
+    forget_on_exit(sys, actors.coordinator);
   }
   return actors;
 }

@@ -7,6 +7,7 @@
 // remote actor, or the node under it, is gone.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,14 +39,27 @@ struct cluster_plan {
   /// Every partition of the job, and where each starts.
   std::vector<partition_plan> partitions;
   std::vector<partition_start> starts;
+  /// The committed checkpoint the epoch starts from (0: the job's start),
+  /// and every partition's watermark and state then.
+  checkpoint_id resume;
+  std::vector<partition_mark> marks;
   /// Who does what.
   cluster_assignment assignment;
   /// By partition: the sources of those the coordinator reads (opened),
-  /// null for the others.
+  /// null for the others, and where their readers start.
   std::vector<std::unique_ptr<record_source>> local_sources;
+  std::vector<reader_snapshot> reader_starts;
+  /// By shard id: the start of the coordinator's own shards (the others'
+  /// are rebuilt by their nodes from their journals).
+  std::vector<shard_restore> local_shards;
   /// The sink's outputs and start.
   sink_outputs outputs;
   sink_snapshot sink_start;
+  /// With a data dir: the coordinator's journal, the id of the next
+  /// checkpoint and the interval; without: null (no checkpoints).
+  std::unique_ptr<journal> log;
+  checkpoint_id next_checkpoint;
+  std::chrono::milliseconds checkpoint_interval{1000};
 };
 
 /// Spawns and connects every actor of `plan` in the cluster, as `self`

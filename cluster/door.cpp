@@ -48,6 +48,9 @@ std::string join_refusal(const door_rules& rules,
       return "node " + request.node_id + " was started with " + option + " "
              + value + ", the job has " + option + " " + mine->second;
   }
+  if (rules.durable && !request.data_dir)
+    return "the job keeps checkpoints (--data-dir): node " + request.node_id
+           + " needs a --data-dir of its own for its part";
   if ((request.roles & coordinator_role) != 0)
     return "node " + request.node_id
            + " has the coordinator role: a cluster has one coordinator, "
@@ -110,7 +113,7 @@ cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
                   << request.node_id << " joined from "
                   << to_string(request.address) << " (" << st.joined.size()
                   << " of " << st.rules.expected << ")\n";
-        join_reply reply{st.rules.coordinator, st.rules.expected,
+        join_reply reply{st.rules.coordinator, st.rules.job, st.rules.expected,
                          static_cast<uint32_t>(st.joined.size())};
         if (st.joined.size() == st.rules.expected) {
           st.ready = true;

@@ -36,6 +36,11 @@ struct door_rules {
   std::vector<std::string> named_readers;
   /// `--shards`: more aggregator nodes than shards would host nothing.
   uint32_t shards = 0;
+  /// The job's id (a node's journal is bound to it).
+  std::string job;
+  /// The job keeps checkpoints (`--data-dir`): every node needs a data dir
+  /// of its own for its part.
+  bool durable = false;
 };
 
 /// The state of the door.

@@ -19,7 +19,7 @@ constexpr auto attempt_timeout = std::chrono::seconds(5);
 
 } // namespace
 
-caf::expected<cluster_door_actor>
+caf::expected<cluster_membership>
 join_cluster(caf::actor_system& sys, const node_address& coordinator,
              const join_request& request, const node_actor& node,
              std::chrono::milliseconds budget,
@@ -52,11 +52,12 @@ join_cluster(caf::actor_system& sys, const node_address& coordinator,
             [&](caf::error& err) { door = std::move(err); });
     if (door) {
       caf::error refused;
+      join_reply reply;
       self->request(*door, attempt_timeout, request, node)
-          .receive([](join_reply&) {},
+          .receive([&](join_reply& r) { reply = std::move(r); },
                    [&](caf::error& err) { refused = std::move(err); });
       if (!refused)
-        return door;
+        return cluster_membership{std::move(*door), std::move(reply)};
       if (has_code(refused, ec::config_error))
         return refused;
       last = render(refused);

@@ -14,13 +14,19 @@
 
 namespace crashwatch {
 
+/// A node in its cluster: the coordinator's door and its answer.
+struct cluster_membership {
+  cluster_door_actor door;
+  join_reply reply;
+};
+
 /// Connects to `coordinator` (retrying: 100 ms, doubling up to 2 s, until
 /// `budget` has passed) and asks to join with `request` and the node's
-/// actor. Returns the door, or an error: ec::input_error when the
-/// coordinator cannot be reached within the budget (naming it and the last
+/// actor. Returns the door and its answer, or an error: ec::input_error when
+/// the coordinator cannot be reached within the budget (naming it and the last
 /// reason), ec::config_error when it refuses the node or is no crashwatch
 /// coordinator, ec::interrupted when `stop()` turns true.
-caf::expected<cluster_door_actor>
+caf::expected<cluster_membership>
 join_cluster(caf::actor_system& sys, const node_address& coordinator,
              const join_request& request, const node_actor& node,
              std::chrono::milliseconds budget,

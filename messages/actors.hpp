@@ -74,9 +74,15 @@ using node_actor = caf::typed_actor<
     // Stop every actor of the epoch (and leave: the job is over); answered
     // once they are told.
     caf::replies_to<stop_epoch>::with<atom::done>,
+    // Phase one of checkpoint N of an epoch: the parts of the node's
+    // readers and shards, staged in its journal; answered with them (the
+    // shards' changed counts left out: they stay on the node).
+    caf::replies_to<atom::checkpoint, uint64_t, checkpoint_id>::with<node_part>,
+    // Phase two: checkpoint N of the epoch is committed.
+    caf::reacts_to<atom::commit, uint64_t, checkpoint_id>,
     // From the node's own process: it has joined the coordinator behind
-    // this door (a cluster_door_actor, watched from now on).
-    caf::reacts_to<atom::joined, caf::actor>>;
+    // this door (a cluster_door_actor, watched from now on), for job `job`.
+    caf::reacts_to<atom::joined, caf::actor, std::string>>;
 
 /// The coordinator's door (cluster/door.hpp): nodes join the job here.
 using cluster_door_actor = caf::typed_actor<

@@ -18,5 +18,7 @@ CAF_ADD_ATOM(crashwatch, crashwatch::atom, checkpoint, "checkpoint")
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, tick, "tick")
 /// Main thread -> node actor: the node has joined this coordinator door.
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, joined, "joined")
+/// Coordinator -> node: checkpoint N is committed; apply your part of it.
+CAF_ADD_ATOM(crashwatch, crashwatch::atom, commit, "commit")
 /// Door -> coordinator's main thread: every expected node has joined.
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, ready, "ready")

@@ -16,6 +16,7 @@
 #include "core/input_settings.hpp"
 #include "core/pipeline_config.hpp"
 #include "core/types.hpp"
+#include "messages/checkpoint.hpp"
 
 namespace crashwatch {
 
@@ -61,18 +62,23 @@ struct join_request {
   /// The job options the node was started with, as (option, value) in
   /// canonical text: one that differs from the coordinator's is refused.
   std::vector<std::pair<std::string, std::string>> job_options;
+  /// The node has a `--data-dir` (a job with checkpoints needs one on every
+  /// node).
+  bool data_dir = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_request& x) {
   return f(caf::meta::type_name("join_request"), x.protocol_version, x.node_id,
-           x.roles, x.address, x.node_timeout_ms, x.job_options);
+           x.roles, x.address, x.node_timeout_ms, x.job_options, x.data_dir);
 }
 
 /// Coordinator -> node: you are in.
 struct join_reply {
   /// The coordinator's `--node-id`.
   std::string coordinator;
+  /// The job's id: a node's journal is bound to it.
+  std::string job;
   /// Nodes the job waits for (`--expect-nodes`), and how many have joined.
   uint32_t expected = 0;
   uint32_t joined = 0;
@@ -80,7 +86,7 @@ struct join_reply {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_reply& x) {
-  return f(caf::meta::type_name("join_reply"), x.coordinator, x.expected,
+  return f(caf::meta::type_name("join_reply"), x.coordinator, x.job, x.expected,
            x.joined);
 }
 
@@ -92,12 +98,17 @@ struct shard_assignment {
   std::vector<partition_id> partitions;
   /// The shards this node hosts.
   std::vector<shard_id> shards;
+  /// The committed checkpoint the epoch starts from: the node rebuilds its
+  /// shards from its own journal's state of it (0: no state yet).
+  checkpoint_id resume;
+  /// Every partition's watermark and state at `resume`.
+  std::vector<partition_mark> marks;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, shard_assignment& x) {
   return f(caf::meta::type_name("shard_assignment"), x.epoch, x.config,
-           x.partitions, x.shards);
+           x.partitions, x.shards, x.resume, x.marks);
 }
 
 /// Coordinator -> reader node: read these partitions in epoch `epoch`.
@@ -106,9 +117,13 @@ struct reader_assignment {
   pipeline_config config;
   /// How to reach Kafka (no brokers: the partitions are files).
   kafka_input_options kafka;
-  /// The partitions this node reads, and where each starts.
+  /// The partitions this node reads, and where each starts: the offset of
+  /// checkpoint `resume` (checked against the node's own journal), and the
+  /// `--exit-at-end` offset.
   std::vector<partition_plan> partitions;
   std::vector<partition_start> starts;
+  /// The committed checkpoint the epoch starts from (0: no state yet).
+  checkpoint_id resume;
   /// The nodes hosting shards: connected to directly before reading, so
   /// that batches go straight to them, not through the coordinator.
   std::vector<node_address> peers;
@@ -117,7 +132,7 @@ struct reader_assignment {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reader_assignment& x) {
   return f(caf::meta::type_name("reader_assignment"), x.epoch, x.config,
-           x.kafka, x.partitions, x.starts, x.peers);
+           x.kafka, x.partitions, x.starts, x.resume, x.peers);
 }
 
 /// Coordinator -> node: stop every actor of `epoch`; `leave` = the job is

@@ -310,6 +310,19 @@ caf::error journal::damaged_error(const std::string& why) const {
   return damaged(path(), why);
 }
 
+caf::expected<std::string>
+journal::stored_setting(const std::string& name) const {
+  auto stmt = db_->prepare("SELECT value FROM setting WHERE name = ?1");
+  if (!stmt)
+    return std::move(stmt.error());
+  stmt->bind(1, name);
+  std::string value;
+  if (auto err = stmt->each_row(
+          [&](sqlite_stmt& row) { value = std::string{row.column_text(0)}; }))
+    return err;
+  return value;
+}
+
 caf::error journal::check_settings(const job_settings& settings) const {
   auto stmt = db_->prepare("SELECT name, value FROM setting ORDER BY seq");
   if (!stmt)

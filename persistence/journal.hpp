@@ -94,6 +94,9 @@ class journal {
   /// this run has --window 5s ...".
   caf::error check_settings(const job_settings& settings) const;
 
+  /// The value of setting `name` as stored ("" when there is none).
+  caf::expected<std::string> stored_setting(const std::string& name) const;
+
   /// The partitions fixed at the first start.
   caf::expected<std::vector<journal_partition>> partitions();
 

@@ -275,7 +275,8 @@ struct fixture : test::deterministic_actor_system {
     std::vector<shard_actor> shard_handles(shards.begin(), shards.end());
     coordinator = sys.spawn(checkpoint_coordinator, std::move(journal),
                             checkpoint_id{1}, std::move(reader_handles),
-                            std::move(shard_handles), sink, interval);
+                            std::move(shard_handles), sink, interval,
+                            std::vector<node_actor>{}, uint64_t{0});
     sched.run();
   }
 

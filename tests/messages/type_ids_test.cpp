@@ -105,7 +105,9 @@ node_actor::behavior_type dummy_node() {
         return std::vector<partition_reader_actor>{};
       },
       [](stop_epoch&) { return atom::done_v; },
-      [](atom::joined, caf::actor&) {},
+      [](atom::checkpoint, uint64_t, checkpoint_id) { return node_part{}; },
+      [](atom::commit, uint64_t, checkpoint_id) {},
+      [](atom::joined, caf::actor&, std::string&) {},
   };
 }
 
@@ -496,24 +498,28 @@ struct sample<join_request> {
             ::make<node_address>(ctx, n),
             5'000 + n,
             {{text("--window", n), text("10s", n)},
-             {text("--shards", n), text("4", n)}}};
+             {text("--shards", n), text("4", n)}},
+            true};
   }
 };
 
 template <>
 struct sample<join_reply> {
   static join_reply make(sample_context&, int n) {
-    return {text("coordinator", n), 3u + static_cast<uint32_t>(n),
-            2u + static_cast<uint32_t>(n)};
+    return {text("coordinator", n), text("job-", n),
+            3u + static_cast<uint32_t>(n), 2u + static_cast<uint32_t>(n)};
   }
 };
 
 template <>
 struct sample<shard_assignment> {
   static shard_assignment make(sample_context& ctx, int n) {
-    return {7u + static_cast<uint64_t>(n), ::make<pipeline_config>(ctx, n),
+    return {7u + static_cast<uint64_t>(n),
+            ::make<pipeline_config>(ctx, n),
             ::make<std::vector<partition_id>>(ctx, n),
-            ::make<std::vector<shard_id>>(ctx, n)};
+            ::make<std::vector<shard_id>>(ctx, n),
+            ::make<checkpoint_id>(ctx, n),
+            ::make<std::vector<partition_mark>>(ctx, n)};
   }
 };
 
@@ -525,6 +531,7 @@ struct sample<reader_assignment> {
             ::make<kafka_input_options>(ctx, n),
             ::make<std::vector<partition_plan>>(ctx, n),
             ::make<std::vector<partition_start>>(ctx, n),
+            ::make<checkpoint_id>(ctx, n),
             ::make<std::vector<node_address>>(ctx, n)};
   }
 };
