@@ -52,7 +52,6 @@ cases=(
   "--advertise is required|node --role aggregator --node-id a --listen 0.0.0.0:4000 --join 127.0.0.1:4001"
   "--expect-nodes is the coordinator's option|node --role reader --node-id r --listen 127.0.0.1:4000 --join 127.0.0.1:4001 --expect-nodes 2"
   "--input or --brokers is required|node --role coordinator --node-id c --listen 127.0.0.1:4000 --expect-nodes 1"
-  "--data-dir: durable state across nodes|node --role coordinator --node-id c --listen 127.0.0.1:4000 --expect-nodes 1 --input $good --data-dir $TMP/d"
   "node:// names a file of a cluster node|run --input node://r1$good"
   "--rate|demo --rate 0"
   "unknown option --records for 'demo'|demo --records 5"
