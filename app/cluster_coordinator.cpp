@@ -21,6 +21,7 @@
 #include "cluster/door.hpp"
 #include "cluster/node_address.hpp"
 #include "core/error.hpp"
+#include "core/wall_clock.hpp"
 #include "messages/actor_system_config.hpp"
 
 namespace crashwatch {
@@ -30,29 +31,61 @@ namespace {
 /// How often the stop flag is looked at while waiting for nodes.
 constexpr auto stop_poll = std::chrono::milliseconds(20);
 
-/// The nodes that joined, once all expected have; an error when stopped.
-caf::expected<std::vector<joined_node>> await_nodes(caf::scoped_actor& self) {
-  caf::expected<std::vector<joined_node>> result = caf::error{};
-  bool waiting = true;
-  while (waiting)
-    self->receive(
-        [&](atom::ready, std::vector<join_request>& requests,
-            std::vector<node_actor>& actors) {
-          std::vector<joined_node> nodes;
-          for (size_t i = 0; i < requests.size(); ++i)
-            nodes.push_back({std::move(requests[i]), std::move(actors[i])});
-          result = std::move(nodes);
-          waiting = false;
-        },
-        caf::after(stop_poll) >>
-            [&] {
-              if (stop_requested()) {
-                result = make_error(ec::interrupted,
-                                    "interrupted while waiting for nodes");
-                waiting = false;
-              }
-            });
-  return result;
+/// How long one `(ready)` question to the door waits before the stop flag
+/// is looked at again.
+constexpr auto ready_poll = std::chrono::milliseconds(200);
+
+/// The nodes of the job, once every expected one is in; an error when
+/// stopped meanwhile.
+caf::expected<std::vector<joined_node>>
+await_nodes(caf::scoped_actor& self, const cluster_door_actor& door) {
+  for (;;) {
+    if (stop_requested())
+      return make_error(ec::interrupted, "interrupted while waiting for nodes");
+    caf::expected<std::vector<joined_node>> result = caf::error{};
+    bool answered = false;
+    self->request(door, ready_poll, atom::ready_v)
+        .receive(
+            [&](std::vector<join_request>& requests,
+                std::vector<node_actor>& actors) {
+              std::vector<joined_node> nodes;
+              for (size_t i = 0; i < requests.size(); ++i)
+                nodes.push_back({std::move(requests[i]), std::move(actors[i])});
+              result = std::move(nodes);
+              answered = true;
+            },
+            [](caf::error&) {});
+    if (answered)
+      return result;
+  }
+}
+
+/// A failure an epoch recovers from: a node (or its connection) is gone, or
+/// its actors stopped because it lost this coordinator. Anything else (bad
+/// input, an output that cannot be written, a journal of another job) ends
+/// the job.
+bool node_lost(const caf::error& err) {
+  return err == caf::exit_reason::remote_link_unreachable
+         || err == caf::exit_reason::user_shutdown
+         || err == caf::sec::request_receiver_down
+         || err == caf::sec::request_timeout
+         || err == caf::sec::remote_linking_failed;
+}
+
+/// The node ids of `nodes` that are gone: their actor is no longer
+/// reachable (asked with a short deadline).
+std::string missing_nodes(caf::scoped_actor& self,
+                          const std::vector<joined_node>& nodes) {
+  std::string missing;
+  for (auto& n : nodes) {
+    bool alive = false;
+    self->request(n.actor, std::chrono::milliseconds(500), stop_epoch{0, false})
+        .receive([&](atom::done) { alive = true; }, [](caf::error&) {});
+    if (!alive)
+      missing += (missing.empty() ? "" : ", ") + n.info.node_id + " ("
+                 + to_string(n.info.address) + ")";
+  }
+  return missing;
 }
 
 /// Where each partition goes and each shard lives, for the log.
@@ -163,7 +196,9 @@ caf::expected<cluster_plan> plan_epoch(const node_options& opts,
   return plan;
 }
 
-/// The whole job once the cluster is up; its outcome.
+/// The whole job: epochs until it completes, fails or is stopped. An epoch
+/// that loses a node (with `--data-dir`) stops; the next one starts from
+/// the newest committed checkpoint once every node is back.
 caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
                                            const node_options& opts) {
   auto& job = opts.job;
@@ -176,18 +211,8 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     return std::move(start.error());
   if (start->base.already_complete)
     return completed_outcome(*start->base.restored);
-  auto outputs = open_cluster_outputs(opts, start->base);
-  if (!outputs)
-    return std::move(outputs.error());
-  if (auto err = commit_cluster_start(*start, job, *plans, *outputs))
-    return err;
-  pipeline_outcome outcome;
-  if (start->base.restored)
-    for (auto& r : start->base.restored->readers)
-      outcome.resumed_records += r.stats.records;
   caf::scoped_actor self{sys};
-  auto door = sys.spawn(cluster_door, rules_of(opts, *start, *plans),
-                        caf::actor{self});
+  auto door = sys.spawn(cluster_door, rules_of(opts, *start, *plans));
   auto listen_host
       = is_wildcard_host(opts.listen.host) ? nullptr : opts.listen.host.c_str();
   auto port
@@ -201,41 +226,82 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
             << plans->size() << " partitions and " << job.pipeline.shards
             << " shards, listening on " << opts.listen.host << ":" << *port
             << "; waiting for " << opts.expect_nodes << " nodes\n";
-  auto nodes = await_nodes(self);
-  if (!nodes) {
-    sys.middleman().unpublish(door, *port);
-    self->send_exit(door, caf::exit_reason::user_shutdown);
-    return std::move(nodes.error());
-  }
-  auto leave = [&](auto result) {
-    stop_nodes(self, *nodes, 1, true);
+  std::vector<joined_node> nodes;
+  uint64_t epoch = 0;
+  // Ends the job: every node leaves, the door closes.
+  auto leave = [&](caf::expected<pipeline_outcome> result) {
+    stop_nodes(self, nodes, epoch, true);
     sys.middleman().unpublish(door, *port);
     self->send_exit(door, caf::exit_reason::user_shutdown);
     return result;
   };
-  std::vector<cluster_member> members;
-  for (auto& n : *nodes)
-    members.push_back({n.info.node_id, n.info.roles});
-  auto assignment = assign_cluster({opts.node_id, opts.roles}, members,
-                                   job.pipeline.shards, *plans);
-  if (!assignment)
-    return leave(caf::expected<pipeline_outcome>{assignment.error()});
-  auto plan
-      = plan_epoch(opts, *start, *plans, *assignment, std::move(*outputs));
-  if (!plan)
-    return leave(caf::expected<pipeline_outcome>{plan.error()});
-  plan->epoch = 1;
-  std::cerr << who << "epoch 1 from checkpoint " << plan->resume.value << ": "
-            << describe(*assignment, *plans) << '\n';
-  auto actors
-      = wire_cluster(sys, self, std::move(*plan), *nodes, caf::actor{self});
-  if (!actors)
-    return leave(caf::expected<pipeline_outcome>{actors.error()});
-  auto summary = wait_for_pipeline(self, *actors, job.data_dir);
-  if (!summary)
-    return leave(caf::expected<pipeline_outcome>{summary.error()});
-  outcome.summary = std::move(*summary);
-  return leave(caf::expected<pipeline_outcome>{std::move(outcome)});
+  bool first = true;
+  pipeline_outcome outcome;
+  for (;;) {
+    if (!first) {
+      // The journal's state and the outputs of the newest committed
+      // checkpoint, read again after the last epoch's actors are gone.
+      start = open_cluster_start(opts, *plans);
+      if (!start)
+        return leave(std::move(start.error()));
+    }
+    if (first && start->base.restored)
+      for (auto& r : start->base.restored->readers)
+        outcome.resumed_records += r.stats.records;
+    auto outputs = open_cluster_outputs(opts, start->base);
+    if (!outputs)
+      return leave(std::move(outputs.error()));
+    if (first)
+      if (auto err = commit_cluster_start(*start, job, *plans, *outputs))
+        return leave(std::move(err));
+    first = false;
+    auto joined = await_nodes(self, door);
+    if (!joined)
+      return leave(std::move(joined.error()));
+    nodes = std::move(*joined);
+    // Epochs only grow, also across restarts of the coordinator: a word of
+    // an older epoch is known for stale everywhere.
+    epoch = std::max<uint64_t>(epoch + 1, wall_clock_ms());
+    std::vector<cluster_member> members;
+    for (auto& n : nodes)
+      members.push_back({n.info.node_id, n.info.roles});
+    auto assignment = assign_cluster({opts.node_id, opts.roles}, members,
+                                     job.pipeline.shards, *plans);
+    if (!assignment)
+      return leave(std::move(assignment.error()));
+    auto plan
+        = plan_epoch(opts, *start, *plans, *assignment, std::move(*outputs));
+    if (!plan)
+      return leave(std::move(plan.error()));
+    plan->epoch = epoch;
+    std::cerr << who << "epoch " << epoch << " from checkpoint "
+              << plan->resume.value << ": " << describe(*assignment, *plans)
+              << '\n';
+    auto actors
+        = wire_cluster(sys, self, std::move(*plan), nodes, caf::actor{self});
+    caf::error failure;
+    if (!actors) {
+      failure = std::move(actors.error());
+    } else {
+      auto summary = wait_for_pipeline(self, *actors, job.data_dir);
+      if (summary) {
+        outcome.summary = std::move(*summary);
+        return leave(std::move(outcome));
+      }
+      failure = std::move(summary.error());
+    }
+    if (job.data_dir.empty() || !node_lost(failure))
+      return leave(std::move(failure));
+    // Every node still there stops this epoch's actors (the next epoch's
+    // assignments would stop them too: they come after this, in order).
+    for (auto& n : nodes)
+      self->send(n.actor, stop_epoch{epoch, false});
+    auto missing = missing_nodes(self, nodes);
+    std::cerr << who << "epoch " << epoch << " stopped (" << render(failure)
+              << ")" << (missing.empty() ? "" : "; missing: " + missing)
+              << "; waiting for every node, then on from the newest "
+                 "committed checkpoint\n";
+  }
 }
 
 } // namespace

@@ -24,6 +24,7 @@ uint32_t aggregators(const std::vector<join_request>& joined) {
 
 std::string join_refusal(const door_rules& rules,
                          const std::vector<join_request>& joined,
+                         const std::vector<std::string>& members,
                          const join_request& request) {
   if (request.protocol_version != cluster_protocol_version)
     return "node " + request.node_id + " speaks cluster protocol "
@@ -32,9 +33,13 @@ std::string join_refusal(const door_rules& rules,
            + " (run the same crashwatch version on every node)";
   if (request.node_id.empty())
     return "a node needs a --node-id";
+  // Once the job has started, a node id that is still in may be that node
+  // restarted before its old connection was found dead: it takes its place.
   if (request.node_id == rules.coordinator
-      || std::any_of(joined.begin(), joined.end(),
-                     [&](auto& j) { return j.node_id == request.node_id; }))
+      || (members.empty()
+          && std::any_of(joined.begin(), joined.end(), [&](auto& j) {
+               return j.node_id == request.node_id;
+             })))
     return "--node-id " + request.node_id + " is already in the cluster";
   if (request.node_timeout_ms != rules.node_timeout_ms)
     return "node " + request.node_id + " has --node-timeout "
@@ -48,6 +53,13 @@ std::string join_refusal(const door_rules& rules,
       return "node " + request.node_id + " was started with " + option + " "
              + value + ", the job has " + option + " " + mine->second;
   }
+  if (!request.journal_job.empty() && request.journal_job != rules.job)
+    return "node " + request.node_id + ": its data dir belongs to job "
+           + request.journal_job + ", this is job " + rules.job
+           + " (give it a data dir of its own for this job)";
+  if (!request.journal_node.empty() && request.journal_node != request.node_id)
+    return "node " + request.node_id + ": its data dir belongs to node "
+           + request.journal_node;
   if (rules.durable && !request.data_dir)
     return "the job keeps checkpoints (--data-dir): node " + request.node_id
            + " needs a --data-dir of its own for its part";
@@ -55,6 +67,14 @@ std::string join_refusal(const door_rules& rules,
     return "node " + request.node_id
            + " has the coordinator role: a cluster has one coordinator, "
            + rules.coordinator;
+  if (!members.empty()) {
+    // The job's nodes are fixed: one of them may come back.
+    if (std::find(members.begin(), members.end(), request.node_id)
+        != members.end())
+      return {};
+    return "the job's nodes are fixed since it started, and " + request.node_id
+           + " is not one of them";
+  }
   if (joined.size() >= rules.expected)
     return "the job expects " + std::to_string(rules.expected)
            + " nodes, and all have joined";
@@ -78,16 +98,33 @@ std::string join_refusal(const door_rules& rules,
          + " neither as a reader nor as an aggregator";
 }
 
+namespace {
+
+using self_ptr = cluster_door_actor::stateful_pointer<door_state>;
+
+/// Answers every `(ready)` request once every expected node is in.
+void answer_if_ready(self_ptr self) {
+  auto& st = self->state;
+  if (st.joined.size() != st.rules.expected)
+    return;
+  if (st.members.empty())
+    for (auto& j : st.joined)
+      st.members.push_back(j.node_id);
+  for (auto& rp : st.waiting)
+    rp.deliver(st.joined, st.nodes);
+  st.waiting.clear();
+}
+
+} // namespace
+
 cluster_door_actor::behavior_type
 cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
-             door_rules rules, caf::actor waiter) {
+             door_rules rules) {
   self->state.rules = std::move(rules);
-  self->state.waiter = std::move(waiter);
-  // A node that goes before the job starts leaves its place free.
+  // A node that is gone leaves its place free (for itself, once the job
+  // has started).
   self->set_down_handler([self](caf::down_msg& down) {
     auto& st = self->state;
-    if (st.ready)
-      return;
     for (size_t i = 0; i < st.nodes.size(); ++i)
       if (st.nodes[i].address() == down.source) {
         st.nodes.erase(st.nodes.begin() + static_cast<ptrdiff_t>(i));
@@ -99,27 +136,40 @@ cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
       [self](join_request& request,
              node_actor& node) -> caf::result<join_reply> {
         auto& st = self->state;
-        auto why = st.ready ? "the job has started: node " + request.node_id
-                                  + " came too late"
-                            : join_refusal(st.rules, st.joined, request);
+        auto why = join_refusal(st.rules, st.joined, st.members, request);
         if (!why.empty())
           return make_error(ec::config_error, "refused by coordinator "
                                                   + st.rules.coordinator + ": "
                                                   + why);
+        // A node back before its old self was found gone replaces it.
+        for (size_t i = 0; i < st.joined.size(); ++i)
+          if (st.joined[i].node_id == request.node_id) {
+            self->demonitor(st.nodes[i].address());
+            st.nodes.erase(st.nodes.begin() + static_cast<ptrdiff_t>(i));
+            st.joined.erase(st.joined.begin() + static_cast<ptrdiff_t>(i));
+            break;
+          }
         self->monitor(node);
         st.joined.push_back(request);
         st.nodes.push_back(node);
         std::cerr << "crashwatch node " << st.rules.coordinator << ": node "
-                  << request.node_id << " joined from "
+                  << request.node_id
+                  << (st.members.empty() ? " joined from " : " is back at ")
                   << to_string(request.address) << " (" << st.joined.size()
                   << " of " << st.rules.expected << ")\n";
         join_reply reply{st.rules.coordinator, st.rules.job, st.rules.expected,
                          static_cast<uint32_t>(st.joined.size())};
-        if (st.joined.size() == st.rules.expected) {
-          st.ready = true;
-          caf::anon_send(st.waiter, atom::ready_v, st.joined, st.nodes);
-        }
+        answer_if_ready(self);
         return reply;
+      },
+      [self](atom::ready)
+          -> caf::result<std::vector<join_request>, std::vector<node_actor>> {
+        auto& st = self->state;
+        auto rp = self->make_response_promise<std::vector<join_request>,
+                                              std::vector<node_actor>>();
+        st.waiting.push_back(rp);
+        answer_if_ready(self);
+        return rp;
       },
   };
 }

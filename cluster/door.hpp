@@ -3,8 +3,11 @@
 // protocol version, a node id already in the cluster, a node whose
 // --node-timeout differs (heartbeats only work when all nodes agree), job
 // options that conflict with the coordinator's, and a node whose roles the
-// job does not need. Once the expected number of nodes is in, it tells the
-// coordinator's main thread `(ready, requests, nodes)`.
+// job does not need, a node whose data dir belongs to another job or node.
+// The coordinator asks it `(ready)` for the nodes once all expected are in.
+// Once the job first had them all, its nodes are fixed: a node that is lost
+// (its actor or its connection went down) may come back with the same
+// --node-id, and no other may take its place.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +18,7 @@
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "messages/actors.hpp"
 
@@ -48,22 +52,29 @@ struct door_state {
   static constexpr const char* name = "cluster_door";
 
   door_rules rules;
-  /// Told `(ready, std::vector<join_request>, std::vector<node_actor>)`.
-  caf::actor waiter;
+  /// The nodes in the job now, and their actors.
   std::vector<join_request> joined;
   std::vector<node_actor> nodes;
-  bool ready = false;
+  /// The nodes of the job once it first had them all: after that, only
+  /// these come back (after a failure, with the same --node-id).
+  std::vector<std::string> members;
+  /// `(ready)` requests waiting for every node to be in.
+  std::vector<caf::typed_response_promise<std::vector<join_request>,
+                                          std::vector<node_actor>>>
+      waiting;
 };
 
-/// Why `request` cannot join under `rules`, with `joined` already in; ""
-/// when it can. Pure, for tests.
+/// Why `request` cannot join under `rules`, with `joined` already in and
+/// `members` the job's nodes once it first had them all (empty before);
+/// "" when it can. Pure, for tests.
 std::string join_refusal(const door_rules& rules,
                          const std::vector<join_request>& joined,
+                         const std::vector<std::string>& members,
                          const join_request& request);
 
-/// Spawns with the rules and the actor to tell when every node is in.
+/// Spawns with the rules.
 cluster_door_actor::behavior_type
 cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
-             door_rules rules, caf::actor waiter);
+             door_rules rules);
 
 } // namespace crashwatch

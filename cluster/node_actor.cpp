@@ -40,6 +40,7 @@ void stop_local(self_ptr self) {
     self->send_exit(a, caf::exit_reason::user_shutdown);
   st.shards.clear();
   st.readers.clear();
+  ++st.generation;
 }
 
 /// A new epoch: the actors of an older one go.
@@ -175,12 +176,19 @@ caf::result<node_part> prepare(self_ptr self, uint64_t epoch,
     bool failed = false;
   };
   auto c = std::make_shared<collector>();
+  auto generation = st.generation;
   c->part.id = id;
   c->missing = st.shards.size() + st.readers.size();
   auto rp = self->make_response_promise<node_part>();
-  auto complete = [self, c, rp]() mutable {
+  auto complete = [self, c, rp, epoch, generation]() mutable {
     if (--c->missing > 0 || c->failed)
       return;
+    // This epoch's actors were stopped meanwhile: the part is not wanted.
+    if (self->state.generation != generation) {
+      rp.deliver(make_error(ec::input_error,
+                            "epoch " + std::to_string(epoch) + " stopped"));
+      return;
+    }
     auto& part = c->part;
     std::sort(part.readers.begin(), part.readers.end(),
               [](auto& a, auto& b) { return a.partition < b.partition; });
@@ -236,14 +244,12 @@ cluster_node(node_actor::stateful_pointer<node_state> self, std::string node_id,
   self->state.node_id = std::move(node_id);
   self->state.data_dir = std::move(data_dir);
   self->set_down_handler([self](caf::down_msg& down) {
+    // Lost the coordinator: this epoch's actors go; the node stays, and
+    // its main thread joins again (the coordinator comes back, restarted).
     if (down.source != self->state.door)
       return;
     stop_local(self);
-    self->quit(make_error(
-        ec::input_error,
-        "lost the coordinator ("
-            + (down.reason ? render(down.reason) : std::string{"it left"})
-            + ")"));
+    self->state.door = nullptr;
   });
   return {
       [self](shard_assignment& a,
@@ -329,6 +335,8 @@ cluster_node(node_actor::stateful_pointer<node_state> self, std::string node_id,
         }
       },
       [self](atom::joined, caf::actor& door, std::string& job) {
+        if (self->state.door)
+          self->demonitor(self->state.door);
         self->state.door = door;
         self->state.job = std::move(job);
         self->monitor(door);

@@ -49,6 +49,9 @@ struct node_state {
   /// The shards and readers this node hosts now.
   std::vector<shard_actor> shards;
   std::vector<partition_reader_actor> readers;
+  /// Grows whenever the actors above are stopped: a checkpoint part asked
+  /// of older ones is not staged.
+  uint64_t generation = 0;
   /// The coordinator's door, once joined.
   caf::actor door;
 };

@@ -89,6 +89,10 @@ using cluster_door_actor = caf::typed_actor<
     // A node asks to join; refused with an error that says why (another
     // protocol version, a duplicate node id, conflicting job options, a
     // role the job does not need).
-    caf::replies_to<join_request, node_actor>::with<join_reply>>;
+    caf::replies_to<join_request, node_actor>::with<join_reply>,
+    // From the coordinator's own process: the nodes of the job, answered
+    // once every expected node is in (again, after one was lost).
+    caf::replies_to<atom::ready>::with<std::vector<join_request>,
+                                       std::vector<node_actor>>>;
 
 } // namespace crashwatch

@@ -20,5 +20,5 @@ CAF_ADD_ATOM(crashwatch, crashwatch::atom, tick, "tick")
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, joined, "joined")
 /// Coordinator -> node: checkpoint N is committed; apply your part of it.
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, commit, "commit")
-/// Door -> coordinator's main thread: every expected node has joined.
+/// Coordinator -> its door: the nodes, once every expected one is in.
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, ready, "ready")

@@ -65,12 +65,16 @@ struct join_request {
   /// The node has a `--data-dir` (a job with checkpoints needs one on every
   /// node).
   bool data_dir = false;
+  /// The job and node its data dir's journal belongs to ("" for a new one).
+  std::string journal_job;
+  std::string journal_node;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_request& x) {
   return f(caf::meta::type_name("join_request"), x.protocol_version, x.node_id,
-           x.roles, x.address, x.node_timeout_ms, x.job_options, x.data_dir);
+           x.roles, x.address, x.node_timeout_ms, x.job_options, x.data_dir,
+           x.journal_job, x.journal_node);
 }
 
 /// Coordinator -> node: you are in.

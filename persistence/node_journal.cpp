@@ -1,5 +1,7 @@
 #include "persistence/node_journal.hpp"
 
+#include <unistd.h>
+
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
 
@@ -15,7 +17,8 @@ constexpr const char* staged_table
       "KEY, body BLOB NOT NULL)";
 
 /// The identity a node journal is bound to.
-job_settings identity(const std::string& job_id, const std::string& node_id) {
+job_settings identity_settings(const std::string& job_id,
+                               const std::string& node_id) {
   return {{"--job", job_id}, {"--node-id", node_id}};
 }
 
@@ -32,18 +35,42 @@ node_journal::open(const std::string& dir, int64_t window_ms,
     return std::move(log.error());
   auto& j = **log;
   if (j.has_checkpoint()) {
-    if (auto err = j.check_settings(identity(job_id, node_id)))
+    if (auto err = j.check_settings(identity_settings(job_id, node_id)))
       return err;
   } else {
     // Checkpoint 0 of a node: no state yet (the coordinator's checkpoint 0
     // says where the readers start).
     checkpoint_record zero = checkpoint_zero({}, 0, {});
-    if (auto err = j.create(identity(job_id, node_id), {}, zero))
+    if (auto err = j.create(identity_settings(job_id, node_id), {}, zero))
       return err;
   }
   if (auto err = j.database().exec(staged_table))
     return err;
   return std::unique_ptr<node_journal>{new node_journal(std::move(*log))};
+}
+
+caf::expected<std::pair<std::string, std::string>>
+node_journal::identity(const std::string& dir) {
+  std::pair<std::string, std::string> result;
+  auto path = dir + "/" + journal::file_name;
+  if (::access(path.c_str(), F_OK) != 0)
+    return result;
+  auto db = sqlite_db::open(path, "journal", sqlite_db::mode::must_exist);
+  if (!db)
+    return std::move(db.error());
+  auto stmt = (*db)->prepare("SELECT name, value FROM setting WHERE name IN "
+                             "('--job', '--node-id')");
+  if (!stmt)
+    return result; // no settings table: a new or foreign file, open() says
+  if (auto err = stmt->each_row([&](sqlite_stmt& row) {
+        auto value = std::string{row.column_text(1)};
+        if (row.column_text(0) == "--job")
+          result.first = std::move(value);
+        else
+          result.second = std::move(value);
+      }))
+    return err;
+  return result;
 }
 
 caf::error node_journal::stage(const node_part& part) {

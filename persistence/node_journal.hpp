@@ -43,6 +43,11 @@ class node_journal {
   open(const std::string& dir, int64_t window_ms, const std::string& job_id,
        const std::string& node_id);
 
+  /// The (job, node) DIR's journal belongs to, without opening it for use;
+  /// two empty texts when DIR holds none yet.
+  static caf::expected<std::pair<std::string, std::string>>
+  identity(const std::string& dir);
+
   /// Phase one: keeps `part` until commit(), synced to disk.
   caf::error stage(const node_part& part);
 

@@ -113,13 +113,18 @@ refused t1 2 "has --node-timeout 2000ms, the coordinator 5000ms" \
   --role aggregator --node-id t1 --node-timeout 2s
 refused r9 2 "the job needs no reader node r9" --role reader --node-id r9
 node a1 --role aggregator --node-id a1 --listen "127.0.0.1:$(free_port)" \
-  --join "127.0.0.1:$port"
+  --join "127.0.0.1:$port" --join-timeout 2s
 sleep 1
 refused dup 2 "--node-id a1 is already in the cluster" --role aggregator \
   --node-id a1
 kill -TERM "${NODE_PID[c]}"
 expect_rc c 130 20
+# A node that loses its coordinator joins it again, for --join-timeout.
 expect_rc a1 1 20
+grep -q "lost the coordinator" "$TMP/a1.err" \
+  || fail "a1 did not notice the coordinator was gone: $(cat "$TMP/a1.err")"
+grep -q "cannot join the coordinator at 127.0.0.1:$port within 2 s" "$TMP/a1.err" \
+  || fail "a1 did not try to join again: $(cat "$TMP/a1.err")"
 node gone --role aggregator --node-id gone --listen "127.0.0.1:$(free_port)" \
   --join "127.0.0.1:$(free_port)" --join-timeout 1s
 expect_rc gone 1 30

@@ -114,6 +114,10 @@ node_actor::behavior_type dummy_node() {
 cluster_door_actor::behavior_type dummy_door() {
   return {
       [](join_request&, node_actor&) { return join_reply{}; },
+      [](atom::ready) {
+        return caf::make_result(std::vector<join_request>{},
+                                std::vector<node_actor>{});
+      },
   };
 }
 
@@ -499,7 +503,9 @@ struct sample<join_request> {
             5'000 + n,
             {{text("--window", n), text("10s", n)},
              {text("--shards", n), text("4", n)}},
-            true};
+            true,
+            text("job-", n),
+            text("node-", n)};
   }
 };
 
