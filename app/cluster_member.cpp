@@ -163,15 +163,15 @@ int serve(caf::actor_system& sys, const node_options& opts) {
                    caf::actor_cast<caf::actor>(joined->door),
                    joined->reply.job);
     switch (serve_door(self, node, joined->door, who)) {
-      case membership::over:
-        return leave(0);
-      case membership::failed:
-        return leave(1);
-      case membership::interrupted:
-        std::cerr << who << "interrupted: left the cluster\n";
-        return leave(130);
-      case membership::lost:
-        break;
+    case membership::over:
+      return leave(0);
+    case membership::failed:
+      return leave(1);
+    case membership::interrupted:
+      std::cerr << who << "interrupted: left the cluster\n";
+      return leave(130);
+    case membership::lost:
+      break;
     }
   }
 }
