@@ -31,6 +31,11 @@ namespace {
 /// How often the stop flag is looked at while waiting for nodes.
 constexpr auto stop_poll = std::chrono::milliseconds(20);
 
+/// How long a coordinator restarted after its job's end tells nodes that
+/// join again that the job is over (at least --node-timeout): they retry
+/// every 2 s at most.
+constexpr int64_t job_over_grace_ms = 5'000;
+
 /// How long one `(ready)` question to the door waits before the stop flag
 /// is looked at again.
 constexpr auto ready_poll = std::chrono::milliseconds(200);
@@ -38,10 +43,14 @@ constexpr auto ready_poll = std::chrono::milliseconds(200);
 /// The nodes of the job, once every expected one is in; an error when
 /// stopped meanwhile.
 caf::expected<std::vector<joined_node>>
-await_nodes(caf::scoped_actor& self, const cluster_door_actor& door) {
+await_nodes(caf::scoped_actor& self, const cluster_door_actor& door,
+            std::chrono::steady_clock::time_point deadline
+            = std::chrono::steady_clock::time_point::max()) {
   for (;;) {
     if (stop_requested())
       return make_error(ec::interrupted, "interrupted while waiting for nodes");
+    if (std::chrono::steady_clock::now() >= deadline)
+      return make_error(ec::interrupted, "not every node came");
     caf::expected<std::vector<joined_node>> result = caf::error{};
     bool answered = false;
     self->request(door, ready_poll, atom::ready_v)
@@ -209,10 +218,13 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
   auto start = open_cluster_start(opts, *plans);
   if (!start)
     return std::move(start.error());
-  if (start->base.already_complete)
+  auto over = start->base.already_complete;
+  if (over && opts.expect_nodes == 0)
     return completed_outcome(*start->base.restored);
   caf::scoped_actor self{sys};
-  auto door = sys.spawn(cluster_door, rules_of(opts, *start, *plans));
+  auto rules = rules_of(opts, *start, *plans);
+  rules.over = over;
+  auto door = sys.spawn(cluster_door, std::move(rules));
   auto listen_host
       = is_wildcard_host(opts.listen.host) ? nullptr : opts.listen.host.c_str();
   auto port
@@ -221,6 +233,18 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     self->send_exit(door, caf::exit_reason::user_shutdown);
     return make_error(ec::config_error, "--listen " + to_string(opts.listen)
                                             + ": " + render(port.error()));
+  }
+  if (over) {
+    // Nodes that lost this coordinator before it restarted join again:
+    // they are told the job is over. Those that saw its end do not come.
+    auto grace = std::chrono::milliseconds(
+        std::max<int64_t>(job_over_grace_ms, opts.node_timeout_ms));
+    std::cerr << who << "telling nodes that join within " << grace.count()
+              << " ms that the job is over\n";
+    await_nodes(self, door, std::chrono::steady_clock::now() + grace);
+    sys.middleman().unpublish(door, *port);
+    self->send_exit(door, caf::exit_reason::user_shutdown);
+    return completed_outcome(*start->base.restored);
   }
   std::cerr << who << "coordinator of job " << start->job_id << ": "
             << plans->size() << " partitions and " << job.pipeline.shards

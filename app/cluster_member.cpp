@@ -157,6 +157,11 @@ int serve(caf::actor_system& sys, const node_options& opts) {
       std::cerr << who << render(joined.error()) << '\n';
       return leave(join_status(joined.error()));
     }
+    if (joined->reply.over) {
+      std::cerr << who << "the coordinator at " << to_string(opts.join)
+                << " says the job is over\n";
+      return leave(0);
+    }
     std::cerr << who << (first ? "joined" : "joined again")
               << " the coordinator at " << to_string(opts.join) << '\n';
     caf::anon_send(node, atom::joined_v,

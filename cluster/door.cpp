@@ -102,10 +102,12 @@ namespace {
 
 using self_ptr = cluster_door_actor::stateful_pointer<door_state>;
 
-/// Answers every `(ready)` request once every expected node is in.
+/// Answers every `(ready)` request once every expected node is in (or,
+/// for a job that is over, was told so).
 void answer_if_ready(self_ptr self) {
   auto& st = self->state;
-  if (st.joined.size() != st.rules.expected)
+  if (st.rules.over ? st.told.size() < st.rules.expected
+                    : st.joined.size() != st.rules.expected)
     return;
   if (st.members.empty())
     for (auto& j : st.joined)
@@ -136,6 +138,19 @@ cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
       [self](join_request& request,
              node_actor& node) -> caf::result<join_reply> {
         auto& st = self->state;
+        if (st.rules.over
+            && request.protocol_version == cluster_protocol_version) {
+          if (std::find(st.told.begin(), st.told.end(), request.node_id)
+              == st.told.end())
+            st.told.push_back(request.node_id);
+          std::cerr << "crashwatch node " << st.rules.coordinator
+                    << ": told node " << request.node_id
+                    << " that the job is over\n";
+          join_reply over{st.rules.coordinator, st.rules.job, st.rules.expected,
+                          0, true};
+          answer_if_ready(self);
+          return over;
+        }
         auto why = join_refusal(st.rules, st.joined, st.members, request);
         if (!why.empty())
           return make_error(ec::config_error, "refused by coordinator "

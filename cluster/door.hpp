@@ -5,6 +5,8 @@
 // options that conflict with the coordinator's, and a node whose roles the
 // job does not need, a node whose data dir belongs to another job or node.
 // The coordinator asks it `(ready)` for the nodes once all expected are in.
+// A coordinator restarted after its job completed keeps the door open a
+// while to tell nodes that join again that the job is over.
 // Once the job first had them all, its nodes are fixed: a node that is lost
 // (its actor or its connection went down) may come back with the same
 // --node-id, and no other may take its place.
@@ -45,6 +47,10 @@ struct door_rules {
   /// The job keeps checkpoints (`--data-dir`): every node needs a data dir
   /// of its own for its part.
   bool durable = false;
+  /// The job had completed before this coordinator started: every node
+  /// that joins is told so (and exits); `(ready)` is answered once
+  /// `expected` nodes were told.
+  bool over = false;
 };
 
 /// The state of the door.
@@ -58,6 +64,8 @@ struct door_state {
   /// The nodes of the job once it first had them all: after that, only
   /// these come back (after a failure, with the same --node-id).
   std::vector<std::string> members;
+  /// The nodes told that the job is over (rules.over).
+  std::vector<std::string> told;
   /// `(ready)` requests waiting for every node to be in.
   std::vector<caf::typed_response_promise<std::vector<join_request>,
                                           std::vector<node_actor>>>

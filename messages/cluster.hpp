@@ -86,12 +86,15 @@ struct join_reply {
   /// Nodes the job waits for (`--expect-nodes`), and how many have joined.
   uint32_t expected = 0;
   uint32_t joined = 0;
+  /// The job had completed already (a coordinator restarted after its
+  /// end): the node has nothing to do and exits 0.
+  bool over = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_reply& x) {
   return f(caf::meta::type_name("join_reply"), x.coordinator, x.job, x.expected,
-           x.joined);
+           x.joined, x.over);
 }
 
 /// Coordinator -> aggregator node: host these shards in epoch `epoch`.

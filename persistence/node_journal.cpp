@@ -6,6 +6,7 @@
 #include <caf/binary_serializer.hpp>
 
 #include "core/error.hpp"
+#include "core/kill_point.hpp"
 #include "persistence/sqlite_db.hpp"
 
 namespace crashwatch {
@@ -90,7 +91,10 @@ caf::error node_journal::stage(const node_part& part) {
     return err;
   // The coordinator commits N on the word of every node that N is staged:
   // it must survive a power loss.
-  return db.sync_wal();
+  if (auto err = db.sync_wal())
+    return err;
+  kill_point("node-staged");
+  return caf::none;
 }
 
 caf::error node_journal::apply(checkpoint_id last) {
