@@ -119,7 +119,7 @@ check_cluster() {
 
   # Produced by crashwatch through the forwarders, every record delivered.
   in_client "$BIN" generate --brokers "$brokers" --records 6000 --rate 0 \
-    --users 150 --seed $((40 + n)) --late-fraction 0.02 \
+    --users 60 --seed $((40 + n)) --late-fraction 0.02 \
     --malformed-fraction 0.01 2>"$dir/gen.err" \
     || fail "generate failed ($n brokers): $(cat "$dir/gen.err")"
   grep -q "produced 6000 records .* 6000 delivered, 0 failed" "$dir/gen.err" \
