@@ -72,10 +72,29 @@ embedded_broker::start(const embedded_broker_options& options) {
                       "ephemeral port?)");
   if (auto err = broker->create_topic(options.topic, options.partitions))
     return err;
-  if (options.port != 0)
+  if (options.port != 0) {
+    if (auto err = broker->spread_leaders())
+      return err;
     if (auto err = broker->start_forwarders())
       return err;
+  }
   return broker;
+}
+
+caf::error embedded_broker::spread_leaders() {
+  // The mock picks each partition's leader at random, which may put every
+  // leader on one broker; with fixed ports, partition p is led by broker
+  // p % N + 1, so that every broker's port serves a share of the topic.
+  for (int p = 0; options_.brokers > 1 && p < options_.partitions; ++p) {
+    auto err = rd_kafka_mock_partition_set_leader(
+        cluster_, options_.topic.c_str(), p, p % options_.brokers + 1);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return make_error(ec::config_error,
+                        "cannot set the leader of partition "
+                            + std::to_string(p)
+                            + " on the mock cluster: " + rd_kafka_err2str(err));
+  }
+  return caf::none;
 }
 
 caf::error embedded_broker::start_forwarders() {

@@ -14,7 +14,8 @@
 // rewrites the Metadata and FindCoordinator responses to name
 // ADVERTISE:P+j-1 instead of the mock's addresses
 // (io/kafka_wire_rewrite.hpp), so clients on other hosts reach every broker
-// through the forwarders.
+// through the forwarders. With fixed ports, the topic's partition p is led
+// by broker p % N + 1 (the mock's own choice is random).
 #pragma once
 
 #include <cstdint>
@@ -95,6 +96,7 @@ class embedded_broker {
 
   caf::error set_all(bool up);
   caf::error start_forwarders();
+  caf::error spread_leaders();
 
   embedded_broker_options options_;
   /// The client handle that owns the mock cluster (required by the mock API).
