@@ -1,6 +1,7 @@
 // `crashwatch broker`: an embedded Kafka broker (librdkafka's mock cluster)
 // for development, demos and tests. Prints one line with its address, then
 // serves until SIGINT or SIGTERM; SIGUSR1/SIGUSR2 take its brokers down/up.
+// --listen/--advertise (with --port) make it reachable from other hosts.
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -10,6 +11,7 @@
 
 #include "app/cli_options.hpp"
 #include "app/commands.hpp"
+#include "cluster/node_address.hpp"
 #include "core/error.hpp"
 #include "io/embedded_broker.hpp"
 
@@ -17,13 +19,44 @@ namespace crashwatch {
 
 void add_broker_options(CLI::App& cmd, embedded_broker_options& opts) {
   add_integer(cmd, "--port", opts.port, 1, 65535,
-              "bootstrap port on 127.0.0.1 (default: an ephemeral port)", "P")
+              "fixed ports: broker i at HOST:P+i-1, broker 1's is the "
+              "bootstrap address (default: the mock's ephemeral ports on "
+              "127.0.0.1)",
+              "P")
       ->default_str("");
+  add_text(cmd, "--listen", opts.listen, "HOST",
+           "address the fixed ports are bound on; 0.0.0.0 = every interface "
+           "(needs --port)",
+           not_empty_check("needs an address"))
+      ->default_str(opts.listen);
+  add_text(cmd, "--advertise", opts.advertise, "HOST",
+           "host name or address clients are told to connect to (needs "
+           "--port; default: the --listen address)",
+           not_empty_check("needs a host name or address"));
   add_integer(cmd, "--partitions", opts.partitions, 1, 10000,
               "partitions of the topic");
   add_text(cmd, "--topic", opts.topic, "NAME", "topic to create",
            not_empty_check("needs a topic name"));
   add_integer(cmd, "--brokers", opts.brokers, 1, 100, "brokers in the cluster");
+}
+
+void validate_broker_options(const CLI::App& cmd,
+                             embedded_broker_options& opts) {
+  bool listen = cmd.count("--listen") > 0;
+  bool advertise = cmd.count("--advertise") > 0;
+  if (opts.port == 0 && (listen || advertise))
+    throw usage_error(std::string{listen ? "--listen" : "--advertise"}
+                      + " needs --port (without it, the brokers are only on "
+                        "the mock's ephemeral ports on 127.0.0.1)");
+  if (!advertise && is_wildcard_host(opts.listen))
+    throw usage_error("--advertise is required with --listen " + opts.listen
+                      + " (clients need a host name or address that reaches "
+                        "this broker)");
+  if (opts.port != 0 && opts.port + opts.brokers - 1 > 65535)
+    throw usage_error("--port " + std::to_string(opts.port) + " with --brokers "
+                      + std::to_string(opts.brokers) + " needs ports up to "
+                      + std::to_string(opts.port + opts.brokers - 1)
+                      + " (at most 65535)");
 }
 
 int execute_broker(const embedded_broker_options& opts) {
@@ -44,7 +77,10 @@ int execute_broker(const embedded_broker_options& opts) {
             << opts.topic << ", " << opts.partitions << " partitions"
             << std::endl;
   if (opts.port != 0)
-    std::cerr << "crashwatch broker: mock brokers at "
+    std::cerr << "crashwatch broker: brokers 1.." << opts.brokers << " on "
+              << opts.listen << ":" << opts.port << ".."
+              << opts.port + opts.brokers - 1 << ", advertised as "
+              << (*broker)->advertised_host() << "; mock brokers at "
               << (*broker)->mock_bootstraps() << '\n';
   for (;;) {
     int sig = 0;
@@ -74,7 +110,7 @@ command_action setup_broker_command(CLI::App& cmd) {
   cmd.description(
       "an embedded Kafka broker for development and tests\n\n"
       "Runs an embedded Kafka broker and prints one line on stdout:\n"
-      "  crashwatch-broker: 127.0.0.1:PORT topic TOPIC, N partitions\n"
+      "  crashwatch-broker: HOST:PORT topic TOPIC, N partitions\n"
       "(the second word is the address for --brokers). Runs until "
       "SIGINT/SIGTERM.");
   cmd.footer(R"(Signals (failure injection):
@@ -87,12 +123,20 @@ This is librdkafka's mock cluster, NOT a real Kafka broker:
     batches are dropped silently beyond that (consumers that fall behind
     lose data: offsets jump forward)
   * one process, no replication, no security, no retention settings
-  * with --port, clients bootstrap through a forwarder on that port and then
-    connect to the brokers' own ephemeral ports (also on 127.0.0.1)
-See docs/BROKER.md.)");
+  * with --port P, broker i is served at P+i-1 by a forwarder that rewrites
+    the broker addresses in the metadata clients receive to ADVERTISE:P+i-1;
+    without --port, the brokers are on ephemeral ports on 127.0.0.1 only
+
+Reachable from other hosts or containers (docker compose service "broker"):
+  crashwatch broker --port 9092 --listen 0.0.0.0 --advertise broker
+(clients use --brokers broker:9092; with --brokers N, ports 9092..9092+N-1
+must be reachable too). See docs/BROKER.md.)");
   auto opts = std::make_shared<embedded_broker_options>();
   add_broker_options(cmd, *opts);
-  return [opts] { return execute_broker(*opts); };
+  return [&cmd, opts] {
+    validate_broker_options(cmd, *opts);
+    return execute_broker(*opts);
+  };
 }
 
 } // namespace crashwatch

@@ -58,6 +58,10 @@ int execute_generate(const generate_options& opts);
 
 command_action setup_broker_command(CLI::App& cmd);
 void add_broker_options(CLI::App& cmd, embedded_broker_options& opts);
+/// --listen/--advertise need --port; a wildcard --listen needs --advertise;
+/// the ports must exist. Throws usage_error.
+void validate_broker_options(const CLI::App& cmd,
+                             embedded_broker_options& opts);
 
 /// Serves until SIGINT/SIGTERM.
 int execute_broker(const embedded_broker_options& opts);

@@ -7,18 +7,20 @@
 // that, nothing survives the process, there is no replication that matters
 // and no security. See docs/BROKER.md.
 //
-// librdkafka 2.0.2's mock binds ephemeral ports. To offer a fixed port, a
-// small TCP forwarder listens on 127.0.0.1:P and relays each connection to
-// the first mock broker. Clients only bootstrap through it: the metadata they
-// receive names the mock brokers' own addresses, which they then connect to
-// directly.
+// librdkafka 2.0.2's mock binds ephemeral ports on 127.0.0.1 and names them
+// in the metadata it sends; its API cannot change that. With a port P, mock
+// broker i (1..N) is served at LISTEN:P+i-1 by a forwarder
+// (io/kafka_forwarder.hpp) that relays to the mock broker's own address and
+// rewrites the Metadata and FindCoordinator responses to name
+// ADVERTISE:P+j-1 instead of the mock's addresses
+// (io/kafka_wire_rewrite.hpp), so clients on other hosts reach every broker
+// through the forwarders. With fixed ports, the topic's partition p is led
+// by broker p % N + 1 (the mock's own choice is random).
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <caf/expected.hpp>
@@ -30,9 +32,13 @@ namespace crashwatch {
 
 /// What the embedded broker serves.
 struct embedded_broker_options {
-  /// Fixed port on 127.0.0.1 for bootstrapping; 0 = the mock's own ephemeral
-  /// address.
+  /// First fixed port: broker i is served at listen:port+i-1 (broker 1's is
+  /// the bootstrap address); 0 = the mock's own ephemeral addresses.
   uint16_t port = 0;
+  /// The address the fixed ports are bound on ("0.0.0.0": every interface).
+  std::string listen = "127.0.0.1";
+  /// The host clients are told to connect to; "" = `listen`.
+  std::string advertise;
   /// Number of mock brokers in the cluster.
   int brokers = 1;
   /// Topic created at start.
@@ -41,7 +47,7 @@ struct embedded_broker_options {
   int partitions = 4;
 };
 
-class tcp_forwarder;
+class kafka_forwarder;
 
 /// A running mock Kafka cluster with one topic; stopped by the destructor.
 class embedded_broker {
@@ -57,12 +63,16 @@ class embedded_broker {
   embedded_broker(const embedded_broker&) = delete;
   embedded_broker& operator=(const embedded_broker&) = delete;
 
-  /// The address clients bootstrap from: "127.0.0.1:P" with a port, else the
-  /// mock's own comma-separated broker list.
+  /// The address clients bootstrap from: "ADVERTISE:P" with a port, else
+  /// the mock's own comma-separated broker list.
   std::string bootstraps() const;
 
-  /// The mock brokers' own addresses (what metadata hands to clients).
+  /// The mock brokers' own addresses (what the mock's metadata names).
   std::string mock_bootstraps() const;
+
+  /// The host named in the metadata clients receive through the fixed
+  /// ports: `advertise`, or `listen` when that is empty.
+  std::string advertised_host() const;
 
   /// Creates another topic (also used by tests).
   caf::error create_topic(const std::string& topic, int partitions);
@@ -85,12 +95,15 @@ class embedded_broker {
   embedded_broker() = default;
 
   caf::error set_all(bool up);
+  caf::error start_forwarders();
+  caf::error spread_leaders();
 
   embedded_broker_options options_;
   /// The client handle that owns the mock cluster (required by the mock API).
   rd_kafka_t* owner_ = nullptr;
   rd_kafka_mock_cluster_t* cluster_ = nullptr;
-  std::unique_ptr<tcp_forwarder> forwarder_;
+  /// One per mock broker, with a port.
+  std::vector<std::unique_ptr<kafka_forwarder>> forwarders_;
 };
 
 } // namespace crashwatch

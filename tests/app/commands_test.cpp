@@ -18,7 +18,7 @@ generate_options generate(std::vector<std::string> args) {
 
 embedded_broker_options broker(std::vector<std::string> args) {
   return parse_command_options<embedded_broker_options>(
-      "broker", std::move(args), add_broker_options);
+      "broker", std::move(args), add_broker_options, validate_broker_options);
 }
 
 demo_options demo(std::vector<std::string> args) {
@@ -140,6 +140,35 @@ TEST_CASE("broker options", "[broker_options]") {
   CHECK(error_of(broker, {"--partitions"}) == "--partitions needs a value");
   CHECK(error_of(broker, {"extra"})
         == "unexpected argument 'extra' (options start with --)");
+}
+
+TEST_CASE("broker --listen and --advertise", "[broker_options]") {
+  auto plain = broker({"--port", "9092"});
+  CHECK(plain.listen == "127.0.0.1");
+  CHECK(plain.advertise.empty());
+  auto opts = broker({"--port", "9092", "--listen", "0.0.0.0", "--advertise",
+                      "broker", "--partitions", "3"});
+  CHECK(opts.listen == "0.0.0.0");
+  CHECK(opts.advertise == "broker");
+  auto local = broker({"--port", "9092", "--listen", "10.0.0.5"});
+  CHECK(local.listen == "10.0.0.5");
+  CHECK(local.advertise.empty()); // the --listen host is advertised
+  CHECK(error_of(broker, {"--listen", "0.0.0.0", "--advertise", "b"})
+        == "--listen needs --port (without it, the brokers are only on the "
+           "mock's ephemeral ports on 127.0.0.1)");
+  CHECK(error_of(broker, {"--advertise", "b"})
+        == "--advertise needs --port (without it, the brokers are only on the "
+           "mock's ephemeral ports on 127.0.0.1)");
+  CHECK(error_of(broker, {"--port", "9092", "--listen", "0.0.0.0"})
+        == "--advertise is required with --listen 0.0.0.0 (clients need a "
+           "host name or address that reaches this broker)");
+  CHECK(error_of(broker, {"--port", "65535", "--brokers", "2"})
+        == "--port 65535 with --brokers 2 needs ports up to 65536 (at most "
+           "65535)");
+  CHECK(error_of(broker, {"--port", "9092", "--advertise", ""})
+        == "--advertise: needs a host name or address");
+  CHECK(error_of(broker, {"--port", "9092", "--listen"})
+        == "--listen needs a value");
 }
 
 TEST_CASE("demo options", "[demo_options]") {
