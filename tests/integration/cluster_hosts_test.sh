@@ -55,6 +55,8 @@ cleanup_hosts() {
 trap cleanup_hosts EXIT
 trap 'exit 130' INT TERM HUP
 
+netns_require
+
 COMPOSE="$HERE/../../compose.yaml"
 [[ -f $COMPOSE ]] || fail "no compose.yaml at the project root ($COMPOSE)"
 PY=""
@@ -62,8 +64,6 @@ for p in python3 /usr/bin/python3; do
   if "$p" -c 'import yaml' 2>/dev/null; then PY=$p; break; fi
 done
 [[ -n $PY ]] || fail "no python3 with the yaml module (python3-yaml; scripts/install-deps.sh installs it)"
-
-netns_require
 
 SERVICES=(broker generator coordinator aggregator-1 aggregator-2 reader-1)
 NODES=(coordinator aggregator-1 aggregator-2 reader-1)
