@@ -16,6 +16,9 @@ packages=(
   python3
   strace
   time
+  docker-compose
+  iproute2
+  python3-yaml
 )
 
 missing=()
