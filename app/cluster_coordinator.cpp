@@ -88,7 +88,7 @@ std::string missing_nodes(caf::scoped_actor& self,
   std::string missing;
   for (auto& n : nodes) {
     bool alive = false;
-    self->request(n.actor, std::chrono::milliseconds(500), stop_epoch{0, false})
+    self->request(n.actor, std::chrono::milliseconds(250), stop_epoch{0, false})
         .receive([&](atom::done) { alive = true; }, [](caf::error&) {});
     if (!alive)
       missing += (missing.empty() ? "" : ", ") + n.info.node_id + " ("

@@ -59,8 +59,13 @@ caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
   auto everyone = actors.all();
   // This process's actors that have not terminated yet.
   std::set<caf::actor_addr> local;
+  // This pipeline's actors: a cluster coordinator waits on the same actor
+  // for every epoch, and the downs of an earlier epoch's actors (stopped by
+  // it, on other nodes) may still come in.
+  std::set<caf::actor_addr> mine;
   for (auto& a : everyone) {
     self->monitor(a);
+    mine.insert(a.address());
     if (a.node() == self->system().node())
       local.insert(a.address());
   }
@@ -90,7 +95,8 @@ caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
         },
         [&](caf::down_msg& down) {
           local.erase(down.source);
-          if (!down.reason || down.reason == caf::exit_reason::normal)
+          if (mine.count(down.source) == 0 || !down.reason
+              || down.reason == caf::exit_reason::normal)
             return;
           result = std::move(down.reason);
           running = false;

@@ -312,7 +312,9 @@ cluster_node(node_actor::stateful_pointer<node_state> self, std::string node_id,
         return rp;
       },
       [self](stop_epoch& stop) -> caf::result<atom::done> {
-        if (stop.epoch >= self->state.epoch)
+        // Epoch 0 stops nothing: the coordinator asks it to see who is
+        // still there.
+        if (stop.epoch != 0 && stop.epoch >= self->state.epoch)
           stop_local(self);
         // The answer first: an actor that quits in a handler sends no
         // result.

@@ -513,7 +513,7 @@ template <>
 struct sample<join_reply> {
   static join_reply make(sample_context&, int n) {
     return {text("coordinator", n), text("job-", n),
-            3u + static_cast<uint32_t>(n), 2u + static_cast<uint32_t>(n)};
+            3u + static_cast<uint32_t>(n), 2u + static_cast<uint32_t>(n), true};
   }
 };
 

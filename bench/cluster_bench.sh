@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Cluster benchmark (issue 10; docs/PERFORMANCE.md). Every node is a process
+# on this machine, talking over 127.0.0.1 TCP (CAF remote actors), so the
+# cluster and `crashwatch run` share the same cores.
+#   1. Throughput: `run --shards 4` against a coordinator (reading both files)
+#      + 2 aggregator nodes (2 shards each), $BENCH_REPS pairs alternating
+#      (run, cluster, run, ...), wall clock from spawn to the last exit.
+#   2. Bytes on the wire per record: what the aggregator processes read from
+#      their sockets (/proc/PID/io rchar: they read no file), per record.
+#   3. Checkpoint time across nodes: every node with --data-dir,
+#      --checkpoint-interval 100ms; started -> committed of each checkpoint
+#      in the coordinator's journal, against `run --data-dir` alike.
+#   4. Recovery: restore_bench.sh's input (1,000,000 open (window, user) keys
+#      held with --watermark-delay 1h, then 5 M other lines); once the
+#      coordinator committed a checkpoint holding 1,000,000 open keys,
+#      kill -9 aggregator a1 and restart it at once (as compose's restart
+#      policy would). Times from the kill: the coordinator's new epoch, and
+#      the first checkpoint of it committed (every node restored its state
+#      from its journal and records flow again); then the job must end with
+#      the alerts the input holds.
+#
+#   bench/cluster_bench.sh        (inputs as bench/run.sh, in $BENCH_DATA)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+reps=${BENCH_REPS:-5}
+bin=$PWD/build/crashwatch
+source bench/inputs.sh
+make_inputs "$bin"
+work=$(mktemp -d /tmp/crashwatch-cluster-bench.XXXXXX)
+trap 'pkill -9 -f "crashwatch node .*$work" 2>/dev/null || true; rm -rf "$work"' EXIT
+files=(--input "$data/half-0.jsonl" --input "$data/half-1.jsonl")
+sinks=(--output jsonl --output-file /dev/null --late-output /dev/null --dead-letter /dev/null)
+now_ns() { date +%s%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", (b - a) / 1e9}'; }
+port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# cluster DIR ARGS...: coordinator c (job ARGS) + aggregators a1, a2 in the
+# background; pids in C_PID, A1_PID, A2_PID. With DATA=1, each a data dir.
+cluster() {
+  local d=$1 p
+  shift
+  mkdir -p "$d"
+  p=$(port)
+  local dd=() d1=() d2=()
+  if [[ ${DATA:-0} == 1 ]]; then
+    dd=(--data-dir "$d/c") d1=(--data-dir "$d/a1") d2=(--data-dir "$d/a2")
+  fi
+  "$bin" node --role coordinator --node-id c --listen "127.0.0.1:$p" \
+    --expect-nodes 2 "$@" "${dd[@]}" 2>"$d/c.err" &
+  C_PID=$!
+  "$bin" node --role aggregator --node-id a1 --listen "127.0.0.1:$(port)" \
+    --join "127.0.0.1:$p" "${d1[@]}" 2>"$d/a1.err" &
+  A1_PID=$!
+  "$bin" node --role aggregator --node-id a2 --listen "127.0.0.1:$(port)" \
+    --join "127.0.0.1:$p" "${d2[@]}" 2>"$d/a2.err" &
+  A2_PID=$!
+  PORT=$p
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+best() { printf '%s\n' "$@" | sort -g | head -1; }
+
+# --- 1 + 2: throughput and bytes per record ---------------------------------
+run_t=() cl_t=() ratios=() bytes=()
+for ((i = 0; i < reps; i++)); do
+  t0=$(now_ns)
+  "$bin" run "${files[@]}" --shards 4 "${sinks[@]}" 2>"$work/run.err"
+  t1=$(now_ns)
+  run_t+=("$(secs "$t0" "$t1")")
+  t0=$(now_ns)
+  cluster "$work/t$i" "${files[@]}" --shards 4 "${sinks[@]}"
+  r1=0 r2=0
+  while kill -0 "$A1_PID" 2>/dev/null || kill -0 "$A2_PID" 2>/dev/null; do
+    r1=$(awk '/^rchar/{print $2}' "/proc/$A1_PID/io" 2>/dev/null || echo "$r1")
+    r2=$(awk '/^rchar/{print $2}' "/proc/$A2_PID/io" 2>/dev/null || echo "$r2")
+    sleep 0.02
+  done
+  wait "$C_PID" "$A1_PID" "$A2_PID"
+  t1=$(now_ns)
+  cl_t+=("$(secs "$t0" "$t1")")
+  ratios+=("$(awk -v a="${run_t[-1]}" -v b="${cl_t[-1]}" 'BEGIN{printf "%.3f", a / b}')")
+  records=$(grep -o '[0-9]* records' "$work/t$i/c.err" | head -1 | cut -d' ' -f1)
+  bytes+=("$(awk -v b=$((r1 + r2)) -v n="$records" 'BEGIN{printf "%.2f", b / n}')")
+done
+records=${records:-10000000}
+echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
+echo "throughput, $records records, 2 files, 4 shards; $reps pairs"
+echo "  run:     median $(median "${run_t[@]}") s (best $(best "${run_t[@]}")) = $(awk -v n="$records" -v t="$(median "${run_t[@]}")" 'BEGIN{printf "%.2f", n / t / 1e6}') M records/s"
+echo "  cluster: median $(median "${cl_t[@]}") s (best $(best "${cl_t[@]}")) = $(awk -v n="$records" -v t="$(median "${cl_t[@]}")" 'BEGIN{printf "%.2f", n / t / 1e6}') M records/s"
+echo "  cluster rate / run rate, per pair: ${ratios[*]}; median $(median "${ratios[@]}")"
+echo "  bytes read by the aggregators' sockets per record: ${bytes[*]}; median $(median "${bytes[@]}")"
+
+# --- 3: checkpoint time -------------------------------------------------------
+ck_stats() {
+  sqlite3 "$1" "SELECT completed_at_ms - started_at_ms FROM checkpoint WHERE id > 0 ORDER BY 1" \
+    | awk '{a[NR]=$1} END{printf "%d checkpoints, median %d ms, p90 %d ms, max %d ms", NR, a[int((NR+1)/2)], a[int(NR*0.9+0.5)], a[NR]}'
+}
+"$bin" run "${files[@]}" --shards 4 "${sinks[@]}" --data-dir "$work/ck-run" \
+  --checkpoint-interval 100ms 2>"$work/ck-run.err"
+DATA=1 cluster "$work/ck" "${files[@]}" --shards 4 "${sinks[@]}" --checkpoint-interval 100ms
+wait "$C_PID" "$A1_PID" "$A2_PID"
+echo "checkpoints every 100 ms, started -> committed:"
+echo "  run:     $(ck_stats "$work/ck-run/journal.db")"
+echo "  cluster: $(ck_stats "$work/ck/c/journal.db") (each aggregator stages its part, synced, then the coordinator commits)"
+
+# --- 4: recovery with 1 M keys ------------------------------------------------
+input=$work/keys.jsonl
+awk -v users=250000 -v windows=4 -v filler=5000000 'BEGIN {
+  t0 = 1768917180000
+  for (w = 0; w < windows; w++)
+    for (i = 0; i < users; i++) {
+      u = (i * 7919 + w * 13) % users
+      n = ((u * 4 + w) % 7 == 0) ? 3 : 1
+      for (c = 0; c < n; c++)
+        printf "{\"timestamp\": %.0f, \"status\": \"ERROR\", \"severity\": \"High\", \"source_ip\": \"10.1.2.3\", \"user_id\": \"user_%d\", \"content\": \"App crash detected\"}\n", t0 + w * 10000 + (i % 10000), 100000 + u
+    }
+  for (i = 0; i < filler; i++)
+    printf "{\"timestamp\": %.0f, \"status\": \"INFO\", \"severity\": \"Low\", \"source_ip\": \"10.1.2.3\", \"user_id\": \"user_%d\", \"content\": \"Request served\"}\n", t0 + (i % 40000), 100000 + (i % users)
+}' >"$input"
+d=$work/rec
+DATA=1 cluster "$d" --input "$input" --shards 4 --watermark-delay 1h \
+  --checkpoint-interval 200ms --output jsonl --output-file "$d/alerts.jsonl" \
+  --late-output /dev/null --dead-letter /dev/null
+journal=$d/c/journal.db
+open=0
+until ((open >= 1000000)); do
+  sleep 0.01
+  open=$(sqlite3 -readonly "$journal" "SELECT coalesce(max(open_keys), 0) FROM checkpoint" 2>/dev/null || echo 0)
+  kill -0 "$C_PID" 2>/dev/null || { echo "recovery: the job ended before 1 M keys were checkpointed" >&2; exit 1; }
+done
+kill_ms=$(date +%s%3N)
+kill -9 "$A1_PID"
+wait "$A1_PID" 2>/dev/null || true
+"$bin" node --role aggregator --node-id a1 --listen "$(sed -n 's/.*listening on \([^,]*\),.*/\1/p' "$d/a1.err" | head -1)" \
+  --join "127.0.0.1:$PORT" --data-dir "$d/a1" 2>>"$d/a1.err" &
+A1_PID=$!
+epochs=1
+until ((epochs >= 2)); do
+  sleep 0.002
+  epochs=$(grep -c "from checkpoint" "$d/c.err" || true)
+done
+epoch_ms=$(date +%s%3N)
+first=""
+until [[ -n $first ]]; do
+  sleep 0.005
+  first=$(sqlite3 -readonly "$journal" "SELECT min(completed_at_ms) FROM checkpoint WHERE started_at_ms > $epoch_ms" 2>/dev/null || true)
+done
+wait "$C_PID" "$A1_PID" "$A2_PID"
+echo "recovery: kill -9 of a1 (restarted at once) once a committed checkpoint held $open open keys:"
+echo "  new epoch after $((epoch_ms - kill_ms)) ms (polled every 2 ms); first checkpoint of it committed after $((first - kill_ms)) ms"
+echo "  $(grep 'stopped' "$d/c.err" | head -1 | cut -c1-160)"
+echo "  job: $(tail -1 "$d/c.err")"
+echo "  alerts: $(wc -l <"$d/alerts.jsonl") (the input holds 142858)"
