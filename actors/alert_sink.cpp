@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include <caf/mailbox_element.hpp>
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -121,7 +122,12 @@ void finish_if_done(self_ptr self) {
         return;
       }
   st.done = true;
-  caf::anon_send(st.waiter, atom::done_v, st.summary);
+  // Sent as the sink (a typed actor cannot send() to the untyped waiter):
+  // the waiter takes the end of this pipeline only.
+  st.waiter->enqueue(caf::make_mailbox_element(self->ctrl(),
+                                               caf::make_message_id(), {},
+                                               atom::done_v, st.summary),
+                     self->context());
 }
 
 // -- the messages, once their input is not waiting for alignment -------------

@@ -74,6 +74,12 @@ caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
   while (running) {
     self->receive(
         [&](atom::done, pipeline_summary& summary) {
+          // The end of this pipeline only: a cluster coordinator waits on
+          // the same actor for every epoch, and the sink of an epoch that
+          // was stopped may have said it was done just before.
+          if (caf::actor_cast<caf::actor_addr>(self->current_sender())
+              != actors.sink.address())
+            return;
           running = false;
           // A signal that came before the end was noticed wins: the caller
           // asked to stop, and says so with exit status 130 (the restart
