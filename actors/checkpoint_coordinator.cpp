@@ -158,6 +158,28 @@ checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
   st.sink = std::move(sink);
   st.interval = interval;
   st.current_started = self->clock().now();
+  // A part asked of an actor that is gone (a node killed: a request to it
+  // gets no answer until its own timeout) would hold the checkpoint, and
+  // whoever waits for it, for minutes: its down ends them at once.
+  self->set_down_handler([self](caf::down_msg& down) {
+    if (!down.reason || down.reason == caf::exit_reason::normal)
+      return;
+    auto& st = self->state;
+    for (auto& rp : st.waiting_current)
+      rp.deliver(down.reason);
+    for (auto& rp : st.waiting_next)
+      rp.deliver(down.reason);
+    st.waiting_current.clear();
+    st.waiting_next.clear();
+    self->quit(down.reason);
+  });
+  for (auto& a : st.readers)
+    self->monitor(a);
+  for (auto& a : st.shards)
+    self->monitor(a);
+  self->monitor(st.sink);
+  for (auto& a : st.nodes)
+    self->monitor(a);
   schedule_tick(self, interval);
   return {
       [self](atom::tick) {

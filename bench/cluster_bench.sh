@@ -2,9 +2,11 @@
 # Cluster benchmark (issue 10; docs/PERFORMANCE.md). Every node is a process
 # on this machine, talking over 127.0.0.1 TCP (CAF remote actors), so the
 # cluster and `crashwatch run` share the same cores.
-#   1. Throughput: `run --shards 4` against a coordinator (reading both files)
-#      + 2 aggregator nodes (2 shards each), $BENCH_REPS pairs alternating
-#      (run, cluster, run, ...), wall clock from spawn to the last exit.
+#   1. Throughput: `run --shards 4` against a coordinator (reading the three
+#      files, 20 M records) + 2 aggregator nodes (2 shards each), $BENCH_REPS
+#      pairs alternating (run, cluster, run, ...), wall clock from spawn to
+#      the last exit; and the cluster's from its epoch's start (every node
+#      joined) to the end.
 #   2. Bytes on the wire per record: what the aggregator processes read from
 #      their sockets (/proc/PID/io rchar: they read no file), per record.
 #   3. Checkpoint time across nodes: every node with --data-dir,
@@ -28,7 +30,7 @@ source bench/inputs.sh
 make_inputs "$bin"
 work=$(mktemp -d /tmp/crashwatch-cluster-bench.XXXXXX)
 trap 'pkill -9 -f "crashwatch node .*$work" 2>/dev/null || true; rm -rf "$work"' EXIT
-files=(--input "$data/half-0.jsonl" --input "$data/half-1.jsonl")
+files=(--input "$data/half-0.jsonl" --input "$data/half-1.jsonl" --input "$data/full.jsonl")
 sinks=(--output jsonl --output-file /dev/null --late-output /dev/null --dead-letter /dev/null)
 now_ns() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", (b - a) / 1e9}'; }
@@ -61,7 +63,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)
 best() { printf '%s\n' "$@" | sort -g | head -1; }
 
 # --- 1 + 2: throughput and bytes per record ---------------------------------
-run_t=() cl_t=() ratios=() bytes=()
+run_t=() cl_t=() cl_e=() ratios=() eratios=() bytes=()
 for ((i = 0; i < reps; i++)); do
   t0=$(now_ns)
   "$bin" run "${files[@]}" --shards 4 "${sinks[@]}" 2>"$work/run.err"
@@ -69,25 +71,29 @@ for ((i = 0; i < reps; i++)); do
   run_t+=("$(secs "$t0" "$t1")")
   t0=$(now_ns)
   cluster "$work/t$i" "${files[@]}" --shards 4 "${sinks[@]}"
-  r1=0 r2=0
+  r1=0 r2=0 te=""
   while kill -0 "$A1_PID" 2>/dev/null || kill -0 "$A2_PID" 2>/dev/null; do
     r1=$(awk '/^rchar/{print $2}' "/proc/$A1_PID/io" 2>/dev/null || echo "$r1")
     r2=$(awk '/^rchar/{print $2}' "/proc/$A2_PID/io" 2>/dev/null || echo "$r2")
-    sleep 0.02
+    [[ -n $te ]] || ! grep -q "from checkpoint" "$work/t$i/c.err" || te=$(now_ns)
+    sleep 0.005
   done
   wait "$C_PID" "$A1_PID" "$A2_PID"
   t1=$(now_ns)
   cl_t+=("$(secs "$t0" "$t1")")
+  cl_e+=("$(secs "$te" "$t1")")
   ratios+=("$(awk -v a="${run_t[-1]}" -v b="${cl_t[-1]}" 'BEGIN{printf "%.3f", a / b}')")
+  eratios+=("$(awk -v a="${run_t[-1]}" -v b="${cl_e[-1]}" 'BEGIN{printf "%.3f", a / b}')")
   records=$(grep -o '[0-9]* records' "$work/t$i/c.err" | head -1 | cut -d' ' -f1)
   bytes+=("$(awk -v b=$((r1 + r2)) -v n="$records" 'BEGIN{printf "%.2f", b / n}')")
 done
 records=${records:-10000000}
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
-echo "throughput, $records records, 2 files, 4 shards; $reps pairs"
+echo "throughput, $records records, 3 files, 4 shards; $reps pairs"
 echo "  run:     median $(median "${run_t[@]}") s (best $(best "${run_t[@]}")) = $(awk -v n="$records" -v t="$(median "${run_t[@]}")" 'BEGIN{printf "%.2f", n / t / 1e6}') M records/s"
 echo "  cluster: median $(median "${cl_t[@]}") s (best $(best "${cl_t[@]}")) = $(awk -v n="$records" -v t="$(median "${cl_t[@]}")" 'BEGIN{printf "%.2f", n / t / 1e6}') M records/s"
 echo "  cluster rate / run rate, per pair: ${ratios[*]}; median $(median "${ratios[@]}")"
+echo "  cluster from its epoch's start (nodes joined) to the end: median $(median "${cl_e[@]}") s; rate / run's rate, per pair: ${eratios[*]}; median $(median "${eratios[@]}")"
 echo "  bytes read by the aggregators' sockets per record: ${bytes[*]}; median $(median "${bytes[@]}")"
 
 # --- 3: checkpoint time -------------------------------------------------------
