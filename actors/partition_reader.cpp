@@ -74,6 +74,8 @@ void send_batches(self_ptr self) {
                           std::move(st.pending[i]), watermark, st.state};
     st.pending[i].clear();
     --st.credits[i];
+    // No timeout: an ack may wait long under backpressure; a shard that
+    // is gone ends the reader through its monitor (above) instead.
     self->request(st.shards[i], caf::infinite, std::move(batch))
         .then(
             [self](atom::ack, shard_id shard) {
@@ -195,6 +197,16 @@ partition_reader_actor::behavior_type partition_reader(
   st.restored_lost = start.stats.lost;
   st.state = start.state;
   st.last_data = self->clock().now();
+  // A shard or sink that is gone (on a node that died or was cut off) never
+  // acknowledges: the reader would wait for credits for ever. Its down ends
+  // the reader too.
+  self->set_down_handler([self](caf::down_msg& down) {
+    if (down.reason && down.reason != caf::exit_reason::normal)
+      self->quit(down.reason);
+  });
+  for (auto& shard : st.shards)
+    self->monitor(shard);
+  self->monitor(st.sink);
   if (st.state == partition_state::ended)
     // Ended before the checkpoint: a file may have grown since, but the
     // run's input was what it was then.

@@ -282,6 +282,14 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     auto joined = await_nodes(self, door);
     if (!joined)
       return leave(std::move(joined.error()));
+    // The door may not have seen yet that a node it counts is gone (its
+    // down comes to the door, not here): every node must answer first, or
+    // the epoch would wait on a dead node until the wiring times out.
+    while (!missing_nodes(self, *joined).empty()) {
+      joined = await_nodes(self, door);
+      if (!joined)
+        return leave(std::move(joined.error()));
+    }
     nodes = std::move(*joined);
     // Epochs only grow, also across restarts of the coordinator: a word of
     // an older epoch is known for stale everywhere.

@@ -14,6 +14,7 @@
 #   reader      r1 dies while applying a committed checkpoint's part
 #   random      a2 is killed -9 from outside at a random moment (a few ms
 #               after a random early checkpoint)
+#   hung        a2 is stopped (SIGSTOP) past --node-timeout, then continued
 # Then a coordinator restarted after its job's end tells a node that joins
 # it again that the job is over.
 source "$(dirname "$0")/common.sh"
@@ -57,14 +58,16 @@ cluster_args() {
   ARGS[c]="--role coordinator --node-id c --listen 127.0.0.1:$port
     --expect-nodes 3 --input $TMP/p0.jsonl --input node://r1$TMP/p1.jsonl
     ${outputs[*]} --output-file $d/alerts.jsonl --late-output $d/late.jsonl
-    --dead-letter $d/dead.jsonl --data-dir $d/c --checkpoint-interval 20ms"
+    --dead-letter $d/dead.jsonl --data-dir $d/c --checkpoint-interval 20ms
+    ${NODE_TIMEOUT:+--node-timeout $NODE_TIMEOUT}"
   local n p
   for n in a1 a2 r1; do
     p=$(free_port)
     local role=aggregator
     [[ $n == r1 ]] && role=reader
     ARGS[$n]="--role $role --node-id $n --listen 127.0.0.1:$p
-      --join 127.0.0.1:$port --data-dir $d/$n"
+      --join 127.0.0.1:$port --data-dir $d/$n
+      ${NODE_TIMEOUT:+--node-timeout $NODE_TIMEOUT}"
   done
 }
 
@@ -151,6 +154,33 @@ scenario random a2 random
 killed_mid_run random
 note "aggregator a2 killed -9 at a random moment, restarted: outputs as run"
 
+# --- a hung node: SIGSTOP past --node-timeout, then SIGCONT ------------------
+# Noticed by CAF's heartbeats (every node-timeout / 5), not by a closed
+# connection: the epoch stops, the node finds it lost the coordinator once it
+# runs again, joins again, and the job goes on from the newest checkpoint.
+d="$TMP/hung"
+mkdir -p "$d"
+NODE_TIMEOUT=1s cluster_args "$d" "$(free_port)"
+for n in c a1 a2 r1; do start "$n"; done
+at=0 until=$((SECONDS + 60))
+while ((at < 1 && SECONDS < until)); do
+  sleep 0.01
+  at=$(sqlite3 -readonly "$d/c/journal.db" \
+    "SELECT coalesce(max(id), 0) FROM checkpoint" 2>/dev/null || echo 0)
+done
+kill -STOP "${NODE_PID[a2]}"
+sleep 2.5
+kill -CONT "${NODE_PID[a2]}"
+expect_rc c 0 120
+for n in a1 a2 r1; do expect_rc "$n" 0 20; done
+for n in c a1 a2 r1; do cp "$TMP/$n.err" "$d/$n.err"; done
+grep -q "stopped (.*missing: a2" "$d/c.err" \
+  || fail "the hung node was not noticed: $(grep -h epoch "$d"/*.err)"
+grep -q "joined again" "$d/a2.err" \
+  || fail "a2 did not join again: $(cat "$d/a2.err")"
+like_run "$d" hung
+note "aggregator a2 stopped (SIGSTOP) 2.5 s with --node-timeout 1s, then continued: outputs as run"
+
 # --- a coordinator restarted after its job's end -----------------------------
 # A node that joins it again (it lost the coordinator before the end) is told
 # that the job is over and exits 0, as does the coordinator.
@@ -162,5 +192,5 @@ grep -q "says the job is over" "$TMP/a1.err" \
 expect_rc c 0 30
 grep -q "completed at checkpoint" "$TMP/c.err" \
   || fail "the restarted coordinator did not see its job complete: $(cat "$TMP/c.err")"
-same_file "$TMP/run.alerts" "$TMP/random/alerts.jsonl" "alerts after a restart past the end"
+same_file "$TMP/run.alerts" "$TMP/hung/alerts.jsonl" "alerts after a restart past the end"
 note "a coordinator restarted after the end tells a node joining again that the job is over"
