@@ -194,3 +194,18 @@ grep -q "completed at checkpoint" "$TMP/c.err" \
   || fail "the restarted coordinator did not see its job complete: $(cat "$TMP/c.err")"
 same_file "$TMP/run.alerts" "$TMP/hung/alerts.jsonl" "alerts after a restart past the end"
 note "a coordinator restarted after the end tells a node joining again that the job is over"
+
+# --- a data dir of another job is refused ------------------------------------
+# $TMP/hung/a1 holds node a1's journal of the job above; a new job's
+# coordinator refuses a1 with it (exit 2, one line naming both jobs).
+d="$TMP/other"
+mkdir -p "$d"
+cluster_args "$d" "$(free_port)"
+start c
+node a1 ${ARGS[a1]/--data-dir $d\/a1/--data-dir $TMP\/hung\/a1}
+expect_rc a1 2 30
+grep -q "its data dir belongs to job .*, this is job " "$TMP/a1.err" \
+  || fail "a data dir of another job was not refused: $(cat "$TMP/a1.err")"
+kill -TERM "${NODE_PID[c]}"
+expect_rc c 130 20
+note "a node with the data dir of another job: refused, exit 2"
