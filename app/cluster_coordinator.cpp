@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -36,9 +37,8 @@ constexpr auto stop_poll = std::chrono::milliseconds(20);
 /// every 2 s at most.
 constexpr int64_t job_over_grace_ms = 5'000;
 
-/// How long one `(ready)` question to the door waits before the stop flag
-/// is looked at again.
-constexpr auto ready_poll = std::chrono::milliseconds(200);
+/// How often the door is asked whether every node is in.
+constexpr auto ready_poll = std::chrono::milliseconds(50);
 
 /// The nodes of the job, once every expected one is in; an error when
 /// stopped meanwhile.
@@ -53,7 +53,7 @@ await_nodes(caf::scoped_actor& self, const cluster_door_actor& door,
       return make_error(ec::interrupted, "not every node came");
     caf::expected<std::vector<joined_node>> result = caf::error{};
     bool answered = false;
-    self->request(door, ready_poll, atom::ready_v)
+    self->request(door, std::chrono::seconds(5), atom::ready_v)
         .receive(
             [&](std::vector<join_request>& requests,
                 std::vector<node_actor>& actors) {
@@ -66,6 +66,7 @@ await_nodes(caf::scoped_actor& self, const cluster_door_actor& door,
             [](caf::error&) {});
     if (answered)
       return result;
+    std::this_thread::sleep_for(ready_poll);
   }
 }
 

@@ -102,19 +102,17 @@ namespace {
 
 using self_ptr = cluster_door_actor::stateful_pointer<door_state>;
 
-/// Answers every `(ready)` request once every expected node is in (or,
-/// for a job that is over, was told so).
-void answer_if_ready(self_ptr self) {
-  auto& st = self->state;
-  if (st.rules.over ? st.told.size() < st.rules.expected
-                    : st.joined.size() != st.rules.expected)
-    return;
+/// Every expected node is in (or, for a job that is over, was told so).
+/// The job's nodes are fixed from the first time they all are.
+bool all_in(door_state& st) {
+  if (st.rules.over)
+    return st.told.size() >= st.rules.expected;
+  if (st.joined.size() != st.rules.expected)
+    return false;
   if (st.members.empty())
     for (auto& j : st.joined)
       st.members.push_back(j.node_id);
-  for (auto& rp : st.waiting)
-    rp.deliver(st.joined, st.nodes);
-  st.waiting.clear();
+  return true;
 }
 
 } // namespace
@@ -148,7 +146,6 @@ cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
                     << " that the job is over\n";
           join_reply over{st.rules.coordinator, st.rules.job, st.rules.expected,
                           0, true};
-          answer_if_ready(self);
           return over;
         }
         auto why = join_refusal(st.rules, st.joined, st.members, request);
@@ -174,17 +171,15 @@ cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
                   << " of " << st.rules.expected << ")\n";
         join_reply reply{st.rules.coordinator, st.rules.job, st.rules.expected,
                          static_cast<uint32_t>(st.joined.size())};
-        answer_if_ready(self);
+        all_in(st);
         return reply;
       },
       [self](atom::ready)
           -> caf::result<std::vector<join_request>, std::vector<node_actor>> {
         auto& st = self->state;
-        auto rp = self->make_response_promise<std::vector<join_request>,
-                                              std::vector<node_actor>>();
-        st.waiting.push_back(rp);
-        answer_if_ready(self);
-        return rp;
+        if (!all_in(st))
+          return make_error(ec::interrupted, "not every node is in");
+        return {st.joined, st.nodes};
       },
   };
 }

@@ -4,7 +4,8 @@
 // --node-timeout differs (heartbeats only work when all nodes agree), job
 // options that conflict with the coordinator's, and a node whose roles the
 // job does not need, a node whose data dir belongs to another job or node.
-// The coordinator asks it `(ready)` for the nodes once all expected are in.
+// The coordinator asks it `(ready)` for the nodes, again and again until
+// all expected are in (an error says they are not yet).
 // A coordinator restarted after its job completed keeps the door open a
 // while to tell nodes that join again that the job is over.
 // Once the job first had them all, its nodes are fixed: a node that is lost
@@ -20,7 +21,6 @@
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
-#include <caf/typed_response_promise.hpp>
 
 #include "messages/actors.hpp"
 
@@ -66,10 +66,6 @@ struct door_state {
   std::vector<std::string> members;
   /// The nodes told that the job is over (rules.over).
   std::vector<std::string> told;
-  /// `(ready)` requests waiting for every node to be in.
-  std::vector<caf::typed_response_promise<std::vector<join_request>,
-                                          std::vector<node_actor>>>
-      waiting;
 };
 
 /// Why `request` cannot join under `rules`, with `joined` already in and
