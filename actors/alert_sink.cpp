@@ -34,6 +34,9 @@ bool write(self_ptr self, output_stream& out, const std::string& text,
 /// retries on its own meanwhile (broker restarts, leader changes).
 constexpr auto alert_delivery_timeout = std::chrono::seconds(60);
 
+/// Alerts kept for the telemetry page.
+constexpr size_t latest_alerts = 20;
+
 /// Produces `alerts` to the alerts topic and waits until the broker has
 /// confirmed every one of them.
 caf::error produce_alerts(alert_sink_state& st,
@@ -104,6 +107,14 @@ bool release(self_ptr self) {
   st.pending.erase(st.pending.begin(), ready);
   std::sort(batch.begin(), batch.end());
   st.summary.alerts += batch.size();
+  if (st.telemetry) {
+    auto from = batch.size() > latest_alerts ? batch.end() - latest_alerts
+                                             : batch.begin();
+    st.latest.insert(st.latest.end(), from, batch.end());
+    if (st.latest.size() > latest_alerts)
+      st.latest.erase(st.latest.begin(),
+                      st.latest.end() - static_cast<ptrdiff_t>(latest_alerts));
+  }
   return write_alerts(self, batch, false);
 }
 
@@ -233,11 +244,26 @@ void handle(self_ptr self, shard_barrier& barrier) {
 
 } // namespace
 
+/// Passes a report on to the telemetry actor, with the sink's own (its
+/// counters and the latest alerts) at most once a second.
+template <class Report>
+void forward(self_ptr self, Report& report) {
+  auto& st = self->state;
+  if (!st.telemetry)
+    return;
+  caf::anon_send(st.telemetry, std::move(report));
+  auto now = self->clock().now();
+  if (now - st.last_report < std::chrono::seconds(1))
+    return;
+  st.last_report = now;
+  caf::anon_send(st.telemetry, st.summary, st.latest);
+}
+
 alert_sink_actor::behavior_type
 alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
            sink_outputs outputs, uint32_t shards,
            std::vector<partition_id> partitions, caf::actor waiter,
-           sink_snapshot restore) {
+           sink_snapshot restore, caf::actor telemetry) {
   auto& st = self->state;
   st.outputs = std::move(outputs);
   st.shard_emitted.assign(shards, min_event_time);
@@ -246,6 +272,7 @@ alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
   st.partitions = std::move(partitions);
   st.aligner.emplace(st.partitions.size() + shards);
   st.waiter = std::move(waiter);
+  st.telemetry = std::move(telemetry);
   st.released = restore.released;
   st.pending = std::move(restore.pending);
   st.next_batch = restore.next_batch;
@@ -271,6 +298,9 @@ alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
       [self](atom::checkpoint, checkpoint_id id) -> caf::result<sink_snapshot> {
         return self->state.handoff.ask(self, id);
       },
+      [self](reader_report& report) { forward(self, report); },
+      [self](shard_report& report) { forward(self, report); },
+      [self](checkpoint_report& report) { forward(self, report); },
   };
 }
 

@@ -51,16 +51,22 @@ struct alert_sink_state {
   bool done = false;
   /// Told `(done, pipeline_summary)` once everything is written.
   caf::actor waiter;
+  /// The process's telemetry actor (--metrics), or null: gets every
+  /// report, and `(pipeline_summary, latest alerts)` at most once a second.
+  caf::actor telemetry;
+  std::vector<alert> latest;
+  caf::actor_clock::time_point last_report;
 };
 
 /// Spawns with: the outputs (owned from now on), the number of shards, the
 /// partitions, the actor to notify at the end and where to start (a default
 /// sink_snapshot for a fresh start; after a restart, the checkpoint's sink
-/// state). Quits with an error when an output cannot be written.
+/// state) and the telemetry actor (or null). Quits with an error when an
+/// output cannot be written.
 alert_sink_actor::behavior_type
 alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
            sink_outputs outputs, uint32_t shards,
            std::vector<partition_id> partitions, caf::actor waiter,
-           sink_snapshot restore);
+           sink_snapshot restore, caf::actor telemetry);
 
 } // namespace crashwatch

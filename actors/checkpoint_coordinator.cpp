@@ -58,6 +58,9 @@ void complete(self_ptr self) {
     return;
   }
   auto id = record.id;
+  // Telemetry, through the sink (which forwards it when --metrics is on);
+  // sent last, after the next checkpoint's requests, if any.
+  checkpoint_report report{id, record.started_at_ms, wall_clock_ms()};
   // Phase two: every node applies its staged part of `id`. Nobody waits for
   // it: a node that misses the word applies the part when it recovers.
   for (auto& node : st.nodes)
@@ -68,11 +71,12 @@ void complete(self_ptr self) {
   st.waiting_current.clear();
   if (!st.waiting_next.empty()) {
     start(self, std::exchange(st.next_final, false));
-    return;
+  } else {
+    auto wait = st.current_started + st.interval - self->clock().now();
+    schedule_tick(self, std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::max(wait, decltype(wait)::zero())));
   }
-  auto wait = st.current_started + st.interval - self->clock().now();
-  schedule_tick(self, std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::max(wait, decltype(wait)::zero())));
+  self->send(st.sink, report);
 }
 
 /// Adds one part; completes the checkpoint after the last.

@@ -64,6 +64,8 @@ void schedule_read(self_ptr self) {
   self->send(self, atom::read_v);
 }
 
+void report(self_ptr self, bool force);
+
 /// Sends every shard a batch (possibly empty: the watermark must reach all
 /// shards) and the side records to the sink.
 void send_batches(self_ptr self) {
@@ -90,11 +92,13 @@ void send_batches(self_ptr self) {
             },
             [self](caf::error& err) { self->quit(std::move(err)); });
   }
+  st.batches += st.shards.size();
   if (!st.side.late.empty() || !st.side.dead.empty()) {
     self->send(st.sink, std::move(st.side));
     st.side = side_batch{};
     st.side.partition = st.partition;
   }
+  report(self, false);
 }
 
 /// The counters over every life: bytes and lost records come from the
@@ -106,12 +110,32 @@ partition_stats whole_run_stats(const partition_reader_state& st) {
   return stats;
 }
 
+/// Tells the sink how the reader is doing: at most once a second (forced at
+/// the end), from send_batches(), i.e. per chunk read, never per record.
+void report(self_ptr self, bool force) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  if (!force && now - st.last_report < std::chrono::seconds(1))
+    return;
+  st.last_report = now;
+  reader_report r;
+  r.stats = whole_run_stats(st);
+  r.watermark = st.clock->watermark();
+  r.next_offset = st.source->resume_offset().value;
+  r.state = st.state;
+  r.credits_waiting = static_cast<uint32_t>(
+      std::count(st.credits.begin(), st.credits.end(), 0u));
+  r.batches = st.batches;
+  self->send(st.sink, std::move(r));
+}
+
 /// The end of the partition: the last batch (watermark +infinity) to every
 /// shard and the counters to the sink. The reader stays for checkpoints.
 void finish(self_ptr self) {
   auto& st = self->state;
   st.state = partition_state::ended;
   send_batches(self);
+  report(self, true);
   self->send(st.sink, atom::finished_v, whole_run_stats(st));
 }
 

@@ -62,6 +62,9 @@ struct partition_reader_state {
   /// (steady time; simulated under CAF's test coordinator, like the
   /// reader's back-off timer).
   caf::actor_clock::time_point last_data;
+  /// Telemetry: batches sent, and when the last report went to the sink.
+  uint64_t batches = 0;
+  caf::actor_clock::time_point last_report;
 };
 
 /// Spawns with: where to start (`start`: the partition, the position its

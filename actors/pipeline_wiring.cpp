@@ -43,10 +43,11 @@ alert_sink_actor spawn_sink(caf::actor_system& sys,
                             const pipeline_config& config,
                             const std::vector<partition_id>& partitions,
                             sink_outputs outputs, sink_snapshot start,
-                            caf::actor waiter, blocking_actors mode) {
+                            caf::actor waiter, blocking_actors mode,
+                            caf::actor telemetry) {
   return spawn_blocking(sys, mode, alert_sink, std::move(outputs),
                         config.shards, partitions, std::move(waiter),
-                        std::move(start));
+                        std::move(start), std::move(telemetry));
 }
 
 shard_actor spawn_shard(caf::actor_system& sys, const pipeline_config& config,
@@ -69,9 +70,9 @@ pipeline_actors wire_pipeline(caf::actor_system& sys, pipeline_plan plan,
                               caf::actor waiter, blocking_actors mode) {
   pipeline_actors actors;
   // Downstream first: every actor gets the handles of those it sends to.
-  actors.sink
-      = spawn_sink(sys, plan.config, plan.partitions, std::move(plan.outputs),
-                   std::move(plan.sink_start), std::move(waiter), mode);
+  actors.sink = spawn_sink(sys, plan.config, plan.partitions,
+                           std::move(plan.outputs), std::move(plan.sink_start),
+                           std::move(waiter), mode, std::move(plan.telemetry));
   for (uint32_t i = 0; i < plan.config.shards; ++i)
     actors.shards.push_back(
         spawn_shard(sys, plan.config, plan.partitions, shard_id{i},

@@ -52,6 +52,8 @@ struct pipeline_plan {
   std::unique_ptr<journal> log;
   checkpoint_id next_checkpoint;
   std::chrono::milliseconds checkpoint_interval{1000};
+  /// The process's telemetry actor (--metrics), or null.
+  caf::actor telemetry;
 };
 
 /// The spawned actors.
@@ -87,7 +89,8 @@ alert_sink_actor spawn_sink(caf::actor_system& sys,
                             const pipeline_config& config,
                             const std::vector<partition_id>& partitions,
                             sink_outputs outputs, sink_snapshot start,
-                            caf::actor waiter, blocking_actors mode);
+                            caf::actor waiter, blocking_actors mode,
+                            caf::actor telemetry = {});
 
 /// Spawns shard `id` from its start, sending to `sink` (local or remote).
 shard_actor spawn_shard(caf::actor_system& sys, const pipeline_config& config,

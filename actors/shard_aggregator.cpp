@@ -33,8 +33,26 @@ void count(shard_aggregator_state& st, const partition_batch& batch,
 
 /// Counts a batch, fires what the global watermark allows and tells the
 /// sink.
+/// Tells the sink about the shard's load and state, at most once a second
+/// (per batch, never per record).
+void report(self_ptr self, caf::actor_clock::time_point now) {
+  auto& st = self->state;
+  if (now - st.last_report < std::chrono::seconds(1))
+    return;
+  st.last_report = now;
+  shard_report r;
+  r.shard = st.id;
+  r.open_windows = st.counts->open_windows();
+  r.open_keys = st.counts->open_keys();
+  r.batches = st.batches;
+  r.busy_ns = st.busy_ns;
+  r.mailbox = self->mailbox().size();
+  self->send(st.sink, std::move(r));
+}
+
 void process(self_ptr self, const partition_batch& batch) {
   auto& st = self->state;
+  auto started = self->clock().now();
   shard_progress progress;
   progress.shard = st.id;
   count(st, batch, progress);
@@ -45,6 +63,12 @@ void process(self_ptr self, const partition_batch& batch) {
   if (progress.emitted_through != before || !progress.early.empty()
       || !progress.late.empty())
     self->send(st.sink, std::move(progress));
+  auto now = self->clock().now();
+  ++st.batches;
+  st.busy_ns += static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(now - started)
+          .count());
+  report(self, now);
 }
 
 size_t input_of(shard_aggregator_state& st, partition_id p) {
@@ -116,6 +140,7 @@ shard_aggregator(shard_actor::stateful_pointer<shard_aggregator_state> self,
   st.aligner.emplace(partitions.size());
   st.config = std::move(config);
   st.sink = std::move(sink);
+  st.last_report = self->clock().now();
   return {
       [self](partition_batch& batch) -> caf::result<atom::ack, shard_id> {
         auto& st = self->state;

@@ -48,6 +48,10 @@ struct shard_aggregator_state {
   std::optional<barrier_aligner<held_shard_message>> aligner;
   /// This actor's part of the checkpoint being taken, to the coordinator.
   snapshot_handoff<shard_snapshot> handoff;
+  /// Telemetry: batches handled, time spent on them, the last report.
+  uint64_t batches = 0;
+  uint64_t busy_ns = 0;
+  caf::actor_clock::time_point last_report;
 };
 
 /// Spawns with: the shard's id, the pipeline settings, the ids of the input

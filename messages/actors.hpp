@@ -13,6 +13,7 @@
 #include "messages/partition_stats.hpp"
 #include "messages/shard_progress.hpp"
 #include "messages/side_output.hpp"
+#include "messages/telemetry.hpp"
 
 namespace crashwatch {
 
@@ -28,7 +29,10 @@ using alert_sink_actor = caf::typed_actor<
     // Checkpoint barriers from every reader and every shard.
     caf::reacts_to<partition_barrier>, caf::reacts_to<shard_barrier>,
     // The sink's part of a checkpoint, answered once all barriers are in.
-    caf::replies_to<atom::checkpoint, checkpoint_id>::with<sink_snapshot>>;
+    caf::replies_to<atom::checkpoint, checkpoint_id>::with<sink_snapshot>,
+    // Telemetry, forwarded to the process's telemetry actor (if any).
+    caf::reacts_to<reader_report>, caf::reacts_to<shard_report>,
+    caf::reacts_to<checkpoint_report>>;
 
 /// A shard aggregator: owns the window counts of the users hashed to it.
 using shard_actor = caf::typed_actor<

@@ -47,6 +47,11 @@ CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_stats))
 CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::partition_stats>))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::pipeline_summary))
 
+// -- telemetry --------------------------------------------------------------
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::reader_report))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_report))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::checkpoint_report))
+
 // -- checkpoints ------------------------------------------------------------
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_barrier))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_barrier))

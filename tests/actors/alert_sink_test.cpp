@@ -46,7 +46,8 @@ struct fixture : test::deterministic_actor_system {
     out.dead_letters = std::move(*output_stream::open("stderr"));
     sink = sys.spawn(alert_sink, std::move(out), uint32_t{2},
                      std::vector<partition_id>{the_partition},
-                     caf::actor_cast<caf::actor>(self), sink_snapshot{});
+                     caf::actor_cast<caf::actor>(self), sink_snapshot{},
+                     caf::actor{});
     sched.run();
   }
 

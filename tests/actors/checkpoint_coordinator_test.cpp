@@ -132,6 +132,9 @@ fake_sink_actor::behavior_type fake_sink(
       [](atom::finished, partition_stats&) {},
       [](partition_barrier&) {},
       [](shard_barrier&) {},
+      [](reader_report&) {},
+      [](shard_report&) {},
+      [](checkpoint_report&) {},
       [self](atom::checkpoint, checkpoint_id id) {
         return on_request<sink_snapshot>(self, id);
       },

@@ -147,6 +147,9 @@ fake_sink(alert_sink_actor::stateful_pointer<fake_sink_state> self) {
         snap.id = id;
         return snap;
       },
+      [](reader_report&) {},
+      [self](shard_report&) { ++self->state.unexpected; },
+      [self](checkpoint_report&) { ++self->state.unexpected; },
   };
 }
 

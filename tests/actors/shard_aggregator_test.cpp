@@ -55,6 +55,10 @@ fake_sink(alert_sink_actor::stateful_pointer<fake_sink_state> self) {
         snap.id = id;
         return snap;
       },
+      // Telemetry: not what these tests look at.
+      [](reader_report&) {},
+      [](shard_report&) {},
+      [](checkpoint_report&) {},
   };
 }
 

@@ -68,6 +68,9 @@ alert_sink_actor::behavior_type dummy_sink() {
       [](atom::finished, partition_stats&) {},
       [](partition_barrier&) {},
       [](shard_barrier&) {},
+      [](reader_report&) {},
+      [](shard_report&) {},
+      [](checkpoint_report&) {},
       [](atom::checkpoint, checkpoint_id) { return sink_snapshot{}; },
   };
 }
@@ -288,6 +291,28 @@ struct sample<shard_progress> {
 };
 
 template <>
+struct sample<reader_report> {
+  static reader_report make(sample_context& ctx, int n);
+};
+
+template <>
+struct sample<shard_report> {
+  static shard_report make(sample_context& ctx, int n) {
+    uint64_t k = 10u * (n + 1);
+    return {::make<shard_id>(ctx, n), k + 1, k + 2, k + 3, k + 4, k + 5,
+            text("node", n)};
+  }
+};
+
+template <>
+struct sample<checkpoint_report> {
+  static checkpoint_report make(sample_context& ctx, int n) {
+    return {::make<checkpoint_id>(ctx, n), 1'796'290'000'000 + n,
+            1'796'290'000'012 + n};
+  }
+};
+
+template <>
 struct sample<partition_stats> {
   static partition_stats make(sample_context& ctx, int n) {
     uint64_t k = 100u * (n + 1);
@@ -301,6 +326,18 @@ struct sample<partition_stats> {
             k + 7};
   }
 };
+
+reader_report sample<reader_report>::make(sample_context& ctx, int n) {
+  return {::make<partition_stats>(ctx, n),
+          ::make<event_time>(ctx, n),
+          5'000'000'000 + n,
+          6'000'000'000 + n,
+          ::make<partition_state>(ctx, n),
+          2u + static_cast<uint32_t>(n),
+          70u + static_cast<uint64_t>(n),
+          8'000u + static_cast<uint64_t>(n),
+          text("node", n)};
+}
 
 template <>
 struct sample<pipeline_summary> {

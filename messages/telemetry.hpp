@@ -1,0 +1,80 @@
+// Telemetry reports (docs/TELEMETRY.md): readers, shards and the checkpoint
+// coordinator tell the sink how they are doing, at most about once a second
+// (counted per chunk or batch, never per record); the sink forwards them,
+// with its own, to the process's telemetry actor when --metrics is on. Any
+// report may cross the network (a cluster's readers and shards report to
+// the coordinator's sink).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "core/global_watermark.hpp"
+#include "core/types.hpp"
+#include "messages/partition_stats.hpp"
+
+namespace crashwatch {
+
+/// A reader's counters and position.
+struct reader_report {
+  partition_stats stats;
+  /// The partition's watermark (min_event_time: nothing yet).
+  event_time watermark = min_event_time;
+  /// The next offset to read, and the partition's end when known (Kafka's
+  /// high watermark; -1 unknown).
+  int64_t next_offset = 0;
+  int64_t end_offset = -1;
+  partition_state state = partition_state::active;
+  /// Shards that have no credit left: the reader waits for them.
+  uint32_t credits_waiting = 0;
+  /// Batches sent, and wall time spent in the reader's handlers.
+  uint64_t batches = 0;
+  uint64_t busy_ns = 0;
+  /// Where the reader runs (--node-id; "" in one process).
+  std::string node;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reader_report& x) {
+  return f(caf::meta::type_name("reader_report"), x.stats, x.watermark,
+           x.next_offset, x.end_offset, x.state, x.credits_waiting, x.batches,
+           x.busy_ns, x.node);
+}
+
+/// A shard's load and state.
+struct shard_report {
+  shard_id shard;
+  uint64_t open_windows = 0;
+  uint64_t open_keys = 0;
+  /// Batches handled, and wall time spent handling them.
+  uint64_t batches = 0;
+  uint64_t busy_ns = 0;
+  /// Messages waiting in its mailbox when it reported.
+  uint64_t mailbox = 0;
+  std::string node;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, shard_report& x) {
+  return f(caf::meta::type_name("shard_report"), x.shard, x.open_windows,
+           x.open_keys, x.batches, x.busy_ns, x.mailbox, x.node);
+}
+
+/// A committed checkpoint.
+struct checkpoint_report {
+  checkpoint_id id;
+  /// Wall clock, ms since the epoch.
+  int64_t started_ms = 0;
+  int64_t committed_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkpoint_report& x) {
+  return f(caf::meta::type_name("checkpoint_report"), x.id, x.started_ms,
+           x.committed_ms);
+}
+
+} // namespace crashwatch
