@@ -6,7 +6,7 @@ page (telemetry/page/index.html) without the C++ process.
 
 Serves PATH at `/` and a `/status` document (schema version 1, as the real
 server) that changes on every request: records grow, the watermark advances,
-shard 2 gets hot after a while, checkpoints accumulate (with a stall now and
+one shard gets hot after 20 s, checkpoints accumulate (with a stall now and
 then), alerts appear, partition 1 waits for credits from time to time. With
 --cluster the document has a `cluster` of three nodes, one of them down.
 
@@ -44,12 +44,14 @@ class Simulation:
                 dict(partition=p, source="kafka:logs", node=node)
                 for p, node in ((0, "c"), (1, "c"), (2, "a1"), (3, "a1"))
             ]
-            self.shards = [dict(shard=s, node=("a1" if s < 2 else "a2")) for s in range(4)]
+            self.shards = [dict(shard=s, node=("c" if s < 2 else "a1")) for s in range(4)]
+            self.hot_shard = 2
         else:
             self.partitions = [
                 dict(partition=p, source=f"logs-{p}.jsonl", node="") for p in range(4)
             ]
-            self.shards = [dict(shard=s, node="") for s in range(4)]
+            self.shards = [dict(shard=s, node="") for s in range(8)]
+            self.hot_shard = 5
         for p in self.partitions:
             p.update(records_read=0, records_matched=0, late=0, malformed=0,
                      bytes=0, credits_waiting=0, ended=False,
@@ -89,7 +91,7 @@ class Simulation:
         # event time runs ~8x wall time, so the watermark lag shrinks slowly
         self.event_ms += dt * 8_000 * rng.uniform(0.8, 1.2)
         for s in self.shards:
-            hot = s["shard"] == 2 and self.sim_seconds > 20
+            hot = s["shard"] == self.hot_shard and self.sim_seconds > 20
             share = 0.55 if hot else 0.15
             s["batches"] += int(dt * 40 * (3 if hot else 1)) + 1
             s["busy_seconds"] += dt * share * rng.uniform(0.85, 1.15)
@@ -113,7 +115,7 @@ class Simulation:
         # alerts: a few per second once windows close
         for _ in range(int(dt * 6 + rng.random())):
             self.alerts_emitted += 1
-            start = int(self.event_ms - 40_000) // WINDOW_MS * WINDOW_MS
+            start = (int(self.event_ms - 40_000) // WINDOW_MS - rng.choice((0, 0, 1, 2))) * WINDOW_MS
             self.alerts.append(dict(window_start_ms=start, window_end_ms=start + WINDOW_MS,
                                     user_id=f"user_{rng.randint(1, 5000)}",
                                     crash_count=rng.choice((3, 3, 3, 4, 4, 5, 7))))
@@ -162,14 +164,14 @@ class Simulation:
         checkpoints = None
         if self.checkpoints:
             last = self.checkpoints[-1]
-            completed = last["started_ms"] + int(last["duration_seconds"] * 1000)
+            completed = min(last["started_ms"] + int(last["duration_seconds"] * 1000), now_ms)
             checkpoints = dict(last_id=last["id"], last_completed_ms=completed,
                                age_seconds=round((now_ms - completed) / 1000, 3),
                                recent=self.checkpoints[-20:])
         cluster = None
         if self.cluster:
             cluster = dict(coordinator="c", epoch=self.epoch, nodes=[
-                dict(node_id="c", roles=["coordinator", "reader"], address="c:7000",
+                dict(node_id="c", roles=["coordinator", "reader", "aggregator"], address="c:7000",
                      up=True, epoch=self.epoch),
                 dict(node_id="a1", roles=["aggregator", "reader"], address="a1:7000",
                      up=True, epoch=self.epoch),
@@ -180,7 +182,7 @@ class Simulation:
             version=1,
             process=dict(command="coordinator" if self.cluster else "run",
                          node_id="c" if self.cluster else "",
-                         roles=["coordinator", "reader"] if self.cluster else ["all"],
+                         roles=["coordinator", "reader", "aggregator"] if self.cluster else ["all"],
                          started_at_ms=self.started_ms, now_ms=now_ms,
                          uptime_seconds=round(self.sim_seconds, 3)),
             totals=totals,

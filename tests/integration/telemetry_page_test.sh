@@ -222,7 +222,7 @@ shot "$FIXTURE_URL/" "$ART/telemetry-page-fixture.png" 70000
 start_fixture --cluster
 dump "$FIXTURE_URL/" "$TMP/cluster.html"
 figures "$TMP/cluster.html" --cluster 3 1 >/dev/null
-start_fixture --cluster --start 62 --step 1
+start_fixture --cluster --start 84 --step 1
 shot "$FIXTURE_URL/" "$ART/telemetry-page-fixture-cluster.png" 40000
 start_fixture --down
 dump "$FIXTURE_URL/" "$TMP/down.html"
