@@ -19,6 +19,8 @@ packages=(
   docker-compose
   iproute2
   python3-yaml
+  chromium
+  prometheus
 )
 
 missing=()
