@@ -3,6 +3,7 @@
 #include "actors/pipeline_wiring.hpp"
 #include "app/run_open.hpp"
 #include "app/run_plan.hpp"
+#include "app/run_telemetry.hpp"
 #include "app/run_wait.hpp"
 
 namespace crashwatch {
@@ -33,6 +34,12 @@ caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
   auto plan = plan_run(*run, opts);
   if (!plan)
     return std::move(plan.error());
+  auto telemetry = start_telemetry(sys, opts, {"run", "", {"all"}, 0},
+                                   run->partitions, "crashwatch");
+  if (!telemetry)
+    return std::move(telemetry.error());
+  if (*telemetry)
+    plan->telemetry = caf::actor_cast<caf::actor>((*telemetry)->actor);
   caf::scoped_actor self{sys};
   auto actors = wire_pipeline(sys, std::move(*plan), caf::actor{self});
   auto summary = wait_for_pipeline(self, actors, opts.data_dir);

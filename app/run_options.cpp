@@ -168,6 +168,33 @@ void add_durable_options(CLI::App& cmd, run_options& opts) {
                "how often a checkpoint is taken; needs --data-dir");
 }
 
+void add_telemetry_options(CLI::App& cmd, run_options& opts) {
+  cmd.option_defaults()->group("Telemetry (docs/TELEMETRY.md)");
+  cmd.add_option_function<std::string>(
+         "--metrics",
+         [&opts](const std::string& text) {
+           auto colon = text.rfind(':');
+           opts.metrics_host = text.substr(0, colon);
+           opts.metrics_port
+               = static_cast<uint16_t>(std::stoi(text.substr(colon + 1)));
+         },
+         "serve /metrics (Prometheus), /status (JSON) and a live page at "
+         "http://HOST:PORT/ (0.0.0.0:PORT: every interface; PORT 0: any free "
+         "port)")
+      ->type_name("HOST:PORT")
+      ->check(option_value("--metrics", [](std::string& text) -> std::string {
+        auto colon = text.rfind(':');
+        if (colon == std::string::npos || colon == 0)
+          return "'" + text + "' is not HOST:PORT (e.g. 127.0.0.1:9464)";
+        auto port = text.substr(colon + 1);
+        if (port.empty() || port.size() > 5
+            || port.find_first_not_of("0123456789") != std::string::npos
+            || std::stoi(port) > 65535)
+          return "'" + port + "' is not a port (0 to 65535)";
+        return {};
+      }));
+}
+
 } // namespace
 
 void add_run_options(CLI::App& cmd, run_options& opts) {
@@ -176,6 +203,7 @@ void add_run_options(CLI::App& cmd, run_options& opts) {
   add_job_options(cmd, opts);
   add_output_options(cmd, opts);
   add_durable_options(cmd, opts);
+  add_telemetry_options(cmd, opts);
   // Options a caller adds after these are in the usual group again.
   cmd.option_defaults()->group("Options");
 }

@@ -42,6 +42,10 @@ struct run_options {
   std::string data_dir;
   /// `--checkpoint-interval`.
   int64_t checkpoint_interval_ms = defaults::checkpoint_interval_ms;
+  /// `--metrics HOST:PORT`: telemetry over HTTP (docs/TELEMETRY.md); empty
+  /// host = off. A process option, not a job option.
+  std::string metrics_host;
+  uint16_t metrics_port = 0;
 };
 
 /// Declares run's options on `cmd` (in help groups: input, Kafka, job,

@@ -22,3 +22,6 @@ CAF_ADD_ATOM(crashwatch, crashwatch::atom, joined, "joined")
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, commit, "commit")
 /// Coordinator -> its door: the nodes, once every expected one is in.
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, ready, "ready")
+/// HTTP server -> telemetry actor: /status as JSON, /metrics as text.
+CAF_ADD_ATOM(crashwatch, crashwatch::atom, status, "status")
+CAF_ADD_ATOM(crashwatch, crashwatch::atom, metrics, "metrics")

@@ -13,6 +13,7 @@ packages=(
   librdkafka-dev
   kcat
   libcli11-dev
+  prometheus-cpp-dev libcivetweb-dev
   python3
   strace
   time

@@ -1,0 +1,105 @@
+#include "telemetry/http_server.hpp"
+
+#include <chrono>
+
+#include <CivetServer.h>
+#include <civetweb.h>
+
+#include <caf/scoped_actor.hpp>
+
+#include "core/error.hpp"
+
+namespace crashwatch {
+
+namespace {
+
+/// Longest a request waits for the telemetry actor.
+constexpr auto answer_timeout = std::chrono::seconds(2);
+
+void reply(mg_connection* conn, int status, const char* type,
+           const std::string& body) {
+  mg_printf(conn,
+            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+            "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+            status, status == 200 ? "OK" : "Service Unavailable", type,
+            body.size());
+  mg_write(conn, body.data(), body.size());
+}
+
+/// Asks the telemetry actor for `what` and answers with it.
+template <class Atom>
+class ask_handler : public CivetHandler {
+ public:
+  ask_handler(caf::actor_system& sys, telemetry_actor telemetry,
+              const char* type)
+      : sys_(sys), telemetry_(std::move(telemetry)), type_(type) {}
+
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    caf::scoped_actor self{sys_};
+    std::string body;
+    caf::error failed;
+    self->request(telemetry_, answer_timeout, Atom{})
+        .receive([&](std::string& text) { body = std::move(text); },
+                 [&](caf::error& err) { failed = std::move(err); });
+    if (failed)
+      reply(conn, 503, "text/plain; charset=utf-8",
+            "telemetry unavailable: " + render(failed) + "\n");
+    else
+      reply(conn, 200, type_, body);
+    return true;
+  }
+
+ private:
+  caf::actor_system& sys_;
+  telemetry_actor telemetry_;
+  const char* type_;
+};
+
+class page_handler : public CivetHandler {
+ public:
+  bool handleGet(CivetServer*, mg_connection* conn) override {
+    reply(conn, 200, "text/html; charset=utf-8", live_page());
+    return true;
+  }
+};
+
+} // namespace
+
+struct http_server::handlers {
+  handlers(caf::actor_system& sys, const telemetry_actor& t)
+      : metrics(sys, t, "text/plain; version=0.0.4; charset=utf-8"),
+        status(sys, t, "application/json") {}
+  ask_handler<atom::metrics> metrics;
+  ask_handler<atom::status> status;
+  page_handler page;
+};
+
+caf::expected<std::unique_ptr<http_server>>
+http_server::start(caf::actor_system& sys, telemetry_actor telemetry,
+                   const std::string& host, uint16_t port) {
+  std::unique_ptr<http_server> s{new http_server};
+  s->handlers_ = std::make_unique<handlers>(sys, telemetry);
+  auto where = host + ":" + std::to_string(port);
+  std::vector<std::string> options{"listening_ports", where, "num_threads",
+                                   "2"};
+  try {
+    s->server_ = std::make_unique<CivetServer>(options);
+  } catch (const CivetException& e) {
+    return make_error(ec::config_error,
+                      "--metrics " + where + ": cannot listen (" + e.what()
+                          + "; another process uses the port?)");
+  }
+  auto ports = s->server_->getListeningPorts();
+  s->port_ = ports.empty() ? port : static_cast<uint16_t>(ports.front());
+  s->server_->addHandler("/metrics", s->handlers_->metrics);
+  s->server_->addHandler("/status", s->handlers_->status);
+  s->server_->addHandler("/", s->handlers_->page);
+  return s;
+}
+
+http_server::~http_server() {
+  if (server_)
+    server_->close();
+}
+
+} // namespace crashwatch

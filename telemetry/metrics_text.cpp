@@ -1,0 +1,153 @@
+#include "telemetry/metrics_text.hpp"
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+namespace crashwatch {
+
+namespace {
+
+using prometheus::BuildCounter;
+using prometheus::BuildGauge;
+using prometheus::Registry;
+
+/// A counter family: `name` with `help`.
+auto& counters(Registry& r, const char* name, const char* help) {
+  return BuildCounter().Name(name).Help(help).Register(r);
+}
+
+auto& gauges(Registry& r, const char* name, const char* help) {
+  return BuildGauge().Name(name).Help(help).Register(r);
+}
+
+double seconds(event_time t) {
+  return static_cast<double>(t.value) / 1000.0;
+}
+
+bool known(event_time t) {
+  return t != min_event_time && t != max_event_time;
+}
+
+void partitions(Registry& r, const telemetry_state& st, int64_t now_ms) {
+  auto& read = counters(r, "crashwatch_records_read_total",
+                        "Records read (non-blank lines or messages).");
+  auto& matched = counters(r, "crashwatch_records_matched_total",
+                           "Well-formed severe crashes (counted or late).");
+  auto& late = counters(r, "crashwatch_records_late_total",
+                        "Crashes dropped as late by the reader.");
+  auto& malformed = counters(r, "crashwatch_records_malformed_total",
+                             "Records sent to the dead-letter output.");
+  auto& bytes = counters(r, "crashwatch_read_bytes_total", "Bytes read.");
+  auto& batches = counters(r, "crashwatch_reader_batches_total",
+                           "Batches a reader sent to shards.");
+  auto& watermark = gauges(r, "crashwatch_partition_watermark_seconds",
+                           "A partition's watermark, event time in seconds "
+                           "since the Unix epoch.");
+  auto& wm_lag = gauges(r, "crashwatch_partition_watermark_lag_seconds",
+                        "How far a partition's watermark trails the wall "
+                        "clock.");
+  auto& lag = gauges(r, "crashwatch_kafka_consumer_lag_records",
+                     "Records between a partition's read position and its "
+                     "end (Kafka's high watermark).");
+  auto& credits = gauges(r, "crashwatch_reader_credits_waiting",
+                         "Shards a reader waits for (no credit left: "
+                         "backpressure).");
+  for (auto& [id, rep] : st.readers) {
+    prometheus::Labels labels{{"partition", std::to_string(id)}};
+    if (!rep.node.empty())
+      labels["node"] = rep.node;
+    read.Add(labels).Increment(static_cast<double>(rep.stats.records));
+    matched.Add(labels).Increment(static_cast<double>(rep.stats.crashes));
+    late.Add(labels).Increment(static_cast<double>(rep.stats.late));
+    malformed.Add(labels).Increment(static_cast<double>(rep.stats.malformed));
+    bytes.Add(labels).Increment(static_cast<double>(rep.stats.bytes));
+    batches.Add(labels).Increment(static_cast<double>(rep.batches));
+    credits.Add(labels).Set(rep.credits_waiting);
+    if (known(rep.watermark)) {
+      watermark.Add(labels).Set(seconds(rep.watermark));
+      wm_lag.Add(labels).Set(static_cast<double>(now_ms - rep.watermark.value)
+                             / 1000.0);
+    }
+    if (rep.end_offset >= 0)
+      lag.Add(labels).Set(static_cast<double>(
+          std::max<int64_t>(0, rep.end_offset - rep.next_offset)));
+  }
+  auto global = global_watermark_of(st);
+  if (known(global)) {
+    gauges(r, "crashwatch_watermark_seconds",
+           "The global watermark (the smallest partition's), event time in "
+           "seconds since the Unix epoch.")
+        .Add({})
+        .Set(seconds(global));
+    gauges(r, "crashwatch_watermark_lag_seconds",
+           "How far the global watermark trails the wall clock.")
+        .Add({})
+        .Set(static_cast<double>(now_ms - global.value) / 1000.0);
+  }
+}
+
+void shards(Registry& r, const telemetry_state& st) {
+  auto& windows
+      = gauges(r, "crashwatch_shard_open_windows", "Windows a shard holds.");
+  auto& keys = gauges(r, "crashwatch_shard_open_keys",
+                      "(window, user) counts a shard holds.");
+  auto& mailbox = gauges(r, "crashwatch_shard_mailbox_messages",
+                         "Messages waiting in a shard's mailbox.");
+  auto& batches = counters(r, "crashwatch_shard_batches_total",
+                           "Batches a shard handled.");
+  auto& busy = counters(r, "crashwatch_shard_busy_seconds_total",
+                        "Time a shard spent handling batches.");
+  for (auto& [id, rep] : st.shards) {
+    prometheus::Labels labels{{"shard", std::to_string(id)}};
+    if (!rep.node.empty())
+      labels["node"] = rep.node;
+    windows.Add(labels).Set(static_cast<double>(rep.open_windows));
+    keys.Add(labels).Set(static_cast<double>(rep.open_keys));
+    mailbox.Add(labels).Set(static_cast<double>(rep.mailbox));
+    batches.Add(labels).Increment(static_cast<double>(rep.batches));
+    busy.Add(labels).Increment(static_cast<double>(rep.busy_ns) / 1e9);
+  }
+}
+
+void checkpoints(Registry& r, const telemetry_state& st, int64_t now_ms) {
+  if (!st.durable)
+    return;
+  auto& h = prometheus::BuildHistogram()
+                .Name("crashwatch_checkpoint_duration_seconds")
+                .Help("From a checkpoint's start to its commit.")
+                .Register(r)
+                .Add({}, telemetry_state::checkpoint_buckets());
+  h.ObserveMultiple(st.checkpoint_counts, st.checkpoint_seconds);
+  if (st.checkpoints.empty())
+    return;
+  auto& last = st.checkpoints.back();
+  gauges(r, "crashwatch_checkpoint_last_id", "The newest committed checkpoint.")
+      .Add({})
+      .Set(static_cast<double>(last.id.value));
+  gauges(r, "crashwatch_checkpoint_last_age_seconds",
+         "Time since the newest checkpoint was committed.")
+      .Add({})
+      .Set(static_cast<double>(now_ms - last.committed_ms) / 1000.0);
+}
+
+} // namespace
+
+std::string metrics_text(const telemetry_state& st, int64_t now_ms) {
+  Registry registry;
+  partitions(registry, st, now_ms);
+  shards(registry, st);
+  checkpoints(registry, st, now_ms);
+  counters(registry, "crashwatch_alerts_total", "Final alerts written.")
+      .Add({})
+      .Increment(static_cast<double>(st.sink.alerts));
+  gauges(registry, "crashwatch_start_time_seconds",
+         "When the process started, seconds since the Unix epoch.")
+      .Add({{"command", st.process.command}})
+      .Set(static_cast<double>(st.process.started_at_ms) / 1000.0);
+  return prometheus::TextSerializer{}.Serialize(registry.Collect());
+}
+
+} // namespace crashwatch

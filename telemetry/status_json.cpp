@@ -1,0 +1,173 @@
+#include "telemetry/status_json.hpp"
+
+#include <boost/json.hpp>
+
+namespace crashwatch {
+
+namespace {
+
+namespace json = boost::json;
+
+/// Seconds between an event time and the wall clock; null when unknown.
+json::value lag_seconds(event_time t, int64_t now_ms) {
+  if (t == min_event_time || t == max_event_time)
+    return nullptr;
+  return static_cast<double>(now_ms - t.value) / 1000.0;
+}
+
+json::value event_ms(event_time t) {
+  if (t == min_event_time || t == max_event_time)
+    return nullptr;
+  return t.value;
+}
+
+const char* state_name(partition_state s) {
+  switch (s) {
+  case partition_state::active:
+    return "reading";
+  case partition_state::idle:
+    return "idle";
+  case partition_state::ended:
+    return "ended";
+  }
+  return "reading";
+}
+
+json::array partitions(const telemetry_state& st, int64_t now_ms) {
+  json::array out;
+  for (auto& [id, r] : st.readers) {
+    auto source = st.sources.find(id);
+    json::object p;
+    p["partition"] = id;
+    p["source"] = source == st.sources.end() ? "" : source->second;
+    p["node"] = r.node;
+    p["records_read"] = r.stats.records;
+    p["records_matched"] = r.stats.crashes;
+    p["late"] = r.stats.late;
+    p["malformed"] = r.stats.malformed;
+    p["bytes"] = r.stats.bytes;
+    p["offset"] = r.next_offset;
+    if (r.end_offset >= 0) {
+      p["end_offset"] = r.end_offset;
+      p["lag_records"] = std::max<int64_t>(0, r.end_offset - r.next_offset);
+    } else {
+      p["end_offset"] = nullptr;
+      p["lag_records"] = nullptr;
+    }
+    p["watermark_ms"] = event_ms(r.watermark);
+    p["watermark_lag_seconds"] = lag_seconds(r.watermark, now_ms);
+    p["state"] = state_name(r.state);
+    p["credits_waiting"] = r.credits_waiting;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+json::array shards(const telemetry_state& st) {
+  json::array out;
+  for (auto& [id, s] : st.shards) {
+    json::object o;
+    o["shard"] = id;
+    o["node"] = s.node;
+    o["open_windows"] = s.open_windows;
+    o["open_keys"] = s.open_keys;
+    o["mailbox"] = s.mailbox;
+    o["batches"] = s.batches;
+    o["busy_seconds"] = static_cast<double>(s.busy_ns) / 1e9;
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+json::value checkpoints(const telemetry_state& st, int64_t now_ms) {
+  if (!st.durable)
+    return nullptr;
+  json::object o;
+  json::array recent;
+  for (auto& c : st.checkpoints) {
+    json::object r;
+    r["id"] = c.id.value;
+    r["started_ms"] = c.started_ms;
+    r["duration_seconds"]
+        = static_cast<double>(c.committed_ms - c.started_ms) / 1000.0;
+    recent.push_back(std::move(r));
+  }
+  if (st.checkpoints.empty()) {
+    o["last_id"] = nullptr;
+    o["last_completed_ms"] = nullptr;
+    o["age_seconds"] = nullptr;
+  } else {
+    auto& last = st.checkpoints.back();
+    o["last_id"] = last.id.value;
+    o["last_completed_ms"] = last.committed_ms;
+    o["age_seconds"] = static_cast<double>(now_ms - last.committed_ms) / 1000.0;
+  }
+  o["recent"] = std::move(recent);
+  return o;
+}
+
+json::object alerts(const telemetry_state& st) {
+  json::object o;
+  o["emitted"] = st.sink.alerts;
+  json::array latest;
+  for (auto& a : st.latest_alerts) {
+    json::object x;
+    x["window_start_ms"] = a.window_start.value;
+    x["window_end_ms"] = a.window_end.value;
+    x["user_id"] = a.user_id;
+    x["crash_count"] = a.crash_count;
+    latest.push_back(std::move(x));
+  }
+  o["latest"] = std::move(latest);
+  return o;
+}
+
+} // namespace
+
+std::string status_json(const telemetry_state& st, int64_t now_ms) {
+  json::object doc;
+  doc["version"] = 1;
+  json::object process;
+  process["command"] = st.process.command;
+  process["node_id"] = st.process.node_id;
+  json::array roles;
+  for (auto& r : st.process.roles)
+    roles.push_back(json::string(r));
+  process["roles"] = std::move(roles);
+  process["started_at_ms"] = st.process.started_at_ms;
+  process["now_ms"] = now_ms;
+  process["uptime_seconds"]
+      = static_cast<double>(now_ms - st.process.started_at_ms) / 1000.0;
+  doc["process"] = std::move(process);
+  json::object totals;
+  uint64_t read = 0, matched = 0, late = 0, malformed = 0, blank = 0, bytes = 0;
+  for (auto& [id, r] : st.readers) {
+    read += r.stats.records;
+    matched += r.stats.crashes;
+    late += r.stats.late;
+    malformed += r.stats.malformed;
+    blank += r.stats.blank;
+    bytes += r.stats.bytes;
+  }
+  totals["records_read"] = read;
+  totals["records_matched"] = matched;
+  totals["late"] = late;
+  totals["malformed"] = malformed;
+  totals["blank"] = blank;
+  totals["bytes"] = bytes;
+  totals["alerts"] = st.sink.alerts;
+  doc["totals"] = std::move(totals);
+  json::object watermark;
+  auto global = global_watermark_of(st);
+  watermark["global_ms"] = event_ms(global);
+  watermark["lag_seconds"] = lag_seconds(global, now_ms);
+  doc["watermark"] = std::move(watermark);
+  doc["partitions"] = partitions(st, now_ms);
+  doc["shards"] = shards(st);
+  doc["checkpoints"] = checkpoints(st, now_ms);
+  doc["alerts"] = alerts(st);
+  doc["cluster"] = nullptr;
+  return json::serialize(doc);
+}
+
+} // namespace crashwatch
