@@ -14,6 +14,7 @@ packages=(
   kcat
   libcli11-dev
   prometheus-cpp-dev libcivetweb-dev
+  curl
   python3
   strace
   time

@@ -242,19 +242,7 @@ gen "$TMP/in.jsonl" --records 600000 --users 3000 --seed 41 \
 # that killing the feeder (one process) ends the input.
 FEED_SECONDS=${FEED_SECONDS:-40}
 mkfifo "$TMP/feed"
-python3 - "$TMP/in.jsonl" "$FEED_SECONDS" >"$TMP/feed" <<'PY' &
-import sys, time
-data = open(sys.argv[1], "rb").read()
-steps = int(float(sys.argv[2]) / 0.25)
-pos = 0
-for i in range(1, steps + 1):
-    end = len(data) if i == steps else data.rfind(b"\n", 0, len(data) * i // steps) + 1
-    if end > pos:
-        sys.stdout.buffer.write(data[pos:end])
-        sys.stdout.buffer.flush()
-        pos = end
-    time.sleep(0.25)
-PY
+python3 "$HERE/slow_feed.py" "$TMP/in.jsonl" "$FEED_SECONDS" >"$TMP/feed" &
 FEED_PID=$!
 PIDS+=($FEED_PID)
 port=$(free_port)
