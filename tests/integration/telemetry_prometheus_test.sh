@@ -114,3 +114,7 @@ curl -sf "http://127.0.0.1:$mport/metrics" >"$TMP/scrape.txt" \
 promtool check metrics <"$TMP/scrape.txt" >"$TMP/promtool.out" 2>&1 \
   || fail "promtool check metrics: $(cat "$TMP/promtool.out")"
 note "promtool check metrics: clean ($(grep -c '^crashwatch_' "$TMP/scrape.txt") samples)"
+
+promtool check rules "$HERE/../../docs/prometheus/crashwatch-rules.yml" \
+  >"$TMP/rules.out" 2>&1 || fail "promtool check rules: $(cat "$TMP/rules.out")"
+note "promtool check rules docs/prometheus/crashwatch-rules.yml: clean"
