@@ -37,6 +37,8 @@ class http_server {
   std::unique_ptr<handlers> handlers_;
   std::unique_ptr<CivetServer> server_;
   uint16_t port_ = 0;
+  /// Where the destructor connects to wake CivetWeb's master thread.
+  std::string wake_host_;
 };
 
 /// The live page (telemetry/page/index.html, embedded at build time).
