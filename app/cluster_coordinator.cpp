@@ -15,6 +15,7 @@
 #include "app/pipeline_outputs.hpp"
 #include "app/process_exit.hpp"
 #include "app/run_report.hpp"
+#include "app/run_telemetry.hpp"
 #include "app/run_wait.hpp"
 #include "app/stop_signals.hpp"
 #include "cluster/cluster_config.hpp"
@@ -247,6 +248,38 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     self->send_exit(door, caf::exit_reason::user_shutdown);
     return completed_outcome(*start->base.restored);
   }
+  auto telemetry
+      = start_telemetry(sys, job, {"node", opts.node_id, {"coordinator"}, 0},
+                        *plans, "crashwatch node " + opts.node_id);
+  if (!telemetry) {
+    sys.middleman().unpublish(door, *port);
+    self->send_exit(door, caf::exit_reason::user_shutdown);
+    return std::move(telemetry.error());
+  }
+  // Tells the telemetry actor (if any) who is in the cluster now.
+  auto report_cluster = [&](uint64_t e, const std::vector<joined_node>& in,
+                            const std::string& missing,
+                            const cluster_assignment* assignment) {
+    if (!*telemetry)
+      return;
+    cluster_report r;
+    r.coordinator = opts.node_id;
+    r.epoch = e;
+    for (auto& n : in) {
+      bool gone = missing.find(n.info.node_id + " (") != std::string::npos;
+      r.nodes.push_back(
+          {n.info.node_id, n.info.roles, to_string(n.info.address), !gone});
+    }
+    if (assignment != nullptr) {
+      for (size_t i = 0; i < assignment->partition_nodes.size(); ++i)
+        r.partition_nodes.emplace_back((*plans)[i].id.value,
+                                       assignment->partition_nodes[i]);
+      for (size_t i = 0; i < assignment->shard_nodes.size(); ++i)
+        r.shard_nodes.emplace_back(static_cast<uint32_t>(i),
+                                   assignment->shard_nodes[i]);
+    }
+    caf::anon_send((*telemetry)->actor, std::move(r));
+  };
   std::cerr << who << "coordinator of job " << start->job_id << ": "
             << plans->size() << " partitions and " << job.pipeline.shards
             << " shards, listening on " << opts.listen.host << ":" << *port
@@ -307,9 +340,12 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     if (!plan)
       return leave(std::move(plan.error()));
     plan->epoch = epoch;
+    if (*telemetry)
+      plan->telemetry = caf::actor_cast<caf::actor>((*telemetry)->actor);
     std::cerr << who << "epoch " << epoch << " from checkpoint "
               << plan->resume.value << ": " << describe(*assignment, *plans)
               << '\n';
+    report_cluster(epoch, nodes, "", &*assignment);
     auto actors
         = wire_cluster(sys, self, std::move(*plan), nodes, caf::actor{self});
     caf::error failure;
@@ -330,6 +366,7 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     for (auto& n : nodes)
       self->send(n.actor, stop_epoch{epoch, false});
     auto missing = missing_nodes(self, nodes);
+    report_cluster(epoch, nodes, missing, nullptr);
     std::cerr << who << "epoch " << epoch << " stopped (" << render(failure)
               << ")" << (missing.empty() ? "" : "; missing: " + missing)
               << "; waiting for every node, then on from the newest "

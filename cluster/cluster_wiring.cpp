@@ -101,9 +101,10 @@ wire_cluster(caf::actor_system& sys, caf::scoped_actor& self, cluster_plan plan,
   std::vector<partition_id> partitions;
   for (auto& p : plan.partitions)
     partitions.push_back(p.id);
-  actors.sink = spawn_sink(sys, plan.config, partitions,
-                           std::move(plan.outputs), std::move(plan.sink_start),
-                           std::move(waiter), blocking_actors::detached);
+  actors.sink
+      = spawn_sink(sys, plan.config, partitions, std::move(plan.outputs),
+                   std::move(plan.sink_start), std::move(waiter),
+                   blocking_actors::detached, plan.telemetry);
   // Shards: the coordinator's own, then every aggregator node's.
   actors.shards.resize(plan.config.shards);
   std::vector<shard_actor> local_shards;

@@ -60,6 +60,8 @@ struct cluster_plan {
   std::unique_ptr<journal> log;
   checkpoint_id next_checkpoint;
   std::chrono::milliseconds checkpoint_interval{1000};
+  /// The coordinator's telemetry actor (--metrics), or null.
+  caf::actor telemetry;
 };
 
 /// Spawns and connects every actor of `plan` in the cluster, as `self`

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
@@ -75,6 +76,39 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, checkpoint_report& x) {
   return f(caf::meta::type_name("checkpoint_report"), x.id, x.started_ms,
            x.committed_ms);
+}
+
+/// One node of a cluster, as the coordinator sees it.
+struct cluster_node_report {
+  std::string node_id;
+  /// node_role bits.
+  uint8_t roles = 0;
+  /// Where it is reached (--advertise).
+  std::string address;
+  bool up = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_node_report& x) {
+  return f(caf::meta::type_name("cluster_node_report"), x.node_id, x.roles,
+           x.address, x.up);
+}
+
+/// The coordinator's view of its cluster: sent to its telemetry actor when
+/// an epoch starts or stops.
+struct cluster_report {
+  std::string coordinator;
+  uint64_t epoch = 0;
+  std::vector<cluster_node_report> nodes;
+  /// Partition id -> node reading it; shard id -> node hosting it.
+  std::vector<std::pair<int32_t, std::string>> partition_nodes;
+  std::vector<std::pair<uint32_t, std::string>> shard_nodes;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_report& x) {
+  return f(caf::meta::type_name("cluster_report"), x.coordinator, x.epoch,
+           x.nodes, x.partition_nodes, x.shard_nodes);
 }
 
 } // namespace crashwatch

@@ -143,6 +143,17 @@ std::string metrics_text(const telemetry_state& st, int64_t now_ms) {
   counters(registry, "crashwatch_alerts_total", "Final alerts written.")
       .Add({})
       .Increment(static_cast<double>(st.sink.alerts));
+  if (st.cluster) {
+    gauges(registry, "crashwatch_cluster_epoch",
+           "The cluster's current epoch (grows at every recovery).")
+        .Add({})
+        .Set(static_cast<double>(st.cluster->epoch));
+    auto& up = gauges(registry, "crashwatch_node_up",
+                      "1 while a node of the cluster is in, 0 while it is "
+                      "missing.");
+    for (auto& n : st.cluster->nodes)
+      up.Add({{"node", n.node_id}, {"address", n.address}}).Set(n.up ? 1 : 0);
+  }
   gauges(registry, "crashwatch_start_time_seconds",
          "When the process started, seconds since the Unix epoch.")
       .Add({{"command", st.process.command}})

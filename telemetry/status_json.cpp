@@ -33,6 +33,46 @@ const char* state_name(partition_state s) {
   return "reading";
 }
 
+/// The node of partition or shard `id` in `pairs` (the coordinator's
+/// assignment), else `fallback`.
+template <class Id>
+std::string node_of(const std::vector<std::pair<Id, std::string>>* pairs, Id id,
+                    const std::string& fallback) {
+  if (pairs != nullptr)
+    for (auto& [k, node] : *pairs)
+      if (k == id)
+        return node;
+  return fallback;
+}
+
+json::value cluster(const telemetry_state& st) {
+  if (!st.cluster)
+    return nullptr;
+  auto& c = *st.cluster;
+  json::object o;
+  o["coordinator"] = c.coordinator;
+  o["epoch"] = c.epoch;
+  json::array nodes;
+  for (auto& n : c.nodes) {
+    json::object x;
+    x["node_id"] = n.node_id;
+    json::array roles;
+    if (n.roles & 1)
+      roles.push_back("coordinator");
+    if (n.roles & 2)
+      roles.push_back("aggregator");
+    if (n.roles & 4)
+      roles.push_back("reader");
+    x["roles"] = std::move(roles);
+    x["address"] = n.address;
+    x["up"] = n.up;
+    x["epoch"] = c.epoch;
+    nodes.push_back(std::move(x));
+  }
+  o["nodes"] = std::move(nodes);
+  return o;
+}
+
 json::array partitions(const telemetry_state& st, int64_t now_ms) {
   json::array out;
   for (auto& [id, r] : st.readers) {
@@ -40,7 +80,8 @@ json::array partitions(const telemetry_state& st, int64_t now_ms) {
     json::object p;
     p["partition"] = id;
     p["source"] = source == st.sources.end() ? "" : source->second;
-    p["node"] = r.node;
+    p["node"] = node_of(st.cluster ? &st.cluster->partition_nodes : nullptr, id,
+                        r.node);
     p["records_read"] = r.stats.records;
     p["records_matched"] = r.stats.crashes;
     p["late"] = r.stats.late;
@@ -68,7 +109,8 @@ json::array shards(const telemetry_state& st) {
   for (auto& [id, s] : st.shards) {
     json::object o;
     o["shard"] = id;
-    o["node"] = s.node;
+    o["node"]
+        = node_of(st.cluster ? &st.cluster->shard_nodes : nullptr, id, s.node);
     o["open_windows"] = s.open_windows;
     o["open_keys"] = s.open_keys;
     o["mailbox"] = s.mailbox;
@@ -166,7 +208,7 @@ std::string status_json(const telemetry_state& st, int64_t now_ms) {
   doc["shards"] = shards(st);
   doc["checkpoints"] = checkpoints(st, now_ms);
   doc["alerts"] = alerts(st);
-  doc["cluster"] = nullptr;
+  doc["cluster"] = cluster(st);
   return json::serialize(doc);
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ struct telemetry_state {
   bool durable = false;
   pipeline_summary sink;
   std::vector<alert> latest_alerts;
+  /// On a cluster's coordinator: its nodes, epoch and assignment.
+  std::optional<cluster_report> cluster;
   /// Every checkpoint's duration, as a histogram: counts per bucket (the
   /// last one: above every bound), their sum in seconds.
   std::vector<double> checkpoint_counts

@@ -59,7 +59,8 @@ cluster_args() {
     --expect-nodes 3 --input $TMP/p0.jsonl --input node://r1$TMP/p1.jsonl
     ${outputs[*]} --output-file $d/alerts.jsonl --late-output $d/late.jsonl
     --dead-letter $d/dead.jsonl --data-dir $d/c --checkpoint-interval 20ms
-    ${NODE_TIMEOUT:+--node-timeout $NODE_TIMEOUT}"
+    ${NODE_TIMEOUT:+--node-timeout $NODE_TIMEOUT}
+    ${METRICS:+--metrics $METRICS}"
   local n p
   for n in a1 a2 r1; do
     p=$(free_port)
@@ -160,7 +161,8 @@ note "aggregator a2 killed -9 at a random moment, restarted: outputs as run"
 # runs again, joins again, and the job goes on from the newest checkpoint.
 d="$TMP/hung"
 mkdir -p "$d"
-NODE_TIMEOUT=1s cluster_args "$d" "$(free_port)"
+mport=$(free_port)
+NODE_TIMEOUT=1s METRICS=127.0.0.1:$mport cluster_args "$d" "$(free_port)"
 for n in c a1 a2 r1; do start "$n"; done
 at=0 until=$((SECONDS + 60))
 while ((at < 1 && SECONDS < until)); do
@@ -169,8 +171,19 @@ while ((at < 1 && SECONDS < until)); do
     "SELECT coalesce(max(id), 0) FROM checkpoint" 2>/dev/null || echo 0)
 done
 kill -STOP "${NODE_PID[a2]}"
-sleep 2.5
+# Meanwhile the coordinator's /status (--metrics) shows a2 down.
+seen_down=0
+for _ in $(seq 25); do
+  sleep 0.1
+  python3 - "http://127.0.0.1:$mport/status" <<'PY' && { seen_down=1; break; }
+import json, sys, urllib.request
+d = json.load(urllib.request.urlopen(sys.argv[1], timeout=1))
+nodes = {n["node_id"]: n["up"] for n in (d.get("cluster") or {}).get("nodes", [])}
+sys.exit(0 if nodes.get("a2") is False and nodes.get("a1") is True else 1)
+PY
+done
 kill -CONT "${NODE_PID[a2]}"
+((seen_down)) || fail "the coordinator's /status never showed a2 down while it hung"
 expect_rc c 0 120
 for n in a1 a2 r1; do expect_rc "$n" 0 20; done
 for n in c a1 a2 r1; do cp "$TMP/$n.err" "$d/$n.err"; done
@@ -179,7 +192,7 @@ grep -q "stopped (.*missing: a2" "$d/c.err" \
 grep -q "joined again" "$d/a2.err" \
   || fail "a2 did not join again: $(cat "$d/a2.err")"
 like_run "$d" hung
-note "aggregator a2 stopped (SIGSTOP) 2.5 s with --node-timeout 1s, then continued: outputs as run"
+note "aggregator a2 stopped (SIGSTOP) 2.5 s with --node-timeout 1s, then continued: the coordinator's /status showed it down; outputs as run"
 
 # --- a coordinator restarted after its job's end -----------------------------
 # A node that joins it again (it lost the coordinator before the end) is told

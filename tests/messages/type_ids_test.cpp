@@ -313,6 +313,26 @@ struct sample<checkpoint_report> {
 };
 
 template <>
+struct sample<cluster_node_report> {
+  static cluster_node_report make(sample_context&, int n) {
+    return {text("a", n), static_cast<uint8_t>(2 + n % 2),
+            text("host:7000-", n), true};
+  }
+};
+
+template <>
+struct sample<cluster_report> {
+  static cluster_report make(sample_context& ctx, int n) {
+    return {text("c", n),
+            1'796'290'000'000u + static_cast<uint64_t>(n),
+            ::make<std::vector<cluster_node_report>>(ctx, n),
+            {{n + 1, text("r", n)}, {n + 2, text("c", n)}},
+            {{static_cast<uint32_t>(n + 1), text("a", n)},
+             {static_cast<uint32_t>(n + 2), text("b", n)}}};
+  }
+};
+
+template <>
 struct sample<partition_stats> {
   static partition_stats make(sample_context& ctx, int n) {
     uint64_t k = 100u * (n + 1);
