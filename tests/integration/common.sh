@@ -17,6 +17,12 @@ trap 'rm -rf "$TMP"' EXIT
 # A binary that hangs must not hang the test suite.
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 
+# free_port: a TCP port on 127.0.0.1 that was free a moment ago (another
+# process may take it before the caller binds it).
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 fail() {
   echo "FAIL [$TEST_NAME]: $*" >&2
   exit 1

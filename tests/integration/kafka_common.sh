@@ -17,10 +17,6 @@ cleanup_kafka() {
 }
 trap cleanup_kafka EXIT
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # start_broker PARTITIONS: a fresh broker with topic "logs" on a free fixed
 # port; sets BROKER_PID, BROKER_PORT and BROKERS (parsed from its line).
 start_broker() {

@@ -42,10 +42,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # The page must stay self-contained: nothing fetched from another host.
 if grep -nEi 'https?://|<link |@import|src="//' "$PAGE" >"$TMP/external.txt"; then
   fail "the page refers to outside resources: $(head -3 "$TMP/external.txt")"

@@ -19,10 +19,6 @@ cleanup() {
   rm -rf "$TMP"
 }
 trap cleanup EXIT
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # --- a bad value is refused ----------------------------------------------------
 rc=0
 "$BIN" run --input /dev/null --metrics nonsense 2>"$TMP/bad.err" || rc=$?
