@@ -18,13 +18,10 @@ namespace {
 /// Longest a request waits for the telemetry actor.
 constexpr auto answer_timeout = std::chrono::seconds(2);
 
-void reply(mg_connection* conn, int status, const char* type,
-           const std::string& body) {
-  mg_printf(conn,
-            "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-            "Cache-Control: no-store\r\nConnection: close\r\n\r\n",
-            status, status == 200 ? "OK" : "Service Unavailable", type,
-            body.size());
+/// 200 with `body` (CivetWeb writes the status line and headers, no-cache
+/// ones included).
+void reply(mg_connection* conn, const char* type, const std::string& body) {
+  mg_send_http_ok(conn, type, static_cast<long long>(body.size()));
   mg_write(conn, body.data(), body.size());
 }
 
@@ -44,10 +41,10 @@ class ask_handler : public CivetHandler {
         .receive([&](std::string& text) { body = std::move(text); },
                  [&](caf::error& err) { failed = std::move(err); });
     if (failed)
-      reply(conn, 503, "text/plain; charset=utf-8",
-            "telemetry unavailable: " + render(failed) + "\n");
+      mg_send_http_error(conn, 503, "telemetry unavailable: %s\n",
+                         render(failed).c_str());
     else
-      reply(conn, 200, type_, body);
+      reply(conn, type_, body);
     return true;
   }
 
@@ -60,7 +57,7 @@ class ask_handler : public CivetHandler {
 class page_handler : public CivetHandler {
  public:
   bool handleGet(CivetServer*, mg_connection* conn) override {
-    reply(conn, 200, "text/html; charset=utf-8", live_page());
+    reply(conn, "text/html; charset=utf-8", live_page());
     return true;
   }
 };
