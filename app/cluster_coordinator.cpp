@@ -150,6 +150,15 @@ door_rules rules_of(const node_options& opts, const cluster_start& start,
   return rules;
 }
 
+/// Where other nodes (and `crashwatch inspect` on them) reach this
+/// coordinator's /status: its --metrics, with --advertise's host for a
+/// wildcard one.
+std::string telemetry_address(const node_options& opts, uint16_t port) {
+  auto& host = opts.job.metrics_host;
+  return (is_wildcard_host(host) ? opts.advertise.host : host) + ":"
+         + std::to_string(port);
+}
+
 /// The plan of an epoch starting from `start` (the coordinator's journal
 /// state) with `assignment`: its own shards and readers from its journal,
 /// the other nodes' from theirs.
@@ -224,8 +233,15 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
   if (over && opts.expect_nodes == 0)
     return completed_outcome(*start->base.restored);
   caf::scoped_actor self{sys};
+  auto telemetry
+      = start_telemetry(sys, job, {"node", opts.node_id, {"coordinator"}, 0},
+                        *plans, "crashwatch node " + opts.node_id);
+  if (!telemetry)
+    return std::move(telemetry.error());
   auto rules = rules_of(opts, *start, *plans);
   rules.over = over;
+  if (*telemetry)
+    rules.metrics = telemetry_address(opts, (*telemetry)->server->port());
   auto door = sys.spawn(cluster_door, std::move(rules));
   auto listen_host
       = is_wildcard_host(opts.listen.host) ? nullptr : opts.listen.host.c_str();
@@ -247,14 +263,6 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     sys.middleman().unpublish(door, *port);
     self->send_exit(door, caf::exit_reason::user_shutdown);
     return completed_outcome(*start->base.restored);
-  }
-  auto telemetry
-      = start_telemetry(sys, job, {"node", opts.node_id, {"coordinator"}, 0},
-                        *plans, "crashwatch node " + opts.node_id);
-  if (!telemetry) {
-    sys.middleman().unpublish(door, *port);
-    self->send_exit(door, caf::exit_reason::user_shutdown);
-    return std::move(telemetry.error());
   }
   // Tells the telemetry actor (if any) who is in the cluster now.
   auto report_cluster = [&](uint64_t e, const std::vector<joined_node>& in,

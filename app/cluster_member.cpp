@@ -11,12 +11,14 @@
 
 #include "actors/forget_on_exit.hpp"
 #include "app/process_exit.hpp"
+#include "app/run_telemetry.hpp"
 #include "app/stop_signals.hpp"
 #include "cluster/cluster_config.hpp"
 #include "cluster/join.hpp"
 #include "cluster/node_actor.hpp"
 #include "cluster/node_address.hpp"
 #include "core/error.hpp"
+#include "core/wall_clock.hpp"
 #include "messages/actor_system_config.hpp"
 #include "persistence/node_journal.hpp"
 
@@ -142,6 +144,24 @@ int serve(caf::actor_system& sys, const node_options& opts) {
   std::cerr << who << role_names(opts.roles) << " node listening on "
             << opts.listen.host << ":" << *port << ", joining "
             << to_string(opts.join) << '\n';
+  auto telemetry = start_telemetry(
+      sys, opts.job, {"node", opts.node_id, role_names_of(opts.roles), 0}, {},
+      "crashwatch node " + opts.node_id);
+  if (!telemetry) {
+    std::cerr << who << render(telemetry.error()) << '\n';
+    return leave(1);
+  }
+  // Its /status names the coordinator (and where it serves its own).
+  membership_report member_status;
+  member_status.join_address = to_string(opts.join);
+  auto tell_telemetry = [&](bool connected) {
+    if (!*telemetry)
+      return;
+    member_status.connected = connected;
+    member_status.since_ms = wall_clock_ms();
+    caf::anon_send((*telemetry)->actor, member_status);
+  };
+  tell_telemetry(false);
   caf::scoped_actor self{sys};
   self->monitor(node);
   for (bool first = true;; first = false) {
@@ -164,6 +184,9 @@ int serve(caf::actor_system& sys, const node_options& opts) {
     }
     std::cerr << who << (first ? "joined" : "joined again")
               << " the coordinator at " << to_string(opts.join) << '\n';
+    member_status.coordinator = joined->reply.coordinator;
+    member_status.coordinator_metrics = joined->reply.metrics;
+    tell_telemetry(true);
     caf::anon_send(node, atom::joined_v,
                    caf::actor_cast<caf::actor>(joined->door),
                    joined->reply.job);
@@ -176,6 +199,7 @@ int serve(caf::actor_system& sys, const node_options& opts) {
       std::cerr << who << "interrupted: left the cluster\n";
       return leave(130);
     case membership::lost:
+      tell_telemetry(false);
       break;
     }
   }

@@ -78,6 +78,9 @@ struct demo_options {
   uint16_t port = 0;
   /// `--dir`: where late and malformed records go; "" = a new folder.
   std::string dir;
+  /// `--metrics HOST:PORT`: the pipeline's telemetry and live page.
+  std::string metrics_host;
+  uint16_t metrics_port = 0;
 };
 
 command_action setup_demo_command(CLI::App& cmd);
@@ -89,11 +92,15 @@ int execute_demo(const demo_options& opts);
 
 command_action setup_node_command(CLI::App& cmd);
 
+// --- inspect: a running process or cluster at a glance ----------------------
+
+command_action setup_inspect_command(CLI::App& cmd);
+
 /// Every subcommand, in the order `crashwatch --help` lists them.
 inline constexpr command_entry commands[] = {
     {"run", setup_run_command},   {"generate", setup_generate_command},
     {"demo", setup_demo_command}, {"broker", setup_broker_command},
-    {"node", setup_node_command},
+    {"node", setup_node_command}, {"inspect", setup_inspect_command},
 };
 
 } // namespace crashwatch

@@ -14,6 +14,7 @@
 
 #include "app/cli_options.hpp"
 #include "app/commands.hpp"
+#include "app/run_options.hpp"
 #include "app/stop_signals.hpp"
 #include "core/error.hpp"
 #include "io/embedded_broker.hpp"
@@ -33,6 +34,7 @@ void add_demo_options(CLI::App& cmd, demo_options& opts) {
            "late and malformed records go to DIR/late.jsonl and "
            "DIR/dead-letter.jsonl (default: a new folder under $TMPDIR or "
            "/tmp)");
+  add_metrics_option(cmd, opts.metrics_host, opts.metrics_port);
 }
 
 int execute_demo(const demo_options& opts) {
@@ -72,13 +74,20 @@ int execute_demo(const demo_options& opts) {
   run.pipeline.watermark_delay_ms = 10'000;
   run.late_output = dir + "/late.jsonl";
   run.dead_letter = dir + "/dead-letter.jsonl";
+  run.metrics_host = opts.metrics_host;
+  run.metrics_port = opts.metrics_port;
+  auto metrics = opts.metrics_host.empty()
+                     ? std::string{}
+                     : " --metrics " + opts.metrics_host + ":"
+                           + std::to_string(opts.metrics_port);
   std::cerr << "demo: embedded Kafka broker at " << address << ", topic logs, "
             << opts.partitions << " partitions\n"
             << "demo: generator: crashwatch generate --brokers " << address
             << " --rate " << opts.rate << "\n"
             << "demo: pipeline:  crashwatch run --brokers " << address
             << " --from earliest --watermark-delay 10s --late-output "
-            << run.late_output << " --dead-letter " << run.dead_letter << '\n'
+            << run.late_output << " --dead-letter " << run.dead_letter
+            << metrics << '\n'
             << "demo: alerts appear as windows complete; Ctrl-C stops\n";
   // The generator stops on the same Ctrl-C (it watches stop_requested()).
   int generator_rc = 0;

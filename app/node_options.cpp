@@ -117,12 +117,6 @@ void validate_node_options(const CLI::App& cmd, node_options& opts) {
                         + role_names(opts.roles) + " joins one)");
     if (cmd.count("--expect-nodes") > 0)
       throw usage_error("--expect-nodes is the coordinator's option");
-    // Its readers and shards report to the coordinator's sink: the
-    // coordinator's /status and /metrics cover them.
-    if (cmd.count("--metrics") > 0)
-      throw usage_error("--metrics: give it to the coordinator (its /metrics "
-                        "and /status cover every node); other nodes serve "
-                        "none yet");
     opts.given_job_options = given_job_options(cmd, opts.job);
   }
   if (cmd.count("--advertise") == 0) {

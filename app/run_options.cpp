@@ -170,13 +170,18 @@ void add_durable_options(CLI::App& cmd, run_options& opts) {
 
 void add_telemetry_options(CLI::App& cmd, run_options& opts) {
   cmd.option_defaults()->group("Telemetry (docs/TELEMETRY.md)");
+  add_metrics_option(cmd, opts.metrics_host, opts.metrics_port);
+}
+
+} // namespace
+
+void add_metrics_option(CLI::App& cmd, std::string& host, uint16_t& port) {
   cmd.add_option_function<std::string>(
          "--metrics",
-         [&opts](const std::string& text) {
+         [&host, &port](const std::string& text) {
            auto colon = text.rfind(':');
-           opts.metrics_host = text.substr(0, colon);
-           opts.metrics_port
-               = static_cast<uint16_t>(std::stoi(text.substr(colon + 1)));
+           host = text.substr(0, colon);
+           port = static_cast<uint16_t>(std::stoi(text.substr(colon + 1)));
          },
          "serve /metrics (Prometheus), /status (JSON) and a live page at "
          "http://HOST:PORT/ (0.0.0.0:PORT: every interface; PORT 0: any free "
@@ -194,8 +199,6 @@ void add_telemetry_options(CLI::App& cmd, run_options& opts) {
         return {};
       }));
 }
-
-} // namespace
 
 void add_run_options(CLI::App& cmd, run_options& opts) {
   add_input_options(cmd, opts);

@@ -53,6 +53,9 @@ struct run_options {
 /// own while parsing; what spans options is validate_run_options().
 void add_run_options(CLI::App& cmd, run_options& opts);
 
+/// `--metrics HOST:PORT` into `host` and `port` (run, node and demo).
+void add_metrics_option(CLI::App& cmd, std::string& host, uint16_t& port);
+
 /// After parsing: the checks that span options (`--input and --brokers
 /// exclude each other`, `--topic needs --brokers`, stdin only once, ...).
 /// Throws usage_error.

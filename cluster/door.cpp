@@ -144,8 +144,9 @@ cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
           std::cerr << "crashwatch node " << st.rules.coordinator
                     << ": told node " << request.node_id
                     << " that the job is over\n";
-          join_reply over{st.rules.coordinator, st.rules.job, st.rules.expected,
-                          0, true};
+          join_reply over{
+              st.rules.coordinator, st.rules.job, st.rules.expected, 0, true,
+              st.rules.metrics};
           return over;
         }
         auto why = join_refusal(st.rules, st.joined, st.members, request);
@@ -169,8 +170,12 @@ cluster_door(cluster_door_actor::stateful_pointer<door_state> self,
                   << (st.members.empty() ? " joined from " : " is back at ")
                   << to_string(request.address) << " (" << st.joined.size()
                   << " of " << st.rules.expected << ")\n";
-        join_reply reply{st.rules.coordinator, st.rules.job, st.rules.expected,
-                         static_cast<uint32_t>(st.joined.size())};
+        join_reply reply{st.rules.coordinator,
+                         st.rules.job,
+                         st.rules.expected,
+                         static_cast<uint32_t>(st.joined.size()),
+                         false,
+                         st.rules.metrics};
         all_in(st);
         return reply;
       },

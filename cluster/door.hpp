@@ -51,6 +51,9 @@ struct door_rules {
   /// that joins is told so (and exits); `(ready)` is answered once
   /// `expected` nodes were told.
   bool over = false;
+  /// Where the coordinator serves /status (HOST:PORT, "" without
+  /// --metrics): told to every node that joins.
+  std::string metrics;
 };
 
 /// The state of the door.

@@ -22,7 +22,7 @@ namespace crashwatch {
 
 /// The version of this protocol: a node of another version is refused at
 /// join. Raise it whenever a message of the cluster changes.
-constexpr uint32_t cluster_protocol_version = 1;
+constexpr uint32_t cluster_protocol_version = 2;
 
 /// What a node does (`--role`), as bits of node_roles::bits.
 enum node_role : uint8_t {
@@ -89,12 +89,15 @@ struct join_reply {
   /// The job had completed already (a coordinator restarted after its
   /// end): the node has nothing to do and exits 0.
   bool over = false;
+  /// Where the coordinator serves /status (`--metrics`, as HOST:PORT; ""
+  /// without): a node's own /status names it, for `crashwatch inspect`.
+  std::string metrics;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, join_reply& x) {
   return f(caf::meta::type_name("join_reply"), x.coordinator, x.job, x.expected,
-           x.joined, x.over);
+           x.joined, x.over, x.metrics);
 }
 
 /// Coordinator -> aggregator node: host these shards in epoch `epoch`.

@@ -111,4 +111,27 @@ typename Inspector::result_type inspect(Inspector& f, cluster_report& x) {
            x.nodes, x.partition_nodes, x.shard_nodes);
 }
 
+/// A node that serves a coordinator, as the node sees it: sent to its own
+/// telemetry actor when it joins or loses the coordinator, so that its
+/// /status names the coordinator (`crashwatch inspect` follows it there).
+struct membership_report {
+  /// The coordinator's --node-id ("" until the first join).
+  std::string coordinator;
+  /// Where the node joins it (`--join`, HOST:PORT).
+  std::string join_address;
+  /// Where the coordinator serves /status (HOST:PORT; "" without
+  /// --metrics).
+  std::string coordinator_metrics;
+  /// Joined now (false while joining, again or for the first time).
+  bool connected = false;
+  /// When `connected` last changed (wall clock, ms since the epoch).
+  int64_t since_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, membership_report& x) {
+  return f(caf::meta::type_name("membership_report"), x.coordinator,
+           x.join_address, x.coordinator_metrics, x.connected, x.since_ms);
+}
+
 } // namespace crashwatch

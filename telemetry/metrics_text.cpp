@@ -133,6 +133,14 @@ void checkpoints(Registry& r, const telemetry_state& st, int64_t now_ms) {
       .Set(static_cast<double>(now_ms - last.committed_ms) / 1000.0);
 }
 
+/// "coordinator,reader" for role bits.
+std::string role_list(uint8_t roles) {
+  std::string out;
+  for (auto& name : role_names_of(roles))
+    out += (out.empty() ? "" : ",") + name;
+  return out;
+}
+
 } // namespace
 
 std::string metrics_text(const telemetry_state& st, int64_t now_ms) {
@@ -140,9 +148,18 @@ std::string metrics_text(const telemetry_state& st, int64_t now_ms) {
   partitions(registry, st, now_ms);
   shards(registry, st);
   checkpoints(registry, st, now_ms);
-  counters(registry, "crashwatch_alerts_total", "Final alerts written.")
-      .Add({})
-      .Increment(static_cast<double>(st.sink.alerts));
+  // A cluster's member writes no alerts: the coordinator's sink does.
+  if (!st.membership)
+    counters(registry, "crashwatch_alerts_total", "Final alerts written.")
+        .Add({})
+        .Increment(static_cast<double>(st.sink.alerts));
+  if (st.membership)
+    gauges(registry, "crashwatch_coordinator_connected",
+           "1 while this node is joined to its coordinator, 0 while it "
+           "joins (again).")
+        .Add({{"coordinator", st.membership->coordinator},
+              {"address", st.membership->join_address}})
+        .Set(st.membership->connected ? 1 : 0);
   if (st.cluster) {
     gauges(registry, "crashwatch_cluster_epoch",
            "The cluster's current epoch (grows at every recovery).")
@@ -152,7 +169,10 @@ std::string metrics_text(const telemetry_state& st, int64_t now_ms) {
                       "1 while a node of the cluster is in, 0 while it is "
                       "missing.");
     for (auto& n : st.cluster->nodes)
-      up.Add({{"node", n.node_id}, {"address", n.address}}).Set(n.up ? 1 : 0);
+      up.Add({{"node", n.node_id},
+              {"roles", role_list(n.roles)},
+              {"address", n.address}})
+          .Set(n.up ? 1 : 0);
   }
   gauges(registry, "crashwatch_start_time_seconds",
          "When the process started, seconds since the Unix epoch.")

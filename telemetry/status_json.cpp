@@ -57,12 +57,8 @@ json::value cluster(const telemetry_state& st) {
     json::object x;
     x["node_id"] = n.node_id;
     json::array roles;
-    if (n.roles & 1)
-      roles.push_back("coordinator");
-    if (n.roles & 2)
-      roles.push_back("aggregator");
-    if (n.roles & 4)
-      roles.push_back("reader");
+    for (auto& name : role_names_of(n.roles))
+      roles.push_back(json::string(name));
     x["roles"] = std::move(roles);
     x["address"] = n.address;
     x["up"] = n.up;
@@ -70,6 +66,22 @@ json::value cluster(const telemetry_state& st) {
     nodes.push_back(std::move(x));
   }
   o["nodes"] = std::move(nodes);
+  return o;
+}
+
+json::value membership(const telemetry_state& st) {
+  if (!st.membership)
+    return nullptr;
+  auto& m = *st.membership;
+  json::object o;
+  o["coordinator"] = m.coordinator;
+  o["join_address"] = m.join_address;
+  if (m.coordinator_metrics.empty())
+    o["coordinator_metrics"] = nullptr;
+  else
+    o["coordinator_metrics"] = m.coordinator_metrics;
+  o["connected"] = m.connected;
+  o["since_ms"] = m.since_ms;
   return o;
 }
 
@@ -209,6 +221,7 @@ std::string status_json(const telemetry_state& st, int64_t now_ms) {
   doc["checkpoints"] = checkpoints(st, now_ms);
   doc["alerts"] = alerts(st);
   doc["cluster"] = cluster(st);
+  doc["membership"] = membership(st);
   return json::serialize(doc);
 }
 

@@ -21,6 +21,9 @@ telemetry(telemetry_actor::stateful_pointer<telemetry_actor_state> self,
       },
       [self](checkpoint_report& r) { add_checkpoint(self->state.st, r); },
       [self](cluster_report& r) { self->state.st.cluster = std::move(r); },
+      [self](membership_report& r) {
+        self->state.st.membership = std::move(r);
+      },
       [self](pipeline_summary& summary, std::vector<alert>& latest) {
         self->state.st.sink = std::move(summary);
         self->state.st.latest_alerts = std::move(latest);

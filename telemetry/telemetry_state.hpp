@@ -41,6 +41,8 @@ struct telemetry_state {
   std::vector<alert> latest_alerts;
   /// On a cluster's coordinator: its nodes, epoch and assignment.
   std::optional<cluster_report> cluster;
+  /// On a cluster's other nodes: whom the node joined.
+  std::optional<membership_report> membership;
   /// Every checkpoint's duration, as a histogram: counts per bucket (the
   /// last one: above every bound), their sum in seconds.
   std::vector<double> checkpoint_counts
@@ -50,6 +52,9 @@ struct telemetry_state {
   /// The histogram's upper bounds, in seconds.
   static const std::vector<double>& checkpoint_buckets();
 };
+
+/// The names of node_role bits, coordinator first.
+std::vector<std::string> role_names_of(uint8_t roles);
 
 /// Keeps `report` as the newest checkpoint (and at most 30).
 void add_checkpoint(telemetry_state& st, const checkpoint_report& report);

@@ -333,6 +333,14 @@ struct sample<cluster_report> {
 };
 
 template <>
+struct sample<membership_report> {
+  static membership_report make(sample_context&, int n) {
+    return {text("c", n), text("10.0.0.1:700", n), text("10.0.0.1:946", n),
+            n % 2 == 0, 1'796'290'000'000 + n};
+  }
+};
+
+template <>
 struct sample<partition_stats> {
   static partition_stats make(sample_context& ctx, int n) {
     uint64_t k = 100u * (n + 1);
@@ -569,8 +577,12 @@ struct sample<join_request> {
 template <>
 struct sample<join_reply> {
   static join_reply make(sample_context&, int n) {
-    return {text("coordinator", n), text("job-", n),
-            3u + static_cast<uint32_t>(n), 2u + static_cast<uint32_t>(n), true};
+    return {text("coordinator", n),
+            text("job-", n),
+            3u + static_cast<uint32_t>(n),
+            2u + static_cast<uint32_t>(n),
+            true,
+            text("127.0.0.1:946", n)};
   }
 };
 
