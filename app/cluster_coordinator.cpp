@@ -1,5 +1,6 @@
 #include "app/cluster_coordinator.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -83,20 +84,28 @@ bool node_lost(const caf::error& err) {
          || err == caf::sec::remote_linking_failed;
 }
 
-/// The node ids of `nodes` that are gone: their actor is no longer
-/// reachable (asked with a short deadline).
-std::string missing_nodes(caf::scoped_actor& self,
-                          const std::vector<joined_node>& nodes) {
-  std::string missing;
+/// The nodes of `nodes` that are gone: their actor is no longer reachable
+/// (asked with a short deadline).
+std::vector<joined_node> missing_nodes(caf::scoped_actor& self,
+                                       const std::vector<joined_node>& nodes) {
+  std::vector<joined_node> missing;
   for (auto& n : nodes) {
     bool alive = false;
     self->request(n.actor, std::chrono::milliseconds(250), stop_epoch{0, false})
         .receive([&](atom::done) { alive = true; }, [](caf::error&) {});
     if (!alive)
-      missing += (missing.empty() ? "" : ", ") + n.info.node_id + " ("
-                 + to_string(n.info.address) + ")";
+      missing.push_back(n);
   }
   return missing;
+}
+
+/// "a1 (10.0.0.2:7001), a2 (...)", for the log.
+std::string describe(const std::vector<joined_node>& nodes) {
+  std::string text;
+  for (auto& n : nodes)
+    text += (text.empty() ? "" : ", ") + n.info.node_id + " ("
+            + to_string(n.info.address) + ")";
+  return text;
 }
 
 /// Where each partition goes and each shard lives, for the log.
@@ -264,17 +273,24 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     self->send_exit(door, caf::exit_reason::user_shutdown);
     return completed_outcome(*start->base.restored);
   }
-  // Tells the telemetry actor (if any) who is in the cluster now.
+  // Tells the telemetry actor (if any) who is in the cluster now: the
+  // coordinator first, then the nodes, `missing` ones down; the assignment
+  // of the epoch (kept while an epoch waits for missing nodes).
+  cluster_report last;
   auto report_cluster = [&](uint64_t e, const std::vector<joined_node>& in,
-                            const std::string& missing,
+                            const std::vector<joined_node>& missing,
                             const cluster_assignment* assignment) {
     if (!*telemetry)
       return;
     cluster_report r;
     r.coordinator = opts.node_id;
     r.epoch = e;
+    r.nodes.push_back(
+        {opts.node_id, opts.roles, to_string(opts.advertise), true});
     for (auto& n : in) {
-      bool gone = missing.find(n.info.node_id + " (") != std::string::npos;
+      bool gone = std::any_of(missing.begin(), missing.end(), [&](auto& m) {
+        return m.info.node_id == n.info.node_id;
+      });
       r.nodes.push_back(
           {n.info.node_id, n.info.roles, to_string(n.info.address), !gone});
     }
@@ -285,7 +301,13 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
       for (size_t i = 0; i < assignment->shard_nodes.size(); ++i)
         r.shard_nodes.emplace_back(static_cast<uint32_t>(i),
                                    assignment->shard_nodes[i]);
+    } else {
+      // The epoch stopped: its assignment stays, its actors are gone.
+      r.partition_nodes = last.partition_nodes;
+      r.shard_nodes = last.shard_nodes;
+      r.running = false;
     }
+    last = r;
     caf::anon_send((*telemetry)->actor, std::move(r));
   };
   std::cerr << who << "coordinator of job " << start->job_id << ": "
@@ -353,7 +375,7 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     std::cerr << who << "epoch " << epoch << " from checkpoint "
               << plan->resume.value << ": " << describe(*assignment, *plans)
               << '\n';
-    report_cluster(epoch, nodes, "", &*assignment);
+    report_cluster(epoch, nodes, {}, &*assignment);
     auto actors
         = wire_cluster(sys, self, std::move(*plan), nodes, caf::actor{self});
     caf::error failure;
@@ -376,7 +398,8 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     auto missing = missing_nodes(self, nodes);
     report_cluster(epoch, nodes, missing, nullptr);
     std::cerr << who << "epoch " << epoch << " stopped (" << render(failure)
-              << ")" << (missing.empty() ? "" : "; missing: " + missing)
+              << ")"
+              << (missing.empty() ? "" : "; missing: " + describe(missing))
               << "; waiting for every node, then on from the newest "
                  "committed checkpoint\n";
   }

@@ -103,12 +103,14 @@ struct cluster_report {
   /// Partition id -> node reading it; shard id -> node hosting it.
   std::vector<std::pair<int32_t, std::string>> partition_nodes;
   std::vector<std::pair<uint32_t, std::string>> shard_nodes;
+  /// The epoch runs (false: it stopped and waits for missing nodes).
+  bool running = true;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cluster_report& x) {
   return f(caf::meta::type_name("cluster_report"), x.coordinator, x.epoch,
-           x.nodes, x.partition_nodes, x.shard_nodes);
+           x.nodes, x.partition_nodes, x.shard_nodes, x.running);
 }
 
 /// A node that serves a coordinator, as the node sees it: sent to its own

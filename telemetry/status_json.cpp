@@ -52,6 +52,9 @@ json::value cluster(const telemetry_state& st) {
   json::object o;
   o["coordinator"] = c.coordinator;
   o["epoch"] = c.epoch;
+  // "waiting": the epoch stopped (a node is missing); the next starts from
+  // the newest committed checkpoint once every node is back.
+  o["state"] = c.running ? "running" : "waiting";
   json::array nodes;
   for (auto& n : c.nodes) {
     json::object x;
@@ -109,7 +112,9 @@ json::array partitions(const telemetry_state& st, int64_t now_ms) {
     }
     p["watermark_ms"] = event_ms(r.watermark);
     p["watermark_lag_seconds"] = lag_seconds(r.watermark, now_ms);
-    p["state"] = state_name(r.state);
+    // A stopped epoch's readers are gone, whatever they said last.
+    bool stopped = st.cluster && !st.cluster->running;
+    p["state"] = stopped ? "stopped" : state_name(r.state);
     p["credits_waiting"] = r.credits_waiting;
     out.push_back(std::move(p));
   }

@@ -193,7 +193,11 @@ void cluster(std::ostringstream& out, const json::value& c) {
   });
   out << "\ncluster: coordinator " << text_of(c, "coordinator") << ", epoch "
       << text_of(c, "epoch") << ", " << nodes.size() << " nodes, " << down
-      << " down\n\n";
+      << " down\n";
+  if (text_of(c, "state") == "waiting")
+    out << "epoch stopped: waiting for every node to be back, then on from "
+           "the newest committed checkpoint (figures below are from before)\n";
+  out << '\n';
   std::vector<row> rows;
   for (auto& n : nodes) {
     auto* up = field(n, "up");

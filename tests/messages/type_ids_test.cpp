@@ -328,7 +328,8 @@ struct sample<cluster_report> {
             ::make<std::vector<cluster_node_report>>(ctx, n),
             {{n + 1, text("r", n)}, {n + 2, text("c", n)}},
             {{static_cast<uint32_t>(n + 1), text("a", n)},
-             {static_cast<uint32_t>(n + 2), text("b", n)}}};
+             {static_cast<uint32_t>(n + 2), text("b", n)}},
+            false};
   }
 };
 
@@ -336,7 +337,7 @@ template <>
 struct sample<membership_report> {
   static membership_report make(sample_context&, int n) {
     return {text("c", n), text("10.0.0.1:700", n), text("10.0.0.1:946", n),
-            n % 2 == 0, 1'796'290'000'000 + n};
+            true, 1'796'290'000'000 + n};
   }
 };
 

@@ -106,6 +106,20 @@ TEST_CASE("inspect lists every node, a down one as DOWN", "[status_view]") {
   CHECK(words(line_starting(text, "a2 ")).back() == "up");
 }
 
+TEST_CASE("inspect says when an epoch stopped for a missing node",
+          "[status_view]") {
+  auto st = cluster_state();
+  CHECK(view_of(st).find("epoch stopped") == std::string::npos);
+  st.cluster->running = false;
+  auto text = view_of(st);
+  INFO(text);
+  CHECK(text.find("epoch stopped: waiting for every node to be back")
+        != std::string::npos);
+  CHECK(words(line_starting(text, "0  "))[10] == "stopped");
+  CHECK(boost::json::parse(status_json(st, now_ms)).at("cluster").at("state")
+        == "waiting");
+}
+
 TEST_CASE("inspect shows partitions with offset, end, lag and watermark",
           "[status_view]") {
   auto text = view_of(cluster_state());
