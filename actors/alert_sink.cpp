@@ -242,10 +242,35 @@ void handle(self_ptr self, shard_barrier& barrier) {
   on_barrier(self, shard_input(self->state, barrier.shard), barrier.id);
 }
 
+/// Counts the message being handled and adds its wall time to the sink's
+/// busy time when it ends: two clock readings per message (the sink handles
+/// batches and reports, never single records).
+class handling {
+ public:
+  explicit handling(self_ptr self)
+      : self_(self), started_(self->clock().now()) {}
+
+  ~handling() {
+    auto& st = self_->state;
+    ++st.messages;
+    st.busy_ns += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(
+            self_->clock().now() - started_)
+            .count());
+  }
+
+  handling(const handling&) = delete;
+  handling& operator=(const handling&) = delete;
+
+ private:
+  self_ptr self_;
+  caf::actor_clock::time_point started_;
+};
+
 } // namespace
 
 /// Passes a report on to the telemetry actor, with the sink's own (its
-/// counters and the latest alerts) at most once a second.
+/// counters, the latest alerts and its load) at most once a second.
 template <class Report>
 void forward(self_ptr self, Report& report) {
   auto& st = self->state;
@@ -256,7 +281,11 @@ void forward(self_ptr self, Report& report) {
   if (now - st.last_report < std::chrono::seconds(1))
     return;
   st.last_report = now;
-  caf::anon_send(st.telemetry, st.summary, st.latest);
+  sink_report load;
+  load.messages = st.messages;
+  load.busy_ns = st.busy_ns;
+  load.mailbox = self->mailbox().size();
+  caf::anon_send(st.telemetry, st.summary, st.latest, load);
 }
 
 alert_sink_actor::behavior_type
@@ -281,26 +310,41 @@ alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
   st.summary.late_at_shards = restore.late_at_shards;
   return {
       [self](shard_progress& progress) {
+        handling h{self};
         dispatch(self, shard_input(self->state, progress.shard), progress);
       },
       [self](side_batch& side) {
+        handling h{self};
         dispatch(self, reader_input(self->state, side.partition), side);
       },
       [self](atom::finished, partition_stats& stats) {
+        handling h{self};
         dispatch(self, reader_input(self->state, stats.partition), stats);
       },
       [self](partition_barrier& barrier) {
+        handling h{self};
         dispatch(self, reader_input(self->state, barrier.partition), barrier);
       },
       [self](shard_barrier& barrier) {
+        handling h{self};
         dispatch(self, shard_input(self->state, barrier.shard), barrier);
       },
       [self](atom::checkpoint, checkpoint_id id) -> caf::result<sink_snapshot> {
+        handling h{self};
         return self->state.handoff.ask(self, id);
       },
-      [self](reader_report& report) { forward(self, report); },
-      [self](shard_report& report) { forward(self, report); },
-      [self](checkpoint_report& report) { forward(self, report); },
+      [self](reader_report& report) {
+        handling h{self};
+        forward(self, report);
+      },
+      [self](shard_report& report) {
+        handling h{self};
+        forward(self, report);
+      },
+      [self](checkpoint_report& report) {
+        handling h{self};
+        forward(self, report);
+      },
   };
 }
 

@@ -52,10 +52,14 @@ struct alert_sink_state {
   /// Told `(done, pipeline_summary)` once everything is written.
   caf::actor waiter;
   /// The process's telemetry actor (--metrics), or null: gets every
-  /// report, and `(pipeline_summary, latest alerts)` at most once a second.
+  /// report, and `(pipeline_summary, latest alerts, sink_report)` at most
+  /// once a second.
   caf::actor telemetry;
   std::vector<alert> latest;
   caf::actor_clock::time_point last_report;
+  /// Telemetry: messages handled, and wall time spent handling them.
+  uint64_t messages = 0;
+  uint64_t busy_ns = 0;
 };
 
 /// Spawns with: the outputs (owned from now on), the number of shards, the

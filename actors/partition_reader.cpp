@@ -64,7 +64,7 @@ void schedule_read(self_ptr self) {
   self->send(self, atom::read_v);
 }
 
-void report(self_ptr self, bool force);
+void report(self_ptr self, caf::actor_clock::time_point now, bool force);
 
 /// Sends every shard a batch (possibly empty: the watermark must reach all
 /// shards) and the side records to the sink.
@@ -98,7 +98,6 @@ void send_batches(self_ptr self) {
     st.side = side_batch{};
     st.side.partition = st.partition;
   }
-  report(self, false);
 }
 
 /// The counters over every life: bytes and lost records come from the
@@ -111,10 +110,10 @@ partition_stats whole_run_stats(const partition_reader_state& st) {
 }
 
 /// Tells the sink how the reader is doing: at most once a second (forced at
-/// the end), from send_batches(), i.e. per chunk read, never per record.
-void report(self_ptr self, bool force) {
+/// the end), per chunk read or empty poll, never per record. `now` is the
+/// caller's clock reading.
+void report(self_ptr self, caf::actor_clock::time_point now, bool force) {
   auto& st = self->state;
-  auto now = self->clock().now();
   if (!force && now - st.last_report < std::chrono::seconds(1))
     return;
   st.last_report = now;
@@ -122,10 +121,13 @@ void report(self_ptr self, bool force) {
   r.stats = whole_run_stats(st);
   r.watermark = st.clock->watermark();
   r.next_offset = st.source->resume_offset().value;
+  r.end_offset = st.source->end_offset_hint();
   r.state = st.state;
   r.credits_waiting = static_cast<uint32_t>(
       std::count(st.credits.begin(), st.credits.end(), 0u));
   r.batches = st.batches;
+  r.busy_ns = st.busy_ns;
+  r.mailbox = self->mailbox().size();
   self->send(st.sink, std::move(r));
 }
 
@@ -135,7 +137,7 @@ void finish(self_ptr self) {
   auto& st = self->state;
   st.state = partition_state::ended;
   send_batches(self);
-  report(self, true);
+  report(self, self->clock().now(), true);
   self->send(st.sink, atom::finished_v, whole_run_stats(st));
 }
 
@@ -165,28 +167,40 @@ void read_chunk(self_ptr self) {
     st.paused = true;
     return;
   }
+  // Two clock readings per chunk: before reading it and after sending its
+  // batches (busy time); an empty poll needs only the first.
+  auto started = self->clock().now();
   st.records.clear();
   auto status = st.source->poll(st.records);
   if (!status) {
     self->quit(std::move(status.error()));
     return;
   }
-  auto now = self->clock().now();
   switch (*status) {
-  case poll_status::records:
+  case poll_status::records: {
     process(st);
-    st.last_data = now;
+    st.last_data = started;
     st.state = partition_state::active;
     send_batches(self);
+    auto now = self->clock().now();
+    st.busy_ns += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now - started)
+            .count());
+    report(self, now, false);
     schedule_read(self);
     break;
+  }
   case poll_status::no_data:
+    // Not busy time: an empty poll mostly waits (Kafka: up to poll_wait).
     if (st.state == partition_state::active
-        && now - st.last_data
+        && started - st.last_data
                >= std::chrono::milliseconds(st.config.idle_timeout_ms)) {
       st.state = partition_state::idle;
       send_batches(self);
     }
+    // A reader with nothing to read keeps reporting: the partition's end
+    // (Kafka's high watermark) and the reader's figures stay fresh.
+    report(self, started, false);
     self->delayed_send(self, no_data_backoff, atom::read_v);
     break;
   case poll_status::end:

@@ -62,8 +62,11 @@ struct partition_reader_state {
   /// (steady time; simulated under CAF's test coordinator, like the
   /// reader's back-off timer).
   caf::actor_clock::time_point last_data;
-  /// Telemetry: batches sent, and when the last report went to the sink.
+  /// Telemetry: batches sent, wall time spent on chunks that had records
+  /// (reading, parsing, routing them), and when the last report went to the
+  /// sink.
   uint64_t batches = 0;
+  uint64_t busy_ns = 0;
   caf::actor_clock::time_point last_report;
 };
 

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include <boost/json.hpp>
-
 #include "core/error.hpp"
+#include "io/kafka_stats.hpp"
 
 namespace crashwatch {
 
@@ -23,7 +22,7 @@ constexpr auto commit_interval = std::chrono::seconds(1);
 constexpr auto commit_drain_timeout = std::chrono::seconds(5);
 
 /// How often librdkafka reports statistics, from which the source learns
-/// that the partition leader is reachable again.
+/// the partition's high watermark and that its leader is reachable again.
 constexpr const char* stats_interval_ms = "1000";
 
 bool is_connection_error(int err) {
@@ -92,6 +91,7 @@ kafka_source::open(const kafka_source_options& options) {
                                   options.partition, options.timeout);
     if (!marks)
       return std::move(marks.error());
+    src->high_watermark_ = marks->high;
     switch (options.start) {
     case kafka_start::earliest:
       src->next_offset_ = marks->low;
@@ -212,40 +212,21 @@ void kafka_source::on_error(rd_kafka_t*, int err, const char* reason,
 
 int kafka_source::on_stats(rd_kafka_t*, char* json, size_t json_len,
                            void* opaque) {
+  // Served by rd_kafka_poll() in serve_events(), on the thread that calls
+  // poll(): librdkafka queues statistics on the main queue (rk_rep), which
+  // only rd_kafka_poll() serves here (the consumer queue is not forwarded
+  // to it, rd_kafka_poll_set_consumer() is not used), so the members are
+  // written by the reader's own thread and need no atomics.
   auto* self = static_cast<kafka_source*>(opaque);
-  if (!self->disconnected_)
-    return 0;
-  // Back when the partition's leader is UP: find its node id under
-  // topics.<topic>.partitions.<p>.leader, then that broker's state.
-  boost::json::error_code ec;
-  auto doc = boost::json::parse(boost::json::string_view{json, json_len}, ec);
-  if (ec || !doc.is_object())
-    return 0;
-  auto& root = doc.get_object();
-  int64_t leader = -1;
-  if (auto* topics = root.if_contains("topics"); topics && topics->is_object())
-    if (auto* t = topics->get_object().if_contains(self->options_.topic);
-        t && t->is_object())
-      if (auto* ps = t->get_object().if_contains("partitions");
-          ps && ps->is_object())
-        if (auto* p = ps->get_object().if_contains(
-                std::to_string(self->options_.partition));
-            p && p->is_object())
-          if (auto* l = p->get_object().if_contains("leader");
-              l && l->is_int64())
-            leader = l->get_int64();
-  auto* brokers = root.if_contains("brokers");
-  if (leader < 0 || brokers == nullptr || !brokers->is_object())
-    return 0;
-  for (auto& [name, b] : brokers->get_object()) {
-    if (!b.is_object())
-      continue;
-    auto* id = b.get_object().if_contains("nodeid");
-    auto* state = b.get_object().if_contains("state");
-    if (id && id->is_int64() && id->get_int64() == leader && state
-        && state->is_string() && state->get_string() == "UP")
-      self->broker_up_seen_ = true;
-  }
+  auto figures = kafka_partition_stats({json, json_len}, self->options_.topic,
+                                       self->options_.partition);
+  // Kept when unknown: librdkafka forgets nothing it learned, but the
+  // first documents come before the first fetch.
+  if (figures.hi_offset >= 0)
+    self->high_watermark_ = figures.hi_offset;
+  // Back when the partition's leader is UP.
+  if (self->disconnected_ && figures.leader_up)
+    self->broker_up_seen_ = true;
   return 0; // librdkafka frees `json`
 }
 
@@ -273,6 +254,7 @@ caf::error kafka_source::on_gap(int64_t seen) {
         + render(marks.error()) + "); retrying");
     return seek(next_offset_);
   }
+  high_watermark_ = marks->high;
   if (seen >= 0 && marks->low <= next_offset_) {
     // The skipped offsets are still inside the log: compacted away or
     // transaction control records, which Kafka never hands to consumers.

@@ -28,6 +28,9 @@
 // * Connection trouble is reported through error_cb (TRANSPORT,
 //   ALL_BROKERS_DOWN) while librdkafka keeps reconnecting by itself;
 //   statistics (statistics.interval.ms, 1 s) show when a broker is UP again.
+// * The statistics also carry the partition's high watermark (hi_offset,
+//   which librdkafka takes from every fetch response): the source's
+//   end_offset_hint(), for the consumer lag in telemetry.
 // * rd_kafka_query_watermark_offsets() asks the partition leader for the
 //   low/high watermark (used at open and after a gap).
 #pragma once
@@ -142,6 +145,12 @@ class kafka_source : public record_source {
     return record_offset{next_offset_};
   }
 
+  /// The partition's high watermark as last learned: from the statistics
+  /// (once a second) or a watermark query (at open, after a gap); -1 until
+  /// one of them answered. As it is up to a second old, it may be below
+  /// next_offset() while records come in.
+  int64_t end_offset_hint() const override { return high_watermark_; }
+
   /// The offset poll() ends at with exit_at_end (options.end_offset, or the
   /// high watermark at open when that is -1), -1 when not exiting at the
   /// end.
@@ -208,6 +217,9 @@ class kafka_source : public record_source {
   bool disconnected_ = false;
   /// Last "connection lost" line, for rate-limiting repeated errors.
   std::chrono::steady_clock::time_point last_down_log_{};
+  /// The partition's high watermark, from the statistics or a watermark
+  /// query; -1 unknown.
+  int64_t high_watermark_ = -1;
   /// Set by on_stats(): the partition leader is UP right now.
   bool broker_up_seen_ = false;
   /// A data loss error found after records of the same poll(); returned by

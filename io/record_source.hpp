@@ -3,6 +3,7 @@
 // not care which.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,12 @@ class record_source {
   /// whose next offsets were deleted, with --on-data-loss warn). Files lose
   /// nothing.
   virtual uint64_t lost_records() const { return 0; }
+
+  /// The partition's end as far as the source knows, for telemetry (the
+  /// consumer lag): for Kafka the high watermark from librdkafka's
+  /// statistics (once a second); -1 when unknown (files: a file may still
+  /// grow, its end is not tracked).
+  virtual int64_t end_offset_hint() const { return -1; }
 
   /// A name for log lines and errors, e.g. "file logs-0.jsonl".
   virtual std::string describe() const = 0;

@@ -31,9 +31,13 @@ struct reader_report {
   partition_state state = partition_state::active;
   /// Shards that have no credit left: the reader waits for them.
   uint32_t credits_waiting = 0;
-  /// Batches sent, and wall time spent in the reader's handlers.
+  /// Batches sent, and wall time spent on the chunks that had records
+  /// (reading, parsing and routing them; empty polls, which mostly wait,
+  /// are not counted).
   uint64_t batches = 0;
   uint64_t busy_ns = 0;
+  /// Messages waiting in the reader's mailbox when it reported.
+  uint64_t mailbox = 0;
   /// Where the reader runs (--node-id; "" in one process).
   std::string node;
 };
@@ -42,7 +46,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reader_report& x) {
   return f(caf::meta::type_name("reader_report"), x.stats, x.watermark,
            x.next_offset, x.end_offset, x.state, x.credits_waiting, x.batches,
-           x.busy_ns, x.node);
+           x.busy_ns, x.mailbox, x.node);
 }
 
 /// A shard's load and state.
@@ -62,6 +66,22 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, shard_report& x) {
   return f(caf::meta::type_name("shard_report"), x.shard, x.open_windows,
            x.open_keys, x.batches, x.busy_ns, x.mailbox, x.node);
+}
+
+/// The sink's load, sent with its counters and latest alerts: messages
+/// handled and wall time spent handling them (timed per message: it
+/// handles batches and reports, never single records), and its mailbox.
+struct sink_report {
+  uint64_t messages = 0;
+  uint64_t busy_ns = 0;
+  /// Messages waiting in its mailbox when it reported.
+  uint64_t mailbox = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sink_report& x) {
+  return f(caf::meta::type_name("sink_report"), x.messages, x.busy_ns,
+           x.mailbox);
 }
 
 /// A committed checkpoint.

@@ -50,6 +50,7 @@ CAF_ADD_TYPE_ID(crashwatch, (crashwatch::pipeline_summary))
 // -- telemetry --------------------------------------------------------------
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::reader_report))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::shard_report))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::sink_report))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::checkpoint_report))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::cluster_node_report))
 CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::cluster_node_report>))

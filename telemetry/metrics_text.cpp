@@ -55,6 +55,11 @@ void partitions(Registry& r, const telemetry_state& st, int64_t now_ms) {
   auto& credits = gauges(r, "crashwatch_reader_credits_waiting",
                          "Shards a reader waits for (no credit left: "
                          "backpressure).");
+  auto& mailbox = gauges(r, "crashwatch_reader_mailbox_messages",
+                         "Messages waiting in a reader's mailbox.");
+  auto& busy = counters(r, "crashwatch_reader_busy_seconds_total",
+                        "Time a reader spent reading, parsing and routing "
+                        "chunks that had records.");
   for (auto& [id, rep] : st.readers) {
     prometheus::Labels labels{{"partition", std::to_string(id)}};
     if (!rep.node.empty())
@@ -66,6 +71,8 @@ void partitions(Registry& r, const telemetry_state& st, int64_t now_ms) {
     bytes.Add(labels).Increment(static_cast<double>(rep.stats.bytes));
     batches.Add(labels).Increment(static_cast<double>(rep.batches));
     credits.Add(labels).Set(rep.credits_waiting);
+    mailbox.Add(labels).Set(static_cast<double>(rep.mailbox));
+    busy.Add(labels).Increment(static_cast<double>(rep.busy_ns) / 1e9);
     if (known(rep.watermark)) {
       watermark.Add(labels).Set(seconds(rep.watermark));
       wm_lag.Add(labels).Set(static_cast<double>(now_ms - rep.watermark.value)
@@ -112,6 +119,23 @@ void shards(Registry& r, const telemetry_state& st) {
   }
 }
 
+void sink(Registry& r, const telemetry_state& st) {
+  auto& load = st.sink_load;
+  gauges(r, "crashwatch_sink_mailbox_messages",
+         "Messages waiting in the sink's mailbox.")
+      .Add({})
+      .Set(static_cast<double>(load.mailbox));
+  counters(r, "crashwatch_sink_messages_total",
+           "Messages the sink handled (shard progress, side records, "
+           "barriers, reports).")
+      .Add({})
+      .Increment(static_cast<double>(load.messages));
+  counters(r, "crashwatch_sink_busy_seconds_total",
+           "Time the sink spent handling messages (writing the outputs).")
+      .Add({})
+      .Increment(static_cast<double>(load.busy_ns) / 1e9);
+}
+
 void checkpoints(Registry& r, const telemetry_state& st, int64_t now_ms) {
   if (!st.durable)
     return;
@@ -148,18 +172,21 @@ std::string metrics_text(const telemetry_state& st, int64_t now_ms) {
   partitions(registry, st, now_ms);
   shards(registry, st);
   checkpoints(registry, st, now_ms);
-  // A cluster's member writes no alerts: the coordinator's sink does.
-  if (!st.membership)
+  // A cluster's member has no sink and writes no alerts: the coordinator's
+  // sink does.
+  if (!st.membership) {
+    sink(registry, st);
     counters(registry, "crashwatch_alerts_total", "Final alerts written.")
         .Add({})
         .Increment(static_cast<double>(st.sink.alerts));
-  if (st.membership)
+  } else {
     gauges(registry, "crashwatch_coordinator_connected",
            "1 while this node is joined to its coordinator, 0 while it "
            "joins (again).")
         .Add({{"coordinator", st.membership->coordinator},
               {"address", st.membership->join_address}})
         .Set(st.membership->connected ? 1 : 0);
+  }
   if (st.cluster) {
     gauges(registry, "crashwatch_cluster_epoch",
            "The cluster's current epoch (grows at every recovery).")

@@ -116,6 +116,9 @@ json::array partitions(const telemetry_state& st, int64_t now_ms) {
     bool stopped = st.cluster && !st.cluster->running;
     p["state"] = stopped ? "stopped" : state_name(r.state);
     p["credits_waiting"] = r.credits_waiting;
+    p["mailbox"] = r.mailbox;
+    p["batches"] = r.batches;
+    p["busy_seconds"] = static_cast<double>(r.busy_ns) / 1e9;
     out.push_back(std::move(p));
   }
   return out;
@@ -136,6 +139,14 @@ json::array shards(const telemetry_state& st) {
     out.push_back(std::move(o));
   }
   return out;
+}
+
+json::object sink(const telemetry_state& st) {
+  json::object o;
+  o["messages"] = st.sink_load.messages;
+  o["busy_seconds"] = static_cast<double>(st.sink_load.busy_ns) / 1e9;
+  o["mailbox"] = st.sink_load.mailbox;
+  return o;
 }
 
 json::value checkpoints(const telemetry_state& st, int64_t now_ms) {
@@ -223,6 +234,7 @@ std::string status_json(const telemetry_state& st, int64_t now_ms) {
   doc["watermark"] = std::move(watermark);
   doc["partitions"] = partitions(st, now_ms);
   doc["shards"] = shards(st);
+  doc["sink"] = sink(st);
   doc["checkpoints"] = checkpoints(st, now_ms);
   doc["alerts"] = alerts(st);
   doc["cluster"] = cluster(st);

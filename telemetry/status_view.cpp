@@ -256,6 +256,15 @@ void shards(std::ostringstream& out, const json::value& status) {
                rows);
 }
 
+void sink(std::ostringstream& out, const json::value& status) {
+  auto* k = field(status, "sink");
+  if (k == nullptr || !k->is_object())
+    return;
+  out << "sink: " << text_of(*k, "messages") << " messages handled, busy "
+      << duration(field(*k, "busy_seconds")) << ", mailbox "
+      << text_of(*k, "mailbox") << '\n';
+}
+
 void checkpoints(std::ostringstream& out, const json::value& status) {
   auto* c = field(status, "checkpoints");
   out << '\n';
@@ -352,6 +361,7 @@ std::string render_status(const json::value& status,
     cluster(out, *c);
   partitions(out, status);
   shards(out, status);
+  sink(out, status);
   checkpoints(out, status);
   totals(out, status);
   alerts(out, status);

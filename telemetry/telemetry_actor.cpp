@@ -24,9 +24,11 @@ telemetry(telemetry_actor::stateful_pointer<telemetry_actor_state> self,
       [self](membership_report& r) {
         self->state.st.membership = std::move(r);
       },
-      [self](pipeline_summary& summary, std::vector<alert>& latest) {
+      [self](pipeline_summary& summary, std::vector<alert>& latest,
+             sink_report& load) {
         self->state.st.sink = std::move(summary);
         self->state.st.latest_alerts = std::move(latest);
+        self->state.st.sink_load = load;
       },
       [self](atom::status) {
         return status_json(self->state.st, wall_clock_ms());

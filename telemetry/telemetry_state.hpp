@@ -37,8 +37,10 @@ struct telemetry_state {
   std::deque<checkpoint_report> checkpoints;
   /// The job keeps checkpoints (--data-dir).
   bool durable = false;
+  /// The sink's counters, latest alerts and load (zero until it reported).
   pipeline_summary sink;
   std::vector<alert> latest_alerts;
+  sink_report sink_load;
   /// On a cluster's coordinator: its nodes, epoch and assignment.
   std::optional<cluster_report> cluster;
   /// On a cluster's other nodes: whom the node joined.

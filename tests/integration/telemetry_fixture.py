@@ -148,11 +148,16 @@ class Simulation:
                 end_offset=p["end_offset"], lag_records=lag_records,
                 watermark_ms=pwm, watermark_lag_seconds=round((now_ms - pwm) / 1000, 3),
                 state="idle" if idle else "reading",
-                credits_waiting=p["credits_waiting"]))
+                credits_waiting=p["credits_waiting"],
+                # about 1.5 us of reader time per record, a chunk per 8192
+                mailbox=0, batches=p["records_read"] // 8192 * len(self.shards),
+                busy_seconds=round(p["records_read"] * 1.5e-6, 3)))
         shards = [dict(shard=s["shard"], node=s["node"],
                        open_windows=self.rng.randint(3, 5), open_keys=s["open_keys"],
                        mailbox=s["mailbox"], batches=s["batches"],
                        busy_seconds=round(s["busy_seconds"], 3)) for s in self.shards]
+        batches = sum(s["batches"] for s in self.shards)
+        sink = dict(messages=batches // 4, busy_seconds=round(batches * 2e-5, 3), mailbox=0)
         totals = dict(
             records_read=sum(p["records_read"] for p in self.partitions),
             records_matched=sum(p["records_matched"] for p in self.partitions),
@@ -189,6 +194,7 @@ class Simulation:
             watermark=dict(global_ms=wm_ms, lag_seconds=lag),
             partitions=parts,
             shards=shards,
+            sink=sink,
             checkpoints=checkpoints,
             alerts=dict(emitted=self.alerts_emitted,
                         latest=list(reversed(self.alerts[-10:]))),

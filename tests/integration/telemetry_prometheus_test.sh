@@ -2,8 +2,9 @@
 # --metrics` (fed slowly through a fifo, so that it runs for a while) is
 # scraped by a real Prometheus server (Debian package prometheus) every
 # second; through Prometheus's HTTP query API, crashwatch_records_read_total
-# grows, and the lag and watermark series exist with their labels. A scrape
-# passes `promtool check metrics`. A bad --metrics value is refused (exit 2).
+# grows, and the lag, watermark, reader, sink and shard series exist with
+# their labels. A scrape passes `promtool check metrics`. A bad --metrics
+# value is refused (exit 2).
 source "$(dirname "$0")/common.sh"
 
 command -v prometheus >/dev/null && command -v promtool >/dev/null \
@@ -91,19 +92,22 @@ note "Prometheus scraped crashwatch_records_read_total: $first, then $second"
 
 for series in 'crashwatch_partition_watermark_lag_seconds' \
   'crashwatch_partition_watermark_seconds' 'crashwatch_reader_credits_waiting' \
-  'crashwatch_records_malformed_total'; do
+  'crashwatch_records_malformed_total' 'crashwatch_reader_busy_seconds_total' \
+  'crashwatch_reader_mailbox_messages'; do
   query "$series" >"$TMP/series.out" || fail "query $series failed"
   grep -q '"partition": "0"' "$TMP/series.out" \
     || fail "$series has no series with partition=\"0\": $(cat "$TMP/series.out")"
 done
-for series in 'crashwatch_watermark_lag_seconds' 'crashwatch_alerts_total'; do
+for series in 'crashwatch_watermark_lag_seconds' 'crashwatch_alerts_total' \
+  'crashwatch_sink_messages_total' 'crashwatch_sink_busy_seconds_total' \
+  'crashwatch_sink_mailbox_messages'; do
   query "$series" >"$TMP/series.out" || fail "query $series failed"
   [[ -s "$TMP/series.out" ]] || fail "Prometheus has no $series"
 done
 query 'crashwatch_shard_open_keys' >"$TMP/series.out"
 grep -q '"shard": "1"' "$TMP/series.out" \
   || fail "crashwatch_shard_open_keys has no shard=\"1\": $(cat "$TMP/series.out")"
-note "lag, watermark, credits, shard series exist in Prometheus with their labels"
+note "lag, watermark, credits, reader, sink and shard series exist in Prometheus with their labels"
 
 curl -sf "http://127.0.0.1:$mport/metrics" >"$TMP/scrape.txt" \
   || fail "cannot scrape /metrics"

@@ -305,6 +305,14 @@ struct sample<shard_report> {
 };
 
 template <>
+struct sample<sink_report> {
+  static sink_report make(sample_context&, int n) {
+    uint64_t k = 10u * (n + 1);
+    return {k + 1, k + 2'000'000'000'000, k + 3};
+  }
+};
+
+template <>
 struct sample<checkpoint_report> {
   static checkpoint_report make(sample_context& ctx, int n) {
     return {::make<checkpoint_id>(ctx, n), 1'796'290'000'000 + n,
@@ -365,6 +373,7 @@ reader_report sample<reader_report>::make(sample_context& ctx, int n) {
           2u + static_cast<uint32_t>(n),
           70u + static_cast<uint64_t>(n),
           8'000u + static_cast<uint64_t>(n),
+          9u + static_cast<uint64_t>(n),
           text("node", n)};
 }
 

@@ -70,6 +70,9 @@ telemetry_state cluster_state() {
   add_checkpoint(
       st, checkpoint_report{checkpoint_id{42}, now_ms - 420, now_ms - 400});
   st.sink.alerts = 12;
+  st.sink_load.messages = 1500;
+  st.sink_load.busy_ns = 250'000'000;
+  st.sink_load.mailbox = 2;
   st.latest_alerts.push_back(alert{event_time{now_ms - 30'000},
                                    event_time{now_ms - 20'000},
                                    "evil\x1b[31muser\n", 3, true});
@@ -167,6 +170,8 @@ TEST_CASE("inspect shows the last checkpoint and escapes user ids",
                   "median 20 ms, max 20 ms)")
         != std::string::npos);
   CHECK(text.find("alerts: 12 emitted") != std::string::npos);
+  CHECK(text.find("sink: 1500 messages handled, busy 250 ms, mailbox 2")
+        != std::string::npos);
   CHECK(text.find("evil\\x1b[31muser\\x0a") != std::string::npos);
   CHECK(text.find('\x1b') == std::string::npos);
 }
