@@ -260,14 +260,15 @@ void sink(std::ostringstream& out, const json::value& status) {
   auto* k = field(status, "sink");
   if (k == nullptr || !k->is_object())
     return;
-  out << "sink: " << text_of(*k, "messages") << " messages handled, busy "
+  out << "\nsink: " << text_of(*k, "messages") << " messages handled, busy "
       << duration(field(*k, "busy_seconds")) << ", mailbox "
       << text_of(*k, "mailbox") << '\n';
 }
 
 void checkpoints(std::ostringstream& out, const json::value& status) {
   auto* c = field(status, "checkpoints");
-  out << '\n';
+  if (field(status, "sink") == nullptr)
+    out << '\n';
   if (c == nullptr || c->is_null()) {
     out << "checkpoints: off (no --data-dir)\n";
     return;

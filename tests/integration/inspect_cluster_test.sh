@@ -71,7 +71,12 @@ wait_inspect() {
 }
 
 # --- all up, partitions and shards reported ----------------------------------
-wait_inspect 60 '[[ "$(node_row a1)" == *" up" && "$(node_row a2)" == *" up" ]] && grep -q "^SHARD " "$TMP/inspect.out" && (( $(awk "/^PARTITION /{t=1; next} t && NF == 0 {t=0} t" "$TMP/inspect.out" | wc -l) == 4 ))'
+# rows TABLE: the rows of the table whose header starts with TABLE.
+rows() {
+  awk -v h="^$1 " '$0 ~ h {t=1; next} t && NF == 0 {t=0} t' "$TMP/inspect.out"
+}
+# Once every node is up and all 4 partitions and 4 shards have reported.
+wait_inspect 60 '[[ "$(node_row a1)" == *" up" && "$(node_row a2)" == *" up" ]] && (( $(rows PARTITION | wc -l) == 4 && $(rows SHARD | wc -l) == 4 ))'
 read -r _ roles addr epoch1 state < <(node_row c)
 [[ $roles == coordinator && $addr == 127.0.0.1:$cport && $state == up ]] \
   || fail "coordinator row: $(node_row c)"
@@ -81,11 +86,9 @@ grep -q "^cluster: coordinator c, epoch $epoch1, 3 nodes, 0 down$" "$TMP/inspect
 # The partitions are the topic's (kcat's metadata, not ours), read by c.
 kcat -b "$BROKERS" -L -t logs 2>/dev/null | sed -n 's/^ *partition \([0-9]*\),.*/\1/p' \
   | sort -n >"$TMP/topic.partitions"
-awk '/^PARTITION /{t=1; next} t && NF == 0 {t=0} t {print $1}' "$TMP/inspect.out" \
-  | sort -n >"$TMP/shown.partitions"
+rows PARTITION | awk '{print $1}' | sort -n >"$TMP/shown.partitions"
 same_file "$TMP/topic.partitions" "$TMP/shown.partitions" "partitions of the topic and of inspect"
-awk '/^PARTITION /{t=1; next} t && NF == 0 {t=0} t && $4 != "c" {bad=1} END {exit bad}' \
-  "$TMP/inspect.out" || fail "a partition not read by c: $(cat "$TMP/inspect.out")"
+rows PARTITION | awk '$4 != "c" {bad=1} END {exit bad}' || fail "a partition not read by c: $(cat "$TMP/inspect.out")"
 
 # Every shard on the node /status assigns it, and the 4 shards spread over
 # a1 and a2.
@@ -97,8 +100,7 @@ for s in sorted(d["shards"], key=lambda s: s["shard"]):
     print(s["shard"], s["node"])
 PY
 inspect "127.0.0.1:$mport"
-awk '/^SHARD /{t=1; next} t && NF == 0 {t=0} t {print $1, $2}' "$TMP/inspect.out" \
-  | sort -n >"$TMP/shown.shards"
+rows SHARD | awk '{print $1, $2}' | sort -n >"$TMP/shown.shards"
 same_file "$TMP/status.shards" "$TMP/shown.shards" "shard nodes of /status and of inspect"
 [[ $(awk '{print $2}' "$TMP/shown.shards" | sort -u | tr '\n' ' ') == "a1 a2 " ]] \
   || fail "shards are not on a1 and a2: $(cat "$TMP/shown.shards")"
@@ -144,8 +146,7 @@ wait_inspect 20 '[[ "$(node_row a1)" == *" DOWN" ]]'
 grep -q "3 nodes, 1 down" "$TMP/inspect.out" || fail "cluster line: $(grep ^cluster "$TMP/inspect.out")"
 grep -q "^epoch stopped: waiting for every node" "$TMP/inspect.out" \
   || fail "the stopped epoch is not shown: $(cat "$TMP/inspect.out")"
-down_shards=$(awk '/^SHARD /{t=1; next} t && NF == 0 {t=0} t && $2 == "a1" && $3 == "node" && $4 == "down"' \
-  "$TMP/inspect.out" | wc -l)
+down_shards=$(rows SHARD | awk '$2 == "a1" && $3 == "node" && $4 == "down"' | wc -l)
 want_down=$(awk '$2 == "a1"' "$TMP/status.shards" | wc -l)
 ((down_shards == want_down && want_down > 0)) \
   || fail "$down_shards shards shown 'node down' on a1, want $want_down: $(cat "$TMP/inspect.out")"
