@@ -221,9 +221,21 @@ void partitions(std::ostringstream& out, const json::value& status) {
     auto state = text_of(p, "state");
     if (node_down(status, node))
       state = "node down";
+    // The end is Kafka's high watermark as librdkafka last reported it (once
+    // a second): the reader may have read past it since. It is at least
+    // the read position.
+    auto* offset = field(p, "offset");
+    auto* end = field(p, "end_offset");
+    json::value shown_end = nullptr;
+    if (end != nullptr && !end->is_null())
+      shown_end = std::max(number(end), number(offset));
+    auto end_text = shown_end.is_null()
+                        ? std::string{"-"}
+                        : std::to_string(static_cast<int64_t>(
+                            shown_end.get_double()));
     rows.push_back({text_of(p, "partition"), text_of(p, "source"),
-                    node.empty() ? "-" : node, text_of(p, "offset"),
-                    text_of(p, "end_offset"), text_of(p, "lag_records"),
+                    node.empty() ? "-" : node, text_of(offset), end_text,
+                    text_of(p, "lag_records"),
                     utc_near(field(p, "watermark_ms"), status),
                     duration(field(p, "watermark_lag_seconds")), state,
                     text_of(p, "records_read"), text_of(p, "late"),
