@@ -365,6 +365,7 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
                                      job.pipeline.shards, *plans);
     if (!assignment)
       return leave(std::move(assignment.error()));
+    auto planned = std::chrono::steady_clock::now();
     auto plan
         = plan_epoch(opts, *start, *plans, *assignment, std::move(*outputs));
     if (!plan)
@@ -376,8 +377,15 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
               << plan->resume.value << ": " << describe(*assignment, *plans)
               << '\n';
     report_cluster(epoch, nodes, {}, &*assignment);
+    auto resume = plan->resume;
     auto actors
         = wire_cluster(sys, self, std::move(*plan), nodes, caf::actor{self});
+    // From a checkpoint: every node rebuilt its part from its journal
+    // before it answered the wiring.
+    if (actors && resume.value > 0 && *telemetry)
+      caf::anon_send(
+          (*telemetry)->actor,
+          restore_report{resume, wall_clock_ms(), microseconds_since(planned)});
     caf::error failure;
     if (!actors) {
       failure = std::move(actors.error());

@@ -5,6 +5,7 @@
 #include "app/run_plan.hpp"
 #include "app/run_telemetry.hpp"
 #include "app/run_wait.hpp"
+#include "core/wall_clock.hpp"
 
 namespace crashwatch {
 
@@ -22,6 +23,7 @@ pipeline_outcome completed_outcome(const restored_checkpoint& final) {
 
 caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
                                                    const run_options& opts) {
+  auto opened = std::chrono::steady_clock::now();
   auto run = open_run(opts);
   if (!run)
     return std::move(run.error());
@@ -38,8 +40,14 @@ caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
                                    run->partitions, "crashwatch");
   if (!telemetry)
     return std::move(telemetry.error());
-  if (*telemetry)
+  if (*telemetry) {
     plan->telemetry = caf::actor_cast<caf::actor>((*telemetry)->actor);
+    // Resumed: opening the journal, restoring and planning took this.
+    if (run->start.restored)
+      caf::anon_send((*telemetry)->actor,
+                     restore_report{run->start.restored->id, wall_clock_ms(),
+                                    microseconds_since(opened)});
+  }
   caf::scoped_actor self{sys};
   auto actors = wire_pipeline(sys, std::move(*plan), caf::actor{self});
   auto summary = wait_for_pipeline(self, actors, opts.data_dir);

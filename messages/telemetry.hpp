@@ -98,6 +98,23 @@ typename Inspector::result_type inspect(Inspector& f, checkpoint_report& x) {
            x.committed_ms);
 }
 
+/// A restore from a committed checkpoint: a run resumed from its
+/// --data-dir, or a cluster's epoch started from the newest checkpoint
+/// (every node's state rebuilt from its journal and wired).
+struct restore_report {
+  checkpoint_id from;
+  /// When it was done (wall clock, ms since the epoch), and how long it
+  /// took.
+  int64_t finished_ms = 0;
+  uint64_t duration_us = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, restore_report& x) {
+  return f(caf::meta::type_name("restore_report"), x.from, x.finished_ms,
+           x.duration_us);
+}
+
 /// One node of a cluster, as the coordinator sees it.
 struct cluster_node_report {
   std::string node_id;

@@ -56,6 +56,7 @@ CAF_ADD_TYPE_ID(crashwatch, (crashwatch::cluster_node_report))
 CAF_ADD_TYPE_ID(crashwatch, (std::vector<crashwatch::cluster_node_report>))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::cluster_report))
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::membership_report))
+CAF_ADD_TYPE_ID(crashwatch, (crashwatch::restore_report))
 
 // -- checkpoints ------------------------------------------------------------
 CAF_ADD_TYPE_ID(crashwatch, (crashwatch::partition_barrier))

@@ -145,6 +145,12 @@ void checkpoints(Registry& r, const telemetry_state& st, int64_t now_ms) {
                 .Register(r)
                 .Add({}, telemetry_state::checkpoint_buckets());
   h.ObserveMultiple(st.checkpoint_counts, st.checkpoint_seconds);
+  if (st.restore)
+    gauges(r, "crashwatch_restore_duration_seconds",
+           "How long the latest restore from a checkpoint took (a resumed "
+           "run; a cluster's epoch rebuilt on every node).")
+        .Add({{"checkpoint", std::to_string(st.restore->from.value)}})
+        .Set(static_cast<double>(st.restore->duration_us) / 1e6);
   if (st.checkpoints.empty())
     return;
   auto& last = st.checkpoints.back();

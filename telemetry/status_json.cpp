@@ -173,6 +173,15 @@ json::value checkpoints(const telemetry_state& st, int64_t now_ms) {
     o["age_seconds"] = static_cast<double>(now_ms - last.committed_ms) / 1000.0;
   }
   o["recent"] = std::move(recent);
+  if (st.restore) {
+    json::object r;
+    r["from"] = st.restore->from.value;
+    r["finished_ms"] = st.restore->finished_ms;
+    r["seconds"] = static_cast<double>(st.restore->duration_us) / 1e6;
+    o["restore"] = std::move(r);
+  } else {
+    o["restore"] = nullptr;
+  }
   return o;
 }
 

@@ -229,10 +229,10 @@ void partitions(std::ostringstream& out, const json::value& status) {
     json::value shown_end = nullptr;
     if (end != nullptr && !end->is_null())
       shown_end = std::max(number(end), number(offset));
-    auto end_text = shown_end.is_null()
-                        ? std::string{"-"}
-                        : std::to_string(static_cast<int64_t>(
-                            shown_end.get_double()));
+    auto end_text
+        = shown_end.is_null()
+              ? std::string{"-"}
+              : std::to_string(static_cast<int64_t>(shown_end.get_double()));
     rows.push_back({text_of(p, "partition"), text_of(p, "source"),
                     node.empty() ? "-" : node, text_of(offset), end_text,
                     text_of(p, "lag_records"),
@@ -307,6 +307,16 @@ void checkpoints(std::ostringstream& out, const json::value& status) {
   out << '\n';
 }
 
+void restore(std::ostringstream& out, const json::value& status) {
+  auto* c = field(status, "checkpoints");
+  auto* r = c != nullptr ? field(*c, "restore") : nullptr;
+  if (r == nullptr || !r->is_object())
+    return;
+  out << "restored from checkpoint " << text_of(*r, "from") << " in "
+      << duration(field(*r, "seconds")) << " at "
+      << utc_near(field(*r, "finished_ms"), status) << " UTC\n";
+}
+
 void totals(std::ostringstream& out, const json::value& status) {
   auto* t = field(status, "totals");
   auto* wm = field(status, "watermark");
@@ -376,6 +386,7 @@ std::string render_status(const json::value& status,
   shards(out, status);
   sink(out, status);
   checkpoints(out, status);
+  restore(out, status);
   totals(out, status);
   alerts(out, status);
   return out.str();

@@ -21,6 +21,7 @@ telemetry(telemetry_actor::stateful_pointer<telemetry_actor_state> self,
       },
       [self](checkpoint_report& r) { add_checkpoint(self->state.st, r); },
       [self](cluster_report& r) { self->state.st.cluster = std::move(r); },
+      [self](restore_report& r) { self->state.st.restore = r; },
       [self](membership_report& r) {
         self->state.st.membership = std::move(r);
       },

@@ -18,7 +18,7 @@ namespace crashwatch {
 using telemetry_actor = caf::typed_actor<
     caf::reacts_to<reader_report>, caf::reacts_to<shard_report>,
     caf::reacts_to<checkpoint_report>, caf::reacts_to<cluster_report>,
-    caf::reacts_to<membership_report>,
+    caf::reacts_to<membership_report>, caf::reacts_to<restore_report>,
     // The sink's counters, its latest alerts and its load.
     caf::reacts_to<pipeline_summary, std::vector<alert>, sink_report>,
     caf::replies_to<atom::status>::with<std::string>,

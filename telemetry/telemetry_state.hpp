@@ -43,6 +43,8 @@ struct telemetry_state {
   sink_report sink_load;
   /// On a cluster's coordinator: its nodes, epoch and assignment.
   std::optional<cluster_report> cluster;
+  /// The latest restore from a checkpoint, if any.
+  std::optional<restore_report> restore;
   /// On a cluster's other nodes: whom the node joined.
   std::optional<membership_report> membership;
   /// Every checkpoint's duration, as a histogram: counts per bucket (the

@@ -168,7 +168,21 @@ start a1
 wait_inspect 60 '[[ "$(node_row a1)" == *" up" && "$(node_row a2)" == *" up" ]] && ! grep -q "node down" "$TMP/inspect.out"'
 read -r _ _ _ epoch2 _ < <(node_row a1)
 ((epoch2 > epoch1)) || fail "epoch $epoch2 after recovery, was $epoch1"
-note "a1 restarted: all up again in epoch $epoch2 (was $epoch1)"
+# The new epoch started from a checkpoint: its restore is in /status and
+# /metrics, from a checkpoint the coordinator's journal had committed.
+restored=$(curl -fsS "http://127.0.0.1:$mport/status" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)["checkpoints"]["restore"]
+assert r["from"] > 0 and 0 < r["seconds"] < 60, r
+print(r["from"])') || fail "no restore in /status after the recovery"
+newest=$(sqlite3 -readonly "$TMP/c/journal.db" "SELECT max(id) FROM checkpoint")
+((restored <= newest)) || fail "restored from checkpoint $restored, c's journal's newest is $newest"
+curl -fsS "http://127.0.0.1:$mport/metrics" \
+  | grep -q "^crashwatch_restore_duration_seconds{checkpoint=\"$restored\"} " \
+  || fail "no crashwatch_restore_duration_seconds for checkpoint $restored"
+grep -q "^restored from checkpoint $restored in " "$TMP/inspect.out" \
+  || fail "inspect does not show the restore: $(cat "$TMP/inspect.out")"
+note "a1 restarted: all up again in epoch $epoch2 (was $epoch1), restored from checkpoint $restored"
 
 # --- bad addresses -----------------------------------------------------------
 inspect "127.0.0.1:$(free_port)"

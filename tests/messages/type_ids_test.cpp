@@ -342,6 +342,14 @@ struct sample<cluster_report> {
 };
 
 template <>
+struct sample<restore_report> {
+  static restore_report make(sample_context& ctx, int n) {
+    return {::make<checkpoint_id>(ctx, n), 1'796'290'000'000 + n,
+            640'000u + static_cast<uint64_t>(n)};
+  }
+};
+
+template <>
 struct sample<membership_report> {
   static membership_report make(sample_context&, int n) {
     return {text("c", n), text("10.0.0.1:700", n), text("10.0.0.1:946", n),

@@ -70,6 +70,7 @@ telemetry_state cluster_state() {
   add_checkpoint(
       st, checkpoint_report{checkpoint_id{42}, now_ms - 420, now_ms - 400});
   st.sink.alerts = 12;
+  st.restore = restore_report{checkpoint_id{17}, now_ms - 60'000, 640'000};
   st.sink_load.messages = 1500;
   st.sink_load.busy_ns = 250'000'000;
   st.sink_load.mailbox = 2;
@@ -183,6 +184,8 @@ TEST_CASE("inspect shows the last checkpoint and escapes user ids",
                   "median 20 ms, max 20 ms)")
         != std::string::npos);
   CHECK(text.find("alerts: 12 emitted") != std::string::npos);
+  CHECK(text.find("restored from checkpoint 17 in 640 ms at 12:47:57.000 UTC")
+        != std::string::npos);
   CHECK(text.find("sink: 1500 messages handled, busy 250 ms, mailbox 2")
         != std::string::npos);
   CHECK(text.find("evil\\x1b[31muser\\x0a") != std::string::npos);
