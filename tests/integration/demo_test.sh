@@ -21,8 +21,9 @@ until grep -q "live page on http://127.0.0.1:$mport/" "$TMP/demo.err"; do
 done
 grep -q -- "--metrics 127.0.0.1:$mport" "$TMP/demo.err" \
   || fail "the pipeline line does not show --metrics: $(cat "$TMP/demo.err")"
-curl -fsS "http://127.0.0.1:$mport/" | grep -q "<title>" \
+curl -fsS "http://127.0.0.1:$mport/" -o "$TMP/page.html" \
   || fail "no live page at http://127.0.0.1:$mport/"
+grep -q "<title>" "$TMP/page.html" || fail "the page at http://127.0.0.1:$mport/ is no HTML page"
 
 # status_of FIELD: python expression over the /status document `d`.
 status_of() {

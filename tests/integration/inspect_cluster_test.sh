@@ -177,8 +177,9 @@ assert r["from"] > 0 and 0 < r["seconds"] < 60, r
 print(r["from"])') || fail "no restore in /status after the recovery"
 newest=$(sqlite3 -readonly "$TMP/c/journal.db" "SELECT max(id) FROM checkpoint")
 ((restored <= newest)) || fail "restored from checkpoint $restored, c's journal's newest is $newest"
-curl -fsS "http://127.0.0.1:$mport/metrics" \
-  | grep -q "^crashwatch_restore_duration_seconds{checkpoint=\"$restored\"} " \
+curl -fsS "http://127.0.0.1:$mport/metrics" -o "$TMP/metrics.txt" \
+  || fail "no /metrics"
+grep -q "^crashwatch_restore_duration_seconds{checkpoint=\"$restored\"} " "$TMP/metrics.txt" \
   || fail "no crashwatch_restore_duration_seconds for checkpoint $restored"
 grep -q "^restored from checkpoint $restored in " "$TMP/inspect.out" \
   || fail "inspect does not show the restore: $(cat "$TMP/inspect.out")"
