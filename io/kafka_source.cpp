@@ -52,6 +52,15 @@ kafka_source::open(const kafka_source_options& options) {
           // Never skip lost offsets silently: report them (see on_gap()).
           {"auto.offset.reset", "error"},
           {"statistics.interval.ms", stats_interval_ms},
+          // How long the broker may hold a fetch while the partition has
+          // nothing new (librdkafka's default: 500 ms). A real Kafka answers
+          // a held fetch as soon as a record arrives; librdkafka's mock
+          // cluster (`crashwatch broker`, the demo) only when the wait is
+          // over, so its alerts came ~450 ms late. 10 ms keeps an alert
+          // within 20 ms of its record on both (docs/PERFORMANCE.md, "Alert
+          // latency"), at ~90 fetch requests/s per idle partition; -X
+          // fetch.wait.max.ms=500 lowers that on a real Kafka.
+          {"fetch.wait.max.ms", "10"},
       },
       options.properties);
   if (!conf)
