@@ -31,13 +31,11 @@ namespace json = boost::json;
 /// How long one /status request may take.
 constexpr auto request_timeout = std::chrono::seconds(3);
 
-/// One look: the document shown (the coordinator's when followed), its
-/// text, and whether it is the whole picture.
+/// One look: what goes to stdout (the tables or the JSON line), and what
+/// went wrong (one line; "" when nothing did): exit 1 without --watch.
 struct look {
-  /// What to print (the tables, or the JSON line).
   std::string text;
-  /// Something went wrong: exit 1 (without --watch).
-  bool failed = false;
+  std::string error;
 };
 
 caf::expected<json::value> fetch(const node_address& at) {
@@ -73,50 +71,35 @@ bool is_member(const json::value& doc) {
 }
 
 look take_look(const node_address& at, bool as_json) {
-  look result;
+  auto show = [as_json](const json::value& doc, const std::string& source) {
+    return as_json ? json::serialize(doc) + '\n' : render_status(doc, source);
+  };
   auto doc = fetch(at);
-  if (!doc) {
-    result.text = "cannot reach " + render(doc.error()) + '\n';
-    result.failed = true;
-    return result;
-  }
-  std::string via;
-  if (is_member(*doc)) {
-    auto target = coordinator_metrics(*doc);
-    auto parsed = target ? parse_node_address(*target) : std::nullopt;
-    if (!target) {
-      // The member's own view, and why it is not the cluster's.
-      result.text
-          = as_json ? json::serialize(*doc) + '\n'
-                    : render_status(*doc, to_string(at))
-                          + "its coordinator serves no /status (start it with "
-                            "--metrics to inspect the whole cluster)\n";
-      return result;
-    }
-    auto coord = parsed
-                     ? fetch(*parsed)
-                     : caf::expected<json::value>{make_error(
-                         ec::input_error, "'" + *target + "' is no address")};
-    if (!coord) {
-      result.text = (as_json ? json::serialize(*doc) + '\n'
-                             : render_status(*doc, to_string(at)))
-                    + "cannot reach its coordinator's /status: "
-                    + render(coord.error()) + '\n';
-      result.failed = true;
-      return result;
-    }
-    via = "(asked " + to_string(at) + ", a member; this is its coordinator's "
-          + "view)\n";
-    doc = std::move(coord);
-    if (!as_json)
-      result.text = render_status(*doc, *target) + via;
-    else
-      result.text = json::serialize(*doc) + '\n';
-    return result;
-  }
-  result.text = as_json ? json::serialize(*doc) + '\n'
-                        : render_status(*doc, to_string(at));
-  return result;
+  if (!doc)
+    return {"", "cannot reach " + render(doc.error())};
+  if (!is_member(*doc))
+    return {show(*doc, to_string(at)), ""};
+  // A member: the coordinator's view, if it serves one.
+  auto target = coordinator_metrics(*doc);
+  if (!target)
+    return {show(*doc, to_string(at))
+                + (as_json ? ""
+                           : "its coordinator serves no /status (start it "
+                             "with --metrics to inspect the whole cluster)\n"),
+            ""};
+  auto parsed = parse_node_address(*target);
+  auto coord = parsed ? fetch(*parsed)
+                      : caf::expected<json::value>{make_error(
+                          ec::input_error, "'" + *target + "' is no address")};
+  if (!coord)
+    return {show(*doc, to_string(at)),
+            "cannot reach its coordinator's /status: " + render(coord.error())};
+  return {show(*coord, *target)
+              + (as_json ? ""
+                         : "(asked " + to_string(at)
+                               + ", a member; this is its coordinator's "
+                                 "view)\n"),
+          ""};
 }
 
 struct inspect_options {
@@ -137,9 +120,11 @@ int execute_inspect(const inspect_options& opts) {
                         "crashwatch process)");
   if (!opts.watch) {
     auto l = take_look(*at, opts.json);
-    (l.failed ? std::cerr : std::cout)
-        << (l.failed ? "crashwatch inspect: " : "") << l.text;
-    return l.failed ? 1 : 0;
+    std::cout << l.text << std::flush;
+    if (l.error.empty())
+      return 0;
+    std::cerr << "crashwatch inspect: " << l.error << '\n';
+    return 1;
   }
   install_stop_signals();
   // On a terminal each look replaces the last; into a pipe or a file the
@@ -153,6 +138,8 @@ int execute_inspect(const inspect_options& opts) {
     else if (!opts.json)
       std::cout << "\n";
     std::cout << l.text;
+    if (!l.error.empty())
+      (opts.json ? std::cerr : std::cout) << l.error << '\n';
     if (tty && !opts.json)
       std::cout << "\n(every second; Ctrl-C stops)\n";
     std::cout << std::flush;

@@ -38,12 +38,7 @@ CLI::Option* add_address(CLI::App& cmd, const std::string& name,
 } // namespace
 
 std::string role_names(uint8_t roles) {
-  std::vector<std::string> names;
-  for (auto& [word, bits] : role_words)
-    if (bits != (coordinator_role | aggregator_role | reader_role)
-        && (roles & bits) != 0)
-      names.emplace_back(word);
-  return join_list(names, ",");
+  return join_list(role_names_of(roles), ",");
 }
 
 void add_node_options(CLI::App& cmd, node_options& opts) {

@@ -34,6 +34,10 @@ enum node_role : uint8_t {
   reader_role = 4,
 };
 
+/// The names of node_role bits ("coordinator", "aggregator", "reader"),
+/// coordinator first.
+std::vector<std::string> role_names_of(uint8_t roles);
+
 /// Where other nodes reach a node (`--advertise`, else `--listen`).
 struct node_address {
   std::string host;

@@ -10,17 +10,6 @@ const std::vector<double>& telemetry_state::checkpoint_buckets() {
   return bounds;
 }
 
-std::vector<std::string> role_names_of(uint8_t roles) {
-  std::vector<std::string> out;
-  if (roles & 1)
-    out.emplace_back("coordinator");
-  if (roles & 2)
-    out.emplace_back("aggregator");
-  if (roles & 4)
-    out.emplace_back("reader");
-  return out;
-}
-
 void add_checkpoint(telemetry_state& st, const checkpoint_report& report) {
   auto seconds
       = static_cast<double>(report.committed_ms - report.started_ms) / 1000.0;

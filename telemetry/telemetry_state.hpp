@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/alert.hpp"
+#include "messages/cluster.hpp"
 #include "messages/partition_stats.hpp"
 #include "messages/telemetry.hpp"
 
@@ -56,9 +57,6 @@ struct telemetry_state {
   /// The histogram's upper bounds, in seconds.
   static const std::vector<double>& checkpoint_buckets();
 };
-
-/// The names of node_role bits, coordinator first.
-std::vector<std::string> role_names_of(uint8_t roles);
 
 /// Keeps `report` as the newest checkpoint (and at most 30).
 void add_checkpoint(telemetry_state& st, const checkpoint_report& report);

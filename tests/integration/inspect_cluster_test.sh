@@ -9,6 +9,8 @@
 #   * after kill -9 of a1, a1 is shown DOWN (in the table and the JSON), its
 #     shards "node down", not left out; once a1 is back, all are up again in
 #     a later epoch;
+#   * with the coordinator killed, inspect on a2 shows a2's own view and
+#     why it cannot show the cluster's (exit 1);
 #   * a dead address exits 1 with one line, a bad one exits 2.
 # The outputs with all up and with a1 down go to $ARTIFACTS_DIR if set, else
 # build/artifacts/ of the source tree (docs/TELEMETRY.md shows them).
@@ -184,6 +186,18 @@ grep -q "^crashwatch_restore_duration_seconds{checkpoint=\"$restored\"} " "$TMP/
 grep -q "^restored from checkpoint $restored in " "$TMP/inspect.out" \
   || fail "inspect does not show the restore: $(cat "$TMP/inspect.out")"
 note "a1 restarted: all up again in epoch $epoch2 (was $epoch1), restored from checkpoint $restored"
+
+# --- the coordinator gone: a member still answers, and says so -------------
+kill -9 "${NODE_PID[c]}"
+node_rc c 10
+inspect "127.0.0.1:$m2port"
+((INSPECT_RC == 1)) || fail "inspect on a2 without its coordinator exited $INSPECT_RC"
+grep -q "^member of coordinator c at 127.0.0.1:$cport: " "$TMP/inspect.out" \
+  || fail "a2's own view is not shown: $(cat "$TMP/inspect.out")"
+[[ $(wc -l <"$TMP/inspect.err") == 1 ]] \
+  && grep -q "^crashwatch inspect: cannot reach its coordinator's /status: http://127.0.0.1:$mport/status" "$TMP/inspect.err" \
+  || fail "no one-line reason: $(cat "$TMP/inspect.err")"
+note "coordinator killed: inspect on a2 shows a2's own view and why not the cluster's (exit 1)"
 
 # --- bad addresses -----------------------------------------------------------
 inspect "127.0.0.1:$(free_port)"
