@@ -247,12 +247,15 @@ void handle(self_ptr self, shard_barrier& barrier) {
 /// batches and reports, never single records).
 class handling {
  public:
+  // Counted as it starts, so that a report sent while handling it (the
+  // first one, which may stay the only one for a second) includes it.
   explicit handling(self_ptr self)
-      : self_(self), started_(self->clock().now()) {}
+      : self_(self), started_(self->clock().now()) {
+    ++self->state.messages;
+  }
 
   ~handling() {
     auto& st = self_->state;
-    ++st.messages;
     st.busy_ns += static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(
             self_->clock().now() - started_)

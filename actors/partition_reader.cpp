@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "core/shard_router.hpp"
@@ -15,8 +16,15 @@ namespace {
 using self_ptr
     = partition_reader_actor::stateful_pointer<partition_reader_state>;
 
-/// How long a reader waits before polling a source that had nothing.
+/// How long a reader waits before polling a source that had nothing and
+/// cannot wake it (a file that may grow, a pipe).
 constexpr auto no_data_backoff = std::chrono::milliseconds(5);
+
+/// How often a reader whose source wakes it (Kafka) looks at the source
+/// while nothing comes: to notice that the partition went idle, to report,
+/// and to serve the source's events (statistics, connection errors). Records
+/// never wait for it (docs/PERFORMANCE.md, "Alert latency").
+constexpr auto idle_poll_interval = std::chrono::milliseconds(100);
 
 /// Parses, filters and routes the records of one chunk.
 void process(partition_reader_state& st) {
@@ -201,7 +209,12 @@ void read_chunk(self_ptr self) {
     // A reader with nothing to read keeps reporting: the partition's end
     // (Kafka's high watermark) and the reader's figures stay fresh.
     report(self, started, false);
-    self->delayed_send(self, no_data_backoff, atom::read_v);
+    if (!st.source_wakes)
+      self->delayed_send(self, no_data_backoff, atom::read_v);
+    else if (!st.tick_pending) {
+      st.tick_pending = true;
+      self->delayed_send(self, idle_poll_interval, atom::tick_v);
+    }
     break;
   case poll_status::end:
     finish(self);
@@ -245,6 +258,15 @@ partition_reader_actor::behavior_type partition_reader(
   for (auto& shard : st.shards)
     self->monitor(shard);
   self->monitor(st.sink);
+  // The source calls back on its own thread when records come: a message
+  // to the reader, through a weak reference (the source lives in the
+  // reader's state and must not keep the reader alive).
+  caf::weak_actor_ptr weak{self->ctrl()};
+  st.source_wakes = st.source->notify_on_data([weak] {
+    if (auto strong = weak.lock())
+      caf::anon_send(caf::actor_cast<partition_reader_actor>(std::move(strong)),
+                     atom::read_v);
+  });
   if (st.state == partition_state::ended)
     // Ended before the checkpoint: a file may have grown since, but the
     // run's input was what it was then.
@@ -253,6 +275,11 @@ partition_reader_actor::behavior_type partition_reader(
     schedule_read(self);
   return {
       [self](atom::read) {
+        if (self->state.state != partition_state::ended)
+          read_chunk(self);
+      },
+      [self](atom::tick) {
+        self->state.tick_pending = false;
         if (self->state.state != partition_state::ended)
           read_chunk(self);
       },

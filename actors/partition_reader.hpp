@@ -58,6 +58,11 @@ struct partition_reader_state {
   partition_state state = partition_state::active;
   /// True while reading waits for credits.
   bool paused = false;
+  /// True when the source wakes the reader as records arrive (Kafka); it
+  /// is then looked at only every idle_poll_interval while nothing comes,
+  /// and tick_pending says whether that look is scheduled.
+  bool source_wakes = false;
+  bool tick_pending = false;
   /// When the last record came (or the start), on the actor system's clock
   /// (steady time; simulated under CAF's test coordinator, like the
   /// reader's back-off timer).

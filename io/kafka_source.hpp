@@ -31,12 +31,18 @@
 // * The statistics also carry the partition's high watermark (hi_offset,
 //   which librdkafka takes from every fetch response): the source's
 //   end_offset_hint(), for the consumer lag in telemetry.
+// * With notify_on_data(), rd_kafka_queue_cb_event_enable() makes
+//   librdkafka call back (on its own thread) when the consumer queue goes
+//   from empty to not empty; poll() then never waits, and the reader is
+//   woken when a fetch brings records instead of polling on a timer.
 // * rd_kafka_query_watermark_offsets() asks the partition leader for the
 //   low/high watermark (used at open and after a gap).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -127,6 +133,11 @@ class kafka_source : public record_source {
   /// with data_loss_policy::fail.
   caf::expected<poll_status> poll(std::vector<source_record>& out) override;
 
+  /// Calls `wake` (on a librdkafka thread) when the consumer queue gets a
+  /// message after a poll() that returned no_data; from then on poll()
+  /// never waits (poll_wait is ignored).
+  bool notify_on_data(std::function<void()> wake) override;
+
   /// Sum of the value sizes handed out.
   uint64_t bytes_read() const override { return bytes_read_; }
 
@@ -192,6 +203,13 @@ class kafka_source : public record_source {
   static int on_stats(rd_kafka_t* rk, char* json, size_t json_len,
                       void* opaque);
 
+  /// librdkafka's queue event: calls wake_ if a poll() armed it.
+  static void on_queue_event(rd_kafka_t* rk, void* opaque);
+
+  /// After a poll() that found nothing: wake_ is to be called when a
+  /// message comes (or now, if one came meanwhile).
+  void arm_wakeup();
+
   void log(const std::string& line) const;
 
   kafka_source_options options_;
@@ -200,6 +218,10 @@ class kafka_source : public record_source {
   rd_kafka_queue_t* queue_ = nullptr;
   /// Messages whose values were handed out by the last poll().
   std::vector<rd_kafka_message_t*> held_;
+  /// notify_on_data()'s callback, and whether the next queue event calls
+  /// it (set by a poll() that found nothing; taken by whoever calls it).
+  std::function<void()> wake_;
+  std::atomic<bool> armed_{false};
   /// Scratch for rd_kafka_consume_batch_queue().
   std::vector<rd_kafka_message_t*> batch_;
   int64_t next_offset_ = 0;

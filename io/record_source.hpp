@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,16 @@ class record_source {
   /// statistics (once a second); -1 when unknown (files: a file may still
   /// grow, its end is not tracked).
   virtual int64_t end_offset_hint() const { return -1; }
+
+  /// Asks the source to call `wake` when records (or news, like a data-loss
+  /// error) arrive after a poll() that found nothing, so that the reader
+  /// needs no timer to poll an empty source. `wake` runs on another thread,
+  /// at most once per poll() that returned no_data. Returns false when the
+  /// source cannot (files): the reader then polls again after a back-off.
+  virtual bool notify_on_data(std::function<void()> wake) {
+    (void)wake;
+    return false;
+  }
 
   /// A name for log lines and errors, e.g. "file logs-0.jsonl".
   virtual std::string describe() const = 0;

@@ -49,6 +49,9 @@ using partition_reader_actor = caf::typed_actor<
     // Read the next chunk of the partition.
     // (sent to itself; also decides whether the partition went idle).
     caf::reacts_to<atom::read>,
+    // Look at the source although it did not wake the reader (sent to
+    // itself: idle detection, reports, the source's own events).
+    caf::reacts_to<atom::tick>,
     // The reader's part of a checkpoint, answered at once; the barrier then
     // goes to every shard and the sink behind the data read so far.
     caf::replies_to<atom::checkpoint, checkpoint_id>::with<reader_snapshot>>;

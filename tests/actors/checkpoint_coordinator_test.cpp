@@ -103,6 +103,7 @@ fake_reader_actor::behavior_type fake_reader(
         self) {
   return {
       [](atom::read) {},
+      [](atom::tick) {},
       [self](atom::checkpoint, checkpoint_id id) {
         return on_request<reader_snapshot>(self, id);
       },

@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -576,4 +578,68 @@ TEST_CASE("kafka_source commits its read position to the group",
   CHECK(list->elems[0].offset == 50);
   rd_kafka_topic_partition_list_destroy(list);
   rd_kafka_destroy(rk);
+}
+
+TEST_CASE("kafka_source wakes its reader when records arrive, once per empty "
+          "poll",
+          "[kafka_source]") {
+  mock_kafka kafka;
+  kafka.create_topic("logs", 1);
+  kafka.produce_range("logs", 0, 0, 3);
+  auto src = open_source(options_for(kafka, "logs", 0, kafka_start::earliest));
+  std::mutex mu;
+  std::condition_variable cv;
+  int wakes = 0;
+  REQUIRE(src->notify_on_data([&] {
+    std::lock_guard<std::mutex> guard{mu};
+    ++wakes;
+    cv.notify_all();
+  }));
+  auto wait_for_wakes = [&](int n) {
+    std::unique_lock<std::mutex> lock{mu};
+    return cv.wait_for(lock, 10s, [&] { return wakes >= n; });
+  };
+  // Empty polls until the first records are fetched: each arms the wakeup,
+  // and the first fetch (maybe already queued) wakes once.
+  std::vector<source_record> out;
+  std::vector<std::string> seen;
+  auto poll_all = [&] {
+    for (;;) {
+      out.clear();
+      auto status = src->poll(out);
+      REQUIRE(status);
+      for (auto& rec : out)
+        seen.emplace_back(rec.text);
+      if (*status == poll_status::no_data)
+        return;
+    }
+  };
+  auto wakes_now = [&] {
+    std::lock_guard<std::mutex> guard{mu};
+    return wakes;
+  };
+  // Polls until `n` records were seen, waiting for a wake after each poll
+  // that found nothing (records still to come always bring one).
+  auto read_until = [&](size_t n) {
+    auto deadline = clock_type::now() + 10s;
+    while (seen.size() < n && clock_type::now() < deadline) {
+      auto mark = wakes_now();
+      poll_all();
+      if (seen.size() < n)
+        REQUIRE(wait_for_wakes(mark + 1));
+    }
+  };
+  read_until(3);
+  REQUIRE(seen == std::vector<std::string>{"rec-0", "rec-1", "rec-2"});
+  // The last poll found nothing and armed the wakeup: new records wake
+  // the reader once, however many come before it polls again.
+  int before = wakes_now();
+  kafka.produce_range("logs", 0, 3, 6);
+  REQUIRE(wait_for_wakes(before + 1));
+  kafka.produce_range("logs", 0, 6, 8);
+  std::this_thread::sleep_for(200ms);
+  CHECK(wakes_now() == before + 1);
+  read_until(8);
+  CHECK(seen.size() == 8);
+  CHECK(seen.back() == "rec-7");
 }

@@ -88,6 +88,7 @@ shard_actor::behavior_type dummy_shard() {
 partition_reader_actor::behavior_type dummy_reader() {
   return {
       [](atom::read) {},
+      [](atom::tick) {},
       [](atom::checkpoint, checkpoint_id) { return reader_snapshot{}; },
   };
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Reading a Kafka topic to the end (issue 12, docs/PERFORMANCE.md): on the
+# embedded broker, a topic of $BENCH_PARTITIONS partitions (default 4) and
+# $BENCH_RECORDS records (default 72000) is read to the end, $BENCH_REPS
+# times (default 20) by each of, interleaved:
+#   bare        bench/bare_consumer_bench.cpp: one tuned librdkafka consumer,
+#               all partitions at absolute offsets, counting records;
+#   crashwatch  `crashwatch run --from earliest --exit-at-end --shards 2`
+#               with every output to /dev/null.
+# Wall clock of each process from start to exit (start-up, metadata and
+# offset queries included). Prints medians, worst/median and the rate ratio;
+# each run's time goes to $BENCH_OUT (default bench/results/kafka_read.tsv).
+#
+#   bench/kafka_read.sh [EXTRA crashwatch run OPTIONS...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$PWD/build/crashwatch
+bare=$PWD/build/bench/bare_consumer_bench
+reps=${BENCH_REPS:-20}
+partitions=${BENCH_PARTITIONS:-4}
+records=${BENCH_RECORDS:-72000}
+out=${BENCH_OUT:-bench/results/kafka_read.tsv}
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+"$bin" broker --partitions "$partitions" >"$tmp/broker.out" 2>/dev/null &
+for _ in $(seq 50); do [[ -s $tmp/broker.out ]] && break; sleep 0.1; done
+brokers=$(awk '{print $2}' "$tmp/broker.out")
+"$bin" generate --brokers "$brokers" --rate 0 --records "$records" 2>/dev/null
+
+now() { date +%s.%N; }
+run_bare() { "$bare" "$brokers" logs >"$tmp/bare.out"; }
+run_cw() {
+  "$bin" run --brokers "$brokers" --from earliest --exit-at-end --shards 2 \
+    --output jsonl --output-file /dev/null --late-output /dev/null \
+    --dead-letter /dev/null "$@" >/dev/null 2>"$tmp/cw.err"
+}
+printf 'rep\treader\tseconds\n' >"$out"
+for rep in $(seq "$reps"); do
+  # Alternate which goes first, so that neither always meets a warm broker.
+  order=(bare cw)
+  ((rep % 2 == 0)) && order=(cw bare)
+  for who in "${order[@]}"; do
+    t0=$(now)
+    if [[ $who == bare ]]; then run_bare; else run_cw "$@"; fi
+    t1=$(now)
+    printf '%s\t%s\t%s\n' "$rep" "$who" "$(awk "BEGIN{printf \"%.4f\", $t1 - $t0}")" >>"$out"
+  done
+done
+read -r got _ < "$tmp/bare.out"
+python3 - "$out" "$got" "${*:-none}" <<'PY'
+import statistics, sys
+path, n, extra = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+t = {"bare": [], "cw": []}
+for line in open(path).read().splitlines()[1:]:
+    _, who, s = line.split("\t")
+    t[who].append(float(s))
+mb, mc = statistics.median(t["bare"]), statistics.median(t["cw"])
+print(f"records: {n}; runs: {len(t['bare'])} each; extra options: {extra}\n")
+print("| reader | median | worst | worst / median | rate (median) |")
+print("|---|---|---|---|---|")
+for name, key, m in (("bare librdkafka consumer", "bare", mb),
+                     ("crashwatch run --exit-at-end", "cw", mc)):
+    w = max(t[key])
+    print(f"| {name} | {m:.3f} s | {w:.3f} s | {w / m:.2f} | {n / m / 1e6:.2f} M records/s |")
+print(f"\ncrashwatch reads at {100 * mb / mc:.0f}% of the bare consumer's rate (medians).")
+PY
