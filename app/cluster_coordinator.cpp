@@ -189,21 +189,31 @@ caf::expected<cluster_plan> plan_epoch(const node_options& opts,
   plan.assignment = assignment;
   plan.local_sources.resize(plans.size());
   plan.reader_starts.resize(plans.size());
-  for (size_t i = 0; i < plans.size(); ++i) {
-    if (assignment.partition_nodes[i] != opts.node_id)
-      continue;
-    auto source = open_partition(job.kafka, plans[i], base.starts[i]);
-    if (!source)
-      return std::move(source.error());
+  // This node's partitions, opened at once.
+  std::vector<size_t> local;
+  std::vector<partition_plan> local_plans;
+  std::vector<partition_start> local_starts;
+  for (size_t i = 0; i < plans.size(); ++i)
+    if (assignment.partition_nodes[i] == opts.node_id) {
+      local.push_back(i);
+      local_plans.push_back(plans[i]);
+      local_starts.push_back(base.starts[i]);
+    }
+  auto sources = open_partitions(job.kafka, local_plans, local_starts);
+  if (!sources)
+    return std::move(sources.error());
+  for (size_t k = 0; k < local.size(); ++k) {
+    auto i = local[k];
+    auto& source = (*sources)[k];
     if (base.restored) {
       plan.reader_starts[i] = base.restored->readers[i];
     } else {
       auto& fresh = plan.reader_starts[i];
       fresh.partition = plans[i].id;
-      fresh.next_offset = (*source)->resume_offset();
+      fresh.next_offset = source->resume_offset();
       fresh.stats.partition = fresh.partition;
     }
-    plan.local_sources[i] = std::move(*source);
+    plan.local_sources[i] = std::move(source);
   }
   plan.local_shards.resize(job.pipeline.shards);
   for (uint32_t s = 0; s < job.pipeline.shards; ++s) {

@@ -19,13 +19,10 @@ caf::expected<opened_run> open_run(const run_options& opts) {
   run.start = std::move(*start);
   if (run.start.already_complete)
     return run;
-  for (size_t i = 0; i < run.partitions.size(); ++i) {
-    auto src
-        = open_partition(opts.kafka, run.partitions[i], run.start.starts[i]);
-    if (!src)
-      return std::move(src.error());
-    run.sources.push_back(std::move(*src));
-  }
+  auto sources = open_partitions(opts.kafka, run.partitions, run.start.starts);
+  if (!sources)
+    return std::move(sources.error());
+  run.sources = std::move(*sources);
   auto outputs = open_outputs(opts);
   if (!outputs)
     return std::move(outputs.error());

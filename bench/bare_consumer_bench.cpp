@@ -3,7 +3,8 @@
 // librdkafka consumer that does nothing with the records but count them and
 // their bytes. One consumer for all partitions, assigned at the low
 // watermark (absolute offsets, no group rebalance), fetch.wait.max.ms=10,
-// batches of up to 8192 messages from the consumer queue; it ends when every
+// batches of up to 8192 messages from the consumer queue, never waiting
+// while messages are there; it ends when every
 // partition has reached the high watermark it saw at start. Wall clock
 // includes creating the client, the metadata and watermark queries, as
 // crashwatch's `run --from earliest --exit-at-end` does.
@@ -120,8 +121,14 @@ totals consume(const settings& s, rd_kafka_t* rk,
   std::vector<rd_kafka_message_t*> batch(8192);
   totals t;
   while (open > 0) {
-    auto n
-        = rd_kafka_consume_batch_queue(queue, 100, batch.data(), batch.size());
+    // What is there, without waiting (rd_kafka_consume_batch_queue with a
+    // timeout waits for the whole timeout unless the batch fills up); when
+    // nothing is, wait for one message, which returns as soon as it comes.
+    auto n = rd_kafka_consume_batch_queue(queue, 0, batch.data(), batch.size());
+    if (n == 0) {
+      batch[0] = rd_kafka_consume_queue(queue, 100);
+      n = batch[0] == nullptr ? 0 : 1;
+    }
     if (n < 0)
       die(rd_kafka_err2str(rd_kafka_last_error()));
     for (ssize_t i = 0; i < n; ++i) {

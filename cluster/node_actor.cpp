@@ -142,16 +142,16 @@ spawn_readers(self_ptr self, const reader_assignment& a,
   if (auto err = recover(self, a.config.window_ms, a.resume))
     return err;
   std::vector<partition_reader_actor> readers;
+  auto sources = open_partitions(a.kafka, a.partitions, a.starts);
+  if (!sources)
+    return node_error(self, render(sources.error()));
   for (size_t i = 0; i < a.partitions.size(); ++i) {
     auto start = reader_start(self, a, i);
     if (!start)
       return std::move(start.error());
-    auto source = open_partition(a.kafka, a.partitions[i], a.starts.at(i));
-    if (!source)
-      return node_error(self, render(source.error()));
     auto reader = spawn_reader(self->system(), a.config,
-                               reader_plan{*start, std::move(*source)}, shards,
-                               sink, blocking_actors::detached);
+                               reader_plan{*start, std::move((*sources)[i])},
+                               shards, sink, blocking_actors::detached);
     self->state.readers.push_back(reader);
     readers.push_back(std::move(reader));
   }

@@ -1,5 +1,7 @@
 #include "io/partition_open.hpp"
 
+#include <future>
+
 #include "core/pipeline_config.hpp"
 #include "io/file_source.hpp"
 #include "io/kafka_source.hpp"
@@ -38,6 +40,34 @@ open_partition(const kafka_input_options& kafka, const partition_plan& plan,
   if (!src)
     return std::move(src.error());
   return std::unique_ptr<record_source>{std::move(*src)};
+}
+
+caf::expected<std::vector<std::unique_ptr<record_source>>>
+open_partitions(const kafka_input_options& kafka,
+                const std::vector<partition_plan>& plans,
+                const std::vector<partition_start>& starts) {
+  using opened = caf::expected<std::unique_ptr<record_source>>;
+  std::vector<opened> results;
+  results.reserve(plans.size());
+  if (kafka.brokers.empty() || plans.size() < 2) {
+    for (size_t i = 0; i < plans.size(); ++i)
+      results.push_back(open_partition(kafka, plans[i], starts.at(i)));
+  } else {
+    std::vector<std::future<opened>> pending;
+    for (size_t i = 0; i < plans.size(); ++i)
+      pending.push_back(std::async(std::launch::async, [&, i] {
+        return open_partition(kafka, plans[i], starts.at(i));
+      }));
+    for (auto& f : pending)
+      results.push_back(f.get());
+  }
+  std::vector<std::unique_ptr<record_source>> sources;
+  for (auto& r : results) {
+    if (!r)
+      return std::move(r.error());
+    sources.push_back(std::move(*r));
+  }
+  return sources;
 }
 
 } // namespace crashwatch

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <caf/expected.hpp>
 
@@ -17,5 +18,15 @@ namespace crashwatch {
 caf::expected<std::unique_ptr<record_source>>
 open_partition(const kafka_input_options& kafka, const partition_plan& plan,
                partition_start start);
+
+/// The sources of `plans` (started at `starts`, same order), opened at once:
+/// a Kafka source waits for the broker's answers (connect, metadata,
+/// watermarks), so each is opened on a thread of its own and N partitions
+/// take about as long as one. Files are opened in turn. When some fail, the
+/// error of the first failing partition (in `plans` order) is returned.
+caf::expected<std::vector<std::unique_ptr<record_source>>>
+open_partitions(const kafka_input_options& kafka,
+                const std::vector<partition_plan>& plans,
+                const std::vector<partition_start>& starts);
 
 } // namespace crashwatch
