@@ -48,7 +48,20 @@ void window_counts::fire(event_time watermark, std::vector<alert>& out) {
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
     open_keys_ -= it->second.size();
   }
+  if (it == windows_.begin())
+    return;
   windows_.erase(windows_.begin(), it);
+  // The changes of freed windows would only be skipped by take_changes();
+  // dropped here, once per freed window range, they cannot pile up in a run
+  // that never checkpoints (no --data-dir), which would otherwise keep an
+  // entry for every key it ever counted.
+  changed_.erase(std::remove_if(changed_.begin(), changed_.end(),
+                                [&](const auto& change) {
+                                  return window_end(event_time{change.first},
+                                                    window_ms_)
+                                         <= watermark;
+                                }),
+                 changed_.end());
 }
 
 void window_counts::take_changes(std::vector<window_entry>& out) {

@@ -107,7 +107,8 @@ class window_counts {
   size_t open_keys_ = 0;
   /// The counts changed since the last take_changes(), each once: window
   /// start and the map node (nodes of an unordered_map never move; a node
-  /// is freed only with its window, which take_changes() checks first).
+  /// is freed only with its window, and fire() drops the window's changes
+  /// with it).
   std::vector<std::pair<int64_t, user_counts::value_type*>> changed_;
 };
 

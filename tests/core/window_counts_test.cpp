@@ -143,3 +143,20 @@ TEST_CASE("take_changes leaves out windows emitted since the change",
   wc.fire(event_time{10'000}, out);
   CHECK(changes(wc) == std::vector<std::string>{"10000:b=1"});
 }
+
+TEST_CASE("firing a window forgets its changes, so that a run without "
+          "checkpoints does not keep one entry per key it ever counted",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  // A long run without --data-dir: take_changes() is never called.
+  std::vector<alert> out;
+  for (int64_t w = 0; w < 100; ++w) {
+    for (int u = 0; u < 50; ++u)
+      add(wc, w * window_ms + 1'000, ("user-" + std::to_string(u)).c_str());
+    wc.fire(event_time{w * window_ms}, out); // windows before w are done
+    CHECK(wc.pending_changes() == 50);       // only window w's keys
+  }
+  add(wc, 99 * window_ms + 2'000, "user-0"); // an existing key: no new entry
+  CHECK(wc.pending_changes() == 50);
+  CHECK(changes(wc).size() == 50);
+}
