@@ -26,41 +26,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${BENCH_REPS:-5}
 bin=$PWD/build/crashwatch
+source bench/lib.sh
 source bench/inputs.sh
 make_inputs "$bin"
 work=$(mktemp -d /tmp/crashwatch-cluster-bench.XXXXXX)
 trap 'pkill -9 -f "crashwatch node .*$work" 2>/dev/null || true; rm -rf "$work"' EXIT
 files=(--input "$data/half-0.jsonl" --input "$data/half-1.jsonl" --input "$data/full.jsonl")
 sinks=(--output jsonl --output-file /dev/null --late-output /dev/null --dead-letter /dev/null)
-now_ns() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", (b - a) / 1e9}'; }
-port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # cluster DIR ARGS...: coordinator c (job ARGS) + aggregators a1, a2 in the
-# background; pids in C_PID, A1_PID, A2_PID. With DATA=1, each a data dir.
+# background (bench/lib.sh's start_cluster); pids in C_PID, A1_PID, A2_PID.
+# With DATA=1, each a data dir.
 cluster() {
-  local d=$1 p
+  local d=$1
   shift
-  mkdir -p "$d"
-  p=$(port)
-  local dd=() d1=() d2=()
-  if [[ ${DATA:-0} == 1 ]]; then
-    dd=(--data-dir "$d/c") d1=(--data-dir "$d/a1") d2=(--data-dir "$d/a2")
-  fi
-  "$bin" node --role coordinator --node-id c --listen "127.0.0.1:$p" \
-    --expect-nodes 2 "$@" "${dd[@]}" 2>"$d/c.err" &
-  C_PID=$!
-  "$bin" node --role aggregator --node-id a1 --listen "127.0.0.1:$(port)" \
-    --join "127.0.0.1:$p" "${d1[@]}" 2>"$d/a1.err" &
-  A1_PID=$!
-  "$bin" node --role aggregator --node-id a2 --listen "127.0.0.1:$(port)" \
-    --join "127.0.0.1:$p" "${d2[@]}" 2>"$d/a2.err" &
-  A2_PID=$!
-  PORT=$p
+  start_cluster "$bin" "$d" 2 "$@"
+  A1_PID=${A_PIDS[0]} A2_PID=${A_PIDS[1]}
 }
-
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-best() { printf '%s\n' "$@" | sort -g | head -1; }
 
 # --- 1 + 2: throughput and bytes per record ---------------------------------
 run_t=() cl_t=() cl_e=() ratios=() eratios=() bytes=()
@@ -111,18 +93,7 @@ echo "  cluster: $(ck_stats "$work/ck/c/journal.db") (each aggregator stages its
 
 # --- 4: recovery with 1 M keys ------------------------------------------------
 input=$work/keys.jsonl
-awk -v users=250000 -v windows=4 -v filler=5000000 'BEGIN {
-  t0 = 1768917180000
-  for (w = 0; w < windows; w++)
-    for (i = 0; i < users; i++) {
-      u = (i * 7919 + w * 13) % users
-      n = ((u * 4 + w) % 7 == 0) ? 3 : 1
-      for (c = 0; c < n; c++)
-        printf "{\"timestamp\": %.0f, \"status\": \"ERROR\", \"severity\": \"High\", \"source_ip\": \"10.1.2.3\", \"user_id\": \"user_%d\", \"content\": \"App crash detected\"}\n", t0 + w * 10000 + (i % 10000), 100000 + u
-    }
-  for (i = 0; i < filler; i++)
-    printf "{\"timestamp\": %.0f, \"status\": \"INFO\", \"severity\": \"Low\", \"source_ip\": \"10.1.2.3\", \"user_id\": \"user_%d\", \"content\": \"Request served\"}\n", t0 + (i % 40000), 100000 + (i % users)
-}' >"$input"
+crash_keys_input 250000 4 5000000 >"$input"
 d=$work/rec
 DATA=1 cluster "$d" --input "$input" --shards 4 --watermark-delay 1h \
   --checkpoint-interval 200ms --output jsonl --output-file "$d/alerts.jsonl" \
