@@ -7,8 +7,11 @@
 #      pairs alternating (run, cluster, run, ...), wall clock from spawn to
 #      the last exit; and the cluster's from its epoch's start (every node
 #      joined) to the end.
-#   2. Bytes on the wire per record: what the aggregator processes read from
-#      their sockets (/proc/PID/io rchar: they read no file), per record.
+#   2. Bytes on the wire per record: the payload sent and received on the
+#      aggregators' TCP connections (bench/lib.sh's tcp_bytes, ss -ti,
+#      polled every 10 ms), per record. (Until issue 12 this read
+#      /proc/PID/io's rchar, which misses recv() on sockets: its 0.18 B per
+#      record was the nodes' start-up file reads.)
 #   3. Checkpoint time across nodes: every node with --data-dir,
 #      --checkpoint-interval 100ms; started -> committed of each checkpoint
 #      in the coordinator's journal, against `run --data-dir` alike.
@@ -53,12 +56,12 @@ for ((i = 0; i < reps; i++)); do
   run_t+=("$(secs "$t0" "$t1")")
   t0=$(now_ns)
   cluster "$work/t$i" "${files[@]}" --shards 4 "${sinks[@]}"
-  r1=0 r2=0 te=""
+  te=""
+  : >"$work/t$i.tcp"
   while kill -0 "$A1_PID" 2>/dev/null || kill -0 "$A2_PID" 2>/dev/null; do
-    r1=$(awk '/^rchar/{print $2}' "/proc/$A1_PID/io" 2>/dev/null || echo "$r1")
-    r2=$(awk '/^rchar/{print $2}' "/proc/$A2_PID/io" 2>/dev/null || echo "$r2")
+    tcp_bytes "$A1_PID" "$A2_PID" >>"$work/t$i.tcp"
     [[ -n $te ]] || ! grep -q "from checkpoint" "$work/t$i/c.err" || te=$(now_ns)
-    sleep 0.005
+    sleep 0.01
   done
   wait "$C_PID" "$A1_PID" "$A2_PID"
   t1=$(now_ns)
@@ -67,7 +70,7 @@ for ((i = 0; i < reps; i++)); do
   ratios+=("$(awk -v a="${run_t[-1]}" -v b="${cl_t[-1]}" 'BEGIN{printf "%.3f", a / b}')")
   eratios+=("$(awk -v a="${run_t[-1]}" -v b="${cl_e[-1]}" 'BEGIN{printf "%.3f", a / b}')")
   records=$(grep -o '[0-9]* records' "$work/t$i/c.err" | head -1 | cut -d' ' -f1)
-  bytes+=("$(awk -v b=$((r1 + r2)) -v n="$records" 'BEGIN{printf "%.2f", b / n}')")
+  bytes+=("$(awk -v b="$(tcp_bytes_total "$work/t$i.tcp")" -v n="$records" 'BEGIN{printf "%.2f", b / n}')")
 done
 records=${records:-10000000}
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
@@ -76,7 +79,7 @@ echo "  run:     median $(median "${run_t[@]}") s (best $(best "${run_t[@]}")) =
 echo "  cluster: median $(median "${cl_t[@]}") s (best $(best "${cl_t[@]}")) = $(awk -v n="$records" -v t="$(median "${cl_t[@]}")" 'BEGIN{printf "%.2f", n / t / 1e6}') M records/s"
 echo "  cluster rate / run rate, per pair: ${ratios[*]}; median $(median "${ratios[@]}")"
 echo "  cluster from its epoch's start (nodes joined) to the end: median $(median "${cl_e[@]}") s; rate / run's rate, per pair: ${eratios[*]}; median $(median "${eratios[@]}")"
-echo "  bytes read by the aggregators' sockets per record: ${bytes[*]}; median $(median "${bytes[@]}")"
+echo "  bytes on the aggregators' TCP connections (both ways, ss -ti) per record: ${bytes[*]}; median $(median "${bytes[@]}")"
 
 # --- 3: checkpoint time -------------------------------------------------------
 ck_stats() {

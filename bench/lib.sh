@@ -6,6 +6,7 @@
 #   now_ns, secs A B  clock in ns; (B - A) in seconds, 3 decimals
 #   free_port         a free TCP port on 127.0.0.1
 #   start_cluster     a coordinator and K aggregator nodes on 127.0.0.1
+#   tcp_bytes         bytes sent + received so far on each TCP socket of PIDs
 #   crash_keys_input  JSON Lines holding many distinct (window, user) keys
 
 machine_line() {
@@ -67,6 +68,31 @@ start_cluster() {
       "${dd[@]}" 2>"$d/a$i.err" &
     A_PIDS+=($!)
   done
+}
+
+# tcp_bytes PID...: one line "LOCAL-PEER BYTES" per TCP connection of the
+# processes PID..., BYTES = bytes_acked + bytes_received so far (ss -tinp:
+# the kernel's tcp_info, payload only). A socket's counters vanish when it
+# closes: poll, and keep each connection's largest value (tcp_bytes_total).
+# (/proc/PID/io's rchar does not see sockets read with recv().)
+tcp_bytes() {
+  local re
+  re=$(IFS='|' && echo "$*")
+  ss -tinpH 2>/dev/null | awk -v re="pid=($re)," '
+    /^[^ \t]/ { key = ($0 ~ re) ? $4 "-" $5 : ""; next }
+    key != "" {
+      a = 0; r = 0
+      if (match($0, /bytes_acked:[0-9]+/)) a = substr($0, RSTART + 12, RLENGTH - 12)
+      if (match($0, /bytes_received:[0-9]+/)) r = substr($0, RSTART + 15, RLENGTH - 15)
+      print key, a + r
+      key = ""
+    }'
+}
+
+# tcp_bytes_total FILE: the sum over connections of the largest BYTES that
+# tcp_bytes lines appended to FILE show for each.
+tcp_bytes_total() {
+  awk '$2 > m[$1] {m[$1] = $2} END {for (k in m) s += m[k]; printf "%d\n", s}' "$1"
 }
 
 # crash_keys_input USERS WINDOWS FILLER [COUNTS_FILE] [EVERY]: to stdout,
