@@ -48,10 +48,17 @@ for rate in $rates; do
       "${emit[@]}" "$@" >"$tmp/alerts" 2>"$tmp/run.err" &
     run=$!
     "$probe" --brokers "$brokers" --partitions 4 --rounds "$rounds" \
-      --delay 2000 "${early[@]}" <"$tmp/alerts" >"$tmp/ms" 2>"$tmp/probe.err" || true
+      --delay 2000 "${early[@]}" <"$tmp/alerts" >"$tmp/ms" 2>"$tmp/probe.err" || {
+      echo "alert_latency.sh: rate $rate, $mode: the probe failed:" >&2
+      tail -n 3 "$tmp/probe.err" "$tmp/run.err" >&2
+    }
+    # The generator and the run first, while the broker is up: a producer
+    # told to stop with a broker gone waits for its flush to time out (a
+    # minute per row).
     kill "$run" 2>/dev/null || true
     rm -f "$tmp/alerts"
     if [[ -n $gen ]]; then kill "$gen" 2>/dev/null || true; fi
+    wait "$run" $gen 2>/dev/null || true
     kill "$broker" 2>/dev/null || true
     wait 2>/dev/null || true
     if [[ -n $samples ]]; then
