@@ -51,6 +51,8 @@ case ${1:-} in
 esac
 tsv=${BENCH_TSV:-}
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2 >/dev/null
 bin=build/crashwatch
@@ -168,8 +170,7 @@ run_one() {
   echo "$interval $side: wall ${r_wall} s, cpu ${r_cpu} s, rss ${r_rss} MiB, records $r_records, alerts $r_alerts, checkpoints $r_ckpts, changed_keys $changed, max_open_keys $open, longest_checkpoint ${r_longest} ms, data_dir ${mib} MiB, other processes' CPU ${r_other} s" >>"$raw"
 }
 
-median() { sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-best() { sort -g | head -1; }
+# median, best: bench/lib.sh's.
 
 rows=()
 # One case: label interval input...
@@ -211,14 +212,14 @@ measure_case() {
   done
   local records=${ref% *}
   local bmed bbest cmed cbest bcpu ccpu nmed rmed lmax
-  bmed=$(printf '%s\n' "${base_w[@]}" | median)
-  bbest=$(printf '%s\n' "${base_w[@]}" | best)
-  cmed=$(printf '%s\n' "${ckpt_w[@]}" | median)
-  cbest=$(printf '%s\n' "${ckpt_w[@]}" | best)
-  bcpu=$(printf '%s\n' "${base_c[@]}" | median)
-  ccpu=$(printf '%s\n' "${ckpt_c[@]}" | median)
-  nmed=$(printf '%s\n' "${ckpts[@]}" | median)
-  rmed=$(printf '%s\n' "${ratios[@]}" | median)
+  bmed=$(median "${base_w[@]}")
+  bbest=$(best "${base_w[@]}")
+  cmed=$(median "${ckpt_w[@]}")
+  cbest=$(best "${ckpt_w[@]}")
+  bcpu=$(median "${base_c[@]}")
+  ccpu=$(median "${ckpt_c[@]}")
+  nmed=$(median "${ckpts[@]}")
+  rmed=$(median "${ratios[@]}")
   lmax=$(printf '%s\n' "${longest[@]}" | sort -g | tail -1)
   local rmin rmax omax
   omax=$(printf '%s\n' "${other[@]}" | sort -g | tail -1)
@@ -260,7 +261,7 @@ else
 fi
 
 {
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d); load average before the first run $load_start, at the end $(load) (a run itself adds one per reader thread)"
+  echo "Machine: $(machine_line); load average before the first run $load_start, at the end $(load) (a run itself adds one per reader thread)"
   echo
   if [[ -n $intervals ]]; then
     echo "Command: \`bench/checkpoint_bench.sh --intervals \"$intervals\"\` ($pairs interleaved pairs per row; \`crashwatch run --input … --shards 2 --output jsonl --output-file /dev/null --late-output /dev/null --dead-letter /dev/null\` on 4 partitions (half-0 and half-1 of \$BENCH_DATA, each read twice) without, then with \`--data-dir DIR --checkpoint-interval I\`, fresh DIR each run)."

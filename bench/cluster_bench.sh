@@ -111,7 +111,8 @@ done
 kill_ms=$(date +%s%3N)
 kill -9 "$A1_PID"
 wait "$A1_PID" 2>/dev/null || true
-"$bin" node --role aggregator --node-id a1 --listen "$(sed -n 's/.*listening on \([^,]*\),.*/\1/p' "$d/a1.err" | head -1)" \
+a1_listen=$(sed -n 's/.*listening on \([^,]*\),.*/\1/p' "$d/a1.err" | head -1)
+"$bin" node --role aggregator --node-id a1 --listen "$a1_listen" \
   --join "127.0.0.1:$PORT" --data-dir "$d/a1" 2>>"$d/a1.err" &
 A1_PID=$!
 epochs=1

@@ -54,18 +54,18 @@ start_cluster() {
   shift 3
   mkdir -p "$d"
   PORT=$(free_port)
-  local dd=()
-  if [[ ${DATA:-0} == 1 ]]; then dd=(--data-dir "$d/c"); fi
+  local ddir=()
+  if [[ ${DATA:-0} == 1 ]]; then ddir=(--data-dir "$d/c"); fi
   "$bin" node --role coordinator --node-id c --listen "127.0.0.1:$PORT" \
-    --expect-nodes "$k" "$@" "${dd[@]}" 2>"$d/c.err" &
+    --expect-nodes "$k" "$@" "${ddir[@]}" 2>"$d/c.err" &
   C_PID=$!
   A_PIDS=()
   for ((i = 1; i <= k; i++)); do
-    dd=()
-    if [[ ${DATA:-0} == 1 ]]; then dd=(--data-dir "$d/a$i"); fi
+    ddir=()
+    if [[ ${DATA:-0} == 1 ]]; then ddir=(--data-dir "$d/a$i"); fi
     "$bin" node --role aggregator --node-id "a$i" \
       --listen "127.0.0.1:$(free_port)" --join "127.0.0.1:$PORT" \
-      "${dd[@]}" 2>"$d/a$i.err" &
+      "${ddir[@]}" 2>"$d/a$i.err" &
     A_PIDS+=($!)
   done
 }

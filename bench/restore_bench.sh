@@ -173,7 +173,7 @@ write_s=$(grep 'summary write' <<<"$api" | sed -E 's/.*\(best\): ([0-9.]+ s \([0
 sorted_s=$(grep 'summary write' <<<"$sorted" | sed -E 's/.*\(best\): ([0-9.]+ s \([0-9.]+ s\)).*/\1/')
 sort_s=$(grep -- '--sorted-write: sorted' <<<"$sorted" | sed -E 's/.* in ([0-9.]+) s.*/\1/')
 {
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d); load average at start $load_start, at the end $(load)"
+  echo "Machine: $(machine_line); load average at start $load_start, at the end $(load)"
   echo
   echo "Command: \`bench/restore_bench.sh\` (one shard, 1,000,000 open (window, user) keys = 4 windows × 250,000 users; median of $reps (best))."
   echo
