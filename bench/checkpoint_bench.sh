@@ -160,9 +160,15 @@ run_one() {
     IFS='|' read -r r_ckpts changed open r_longest finished <<<"$row"
     mib=$(du -sm "$dd" | cut -f1)
     if [[ $finished != 1 ]]; then
-      echo "checkpoint_bench: the last checkpoint is not marked finished (checkpoints $r_ckpts, finished \"$finished\"):" >&2
+      local newest
+      newest=$(sqlite3 -readonly "$dd/journal.db" "SELECT id, started_at_ms,
+        completed_at_ms, finished FROM checkpoint ORDER BY id DESC LIMIT 3" | tr '\n' ' ')
+      echo "checkpoint_bench: the last checkpoint is not marked finished (checkpoints $r_ckpts, finished \"$finished\"; newest rows id|started_at_ms|completed_at_ms|finished: $newest):" >&2
       cat "$dir/err" >&2
-      exit 1
+      # --intervals (bench/report.sh): a timing, not a durability check;
+      # the anomaly is kept in the raw output and the run counted.
+      [[ -n $intervals ]] || exit 1
+      echo "$interval $side: ANOMALY: the run exited 0 but its newest checkpoint row is not marked finished: $newest" >>"$raw"
     fi
   fi
   rm -rf "$dd"

@@ -86,6 +86,7 @@ cleanup() {
 trap cleanup EXIT
 sinks=(--output jsonl --output-file /dev/null --late-output /dev/null --dead-letter /dev/null)
 started=$(date +%s)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 commit=$(commit_line)
 
 # tsv_head FILE COLUMNS...: starts FILE with the machine line and a header.
@@ -93,7 +94,7 @@ tsv_head() {
   local f=$1
   shift
   {
-    echo "# $(machine_line); commit $commit; $mode"
+    echo "# $(machine_line); commit $commit; $mode; load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
     local IFS=$'\t'
     echo "# $*"
   } >"$f"
@@ -137,7 +138,7 @@ split_inputs() {
 
 # sweep NAME VALUES: runs every (value) point $reps times, the points
 # interleaved (1 2 4 8 1 2 4 8 ...) so that the machine's drift hits all;
-# point_args VALUE prints the run's arguments. Writes $res/NAME.tsv.
+# point_args VALUE prints the run's arguments. Writes $mres/NAME.tsv.
 sweep() {
   local name=$1 values=$2 v r
   declare -A walls cpus rss
@@ -152,7 +153,7 @@ sweep() {
       echo "report.sh: $name $v rep $((r + 1)): wall $w s, cpu $c s, rss $m MiB" >&2
     done
   done
-  tsv_head "$res/$name.tsv" "$name" records reps median_s best_s median_mrps best_mrps cpu_median_s records_per_cpu_s peak_rss_mib
+  tsv_head "$mres/$name.tsv" "$name" records reps median_s best_s median_mrps best_mrps cpu_median_s records_per_cpu_s peak_rss_mib
   for v in $values; do
     local wl cl med bst cpu
     read -ra wl <<<"${walls[$v]}"
@@ -162,7 +163,7 @@ sweep() {
     cpu=$(median "${cl[@]}")
     awk -v v="$v" -v n="$bench_records" -v r="$reps" -v m="$med" -v b="$bst" \
       -v c="$cpu" -v s="${rss[$v]}" 'BEGIN{printf "%s\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.2f\t%.0f\t%.1f\n",
-        v, n, r, m, b, n / m / 1e6, n / b / 1e6, c, n / c, s}' >>"$res/$name.tsv"
+        v, n, r, m, b, n / m / 1e6, n / b / 1e6, c, n / c, s}' >>"$mres/$name.tsv"
   done
 }
 
@@ -225,7 +226,7 @@ measure_cluster() {
       rm -rf "$d" "$d.tcp"
     done
   done
-  tsv_head "$res/cluster.tsv" nodes records reps median_s best_s median_mrps epoch_median_s epoch_mrps tcp_bytes_per_record crash_records tcp_bytes_per_crash
+  tsv_head "$mres/cluster.tsv" nodes records reps median_s best_s median_mrps epoch_median_s epoch_mrps tcp_bytes_per_record crash_records tcp_bytes_per_crash
   for nodes in 1 2 3 4; do
     local wl el bl
     read -ra wl <<<"${walls[$nodes]}"
@@ -234,7 +235,7 @@ measure_cluster() {
     awk -v v="$nodes" -v n="$records" -v r="$reps" -v m="$(median "${wl[@]}")" \
       -v b="$(best "${wl[@]}")" -v e="$(median "${el[@]}")" -v by="$(median "${bl[@]}")" \
       -v c="${crashes[$nodes]}" 'BEGIN{printf "%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.2f\n",
-        v, n, r, m, b, n / m / 1e6, e, n / e / 1e6, by, c, (c > 0 ? by * n / c : 0)}' >>"$res/cluster.tsv"
+        v, n, r, m, b, n / m / 1e6, e, n / e / 1e6, by, c, (c > 0 ? by * n / c : 0)}' >>"$mres/cluster.tsv"
   done
 }
 
@@ -244,9 +245,9 @@ measure_cluster() {
 measure_latency() {
   local rounds=100
   [[ $quick == 1 ]] && rounds=20
-  tsv_head "$res/latency.tsv" rate mode ms
+  tsv_head "$mres/latency.tsv" rate mode ms
   BENCH_RATES="0 10000 100000" BENCH_MODES="final early" BENCH_ROUNDS=$rounds \
-    BENCH_SAMPLES=$PWD/$res/latency.tsv bench/alert_latency.sh >"$res/latency.md"
+    BENCH_SAMPLES=$mres/latency.tsv bench/alert_latency.sh >"$mres/latency.md"
 }
 
 # ---------------------------------------------------------------------------
@@ -256,8 +257,8 @@ measure_checkpoint() {
   make_inputs "$bin"
   local pairs=5
   [[ $quick == 1 ]] && pairs=1
-  tsv_head "$res/checkpoint.tsv" interval_ms pairs records without_median_s with_median_s overhead_medians_pct overhead_pairs_pct checkpoints wall_ms_per_checkpoint cpu_ms_per_checkpoint longest_ms
-  BENCH_PAIRS=${REPORT_REPS:-$pairs} BENCH_TSV=$PWD/$res/checkpoint.tsv \
+  tsv_head "$mres/checkpoint.tsv" interval_ms pairs records without_median_s with_median_s overhead_medians_pct overhead_pairs_pct checkpoints wall_ms_per_checkpoint cpu_ms_per_checkpoint longest_ms
+  BENCH_PAIRS=${REPORT_REPS:-$pairs} BENCH_TSV=$mres/checkpoint.tsv \
     bench/checkpoint_bench.sh --intervals "10ms 30ms 100ms 300ms 1s" >/dev/null
 }
 
@@ -267,7 +268,7 @@ measure_checkpoint() {
 measure_restore() {
   local sizes="10000 100000 1000000 10000000" k
   [[ $quick == 1 ]] && sizes="10000 100000 1000000"
-  tsv_head "$res/restore.tsv" keys reps total_median_s total_best_s open_s load_s load_shard_s write_s journal_mib peak_rss_mib
+  tsv_head "$mres/restore.tsv" keys reps total_median_s total_best_s open_s load_s load_shard_s write_s journal_mib peak_rss_mib
   for k in $sizes; do
     echo "report.sh: restore_bench --keys $k" >&2
     mkdir -p "$work/restore"
@@ -286,10 +287,9 @@ measure_restore() {
       /write [0-9]+: close/ { j = $0; sub(/.*journal.db /, "", j); jm = first_num(j) }
       /peak RSS/ { rss = first_num(substr($0, index($0, "peak RSS"))) }
       END { printf "%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.1f\t%d\n", k, r, total, tb, open, load, shard, w, jm, rss }
-    ' "$work/restore.out" >>"$res/restore.tsv"
-    cat "$work/restore.out" >>"$res/restore.raw.txt.new"
+    ' "$work/restore.out" >>"$mres/restore.tsv"
+    cat "$work/restore.out" >>"$mres/restore.raw.txt"
   done
-  mv "$res/restore.raw.txt.new" "$res/restore.raw.txt"
 }
 
 # ---------------------------------------------------------------------------
@@ -298,7 +298,7 @@ measure_restore() {
 measure_memory() {
   local sizes="100000 1000000 3000000 10000000" k series
   [[ $quick == 1 ]] && sizes="10000 100000 300000 1000000"
-  tsv_head "$res/memory.tsv" series keys peak_rss_mib wall_s
+  tsv_head "$mres/memory.tsv" series keys peak_rss_mib wall_s
   for k in $sizes; do
     # One window, k users with one crash each: k open keys until the end
     # of the input, no alert (nothing else held for the sink).
@@ -312,7 +312,7 @@ measure_memory() {
       read -r w c m < <(timed_run --input "$work/keys.jsonl" --shards 2 "${extra[@]}")
       grep -q " $k records ($k crashes" "$work/run.err" \
         || { echo "report.sh: memory run did not read $k records:" >&2; cat "$work/run.err" >&2; exit 1; }
-      printf '%s\t%d\t%.1f\t%.2f\n' "$series" "$k" "$m" "$w" >>"$res/memory.tsv"
+      printf '%s\t%d\t%.1f\t%.2f\n' "$series" "$k" "$m" "$w" >>"$mres/memory.tsv"
       echo "report.sh: memory $series $k keys: peak RSS $m MiB, $w s (cpu $c s)" >&2
     done
   done
@@ -320,13 +320,28 @@ measure_memory() {
 }
 
 # ---------------------------------------------------------------------------
+# Each measurement in a subshell of its own (with set -e in force; its
+# background processes killed when it ends): one that fails is reported and
+# leaves its block as it was; the others still run.
+failed=()
 for name in "${all[@]}"; do
   if wanted "$name"; then
     t0=$(date +%s)
     echo "report.sh: measuring $name ($mode)" >&2
-    "measure_$name"
-    echo "report.sh: $name took $(($(date +%s) - t0)) s" >&2
-    sed -i "1s/\$/; took $(($(date +%s) - t0)) s/" "$res/$name.tsv"
+    (
+      trap 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done' EXIT
+      mres=$work/new/$name # what it writes; to $res if it succeeds
+      mkdir -p "$mres"
+      "measure_$name"
+    ) &
+    if wait $!; then
+      echo "report.sh: $name took $(($(date +%s) - t0)) s" >&2
+      sed -i "1s/\$/; took $(($(date +%s) - t0)) s/" "$work/new/$name/$name.tsv"
+      mv "$work/new/$name"/* "$res/"
+    else
+      failed+=("$name")
+      echo "report.sh: $name FAILED (see above); its block keeps its previous figures" >&2
+    fi
   fi
 done
 took=$(($(date +%s) - started))
@@ -334,5 +349,12 @@ took=$(($(date +%s) - started))
 # ---------------------------------------------------------------------------
 # plots and Markdown
 # ---------------------------------------------------------------------------
-run_line="Last run of \`bench/report.sh\`: $(machine_line); commit $commit; $mode; measured ${only:-every measurement} in $((took / 60)) min $((took % 60)) s (figures of a measurement not re-run keep the machine line of their own run, under their table)."
+run_line="Last run of \`bench/report.sh\`: $(machine_line); commit $commit; $mode; measured ${only:-every measurement} in $((took / 60)) min $((took % 60)) s; load average (1, 5, 15 min) at start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg) (figures of a measurement not re-run keep the machine line of their own run, under their table)."
+if ((${#failed[@]})); then
+  run_line+=" **Failed, figures of an earlier run kept: ${failed[*]}.**"
+fi
 python3 bench/report_render.py "$res" "$img" "$doc" "$run_line"
+if ((${#failed[@]})); then
+  echo "report.sh: failed: ${failed[*]}" >&2
+  exit 1
+fi
