@@ -8,7 +8,7 @@
 #   REPORT_ONLY=memory,restore bench/report.sh    a subset
 #
 # Duration on the 2-core VM (2026-12-03, loaded by other builds): full
-# ~14 min (+ ~1 min to generate 3 GB of inputs the first time), quick ~80 s.
+# ~14 min (generating the 3 GB of 4- and 8-file inputs included), quick ~80 s.
 #
 # Measurements (names for REPORT_ONLY), each written as TSV to
 # bench/results/report/NAME.tsv (first line: machine, commit, mode), then
