@@ -9,13 +9,18 @@
 # like any record). Each row: $BENCH_ROUNDS probes, 5 per second.
 #
 #   bench/alert_latency.sh [EXTRA RUN OPTIONS...]   e.g. -X fetch.wait.max.ms=10
-# Rates in $BENCH_RATES (default "0 10000 100000"); modes final and early.
+# Rates in $BENCH_RATES (default "0 10000 100000"); modes in $BENCH_MODES
+# (default "final early"). With $BENCH_SAMPLES=FILE, every probe's latency
+# is also appended to FILE as a line "RATE<TAB>MODE<TAB>MS" (for a CDF;
+# bench/report.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$PWD/build/crashwatch
 probe=$PWD/build/bench/alert_latency_bench
 rates=${BENCH_RATES:-0 10000 100000}
 rounds=${BENCH_ROUNDS:-100}
+modes=${BENCH_MODES:-final early}
+samples=${BENCH_SAMPLES:-}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
@@ -23,7 +28,7 @@ echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | 
 echo "| background | mode | probes | p50 | p99 | max |"
 echo "|---|---|---|---|---|---|"
 for rate in $rates; do
-  for mode in final early; do
+  for mode in $modes; do
     "$bin" broker --partitions 4 >"$tmp/broker.out" 2>/dev/null &
     broker=$!
     for _ in $(seq 50); do [[ -s $tmp/broker.out ]] && break; sleep 0.1; done
@@ -43,12 +48,22 @@ for rate in $rates; do
       "${emit[@]}" "$@" >"$tmp/alerts" 2>"$tmp/run.err" &
     run=$!
     "$probe" --brokers "$brokers" --partitions 4 --rounds "$rounds" \
-      --delay 2000 "${early[@]}" <"$tmp/alerts" >"$tmp/ms" 2>"$tmp/probe.err" || true
+      --delay 2000 "${early[@]}" <"$tmp/alerts" >"$tmp/ms" 2>"$tmp/probe.err" || {
+      echo "alert_latency.sh: rate $rate, $mode: the probe failed:" >&2
+      tail -n 3 "$tmp/probe.err" "$tmp/run.err" >&2
+    }
+    # The generator and the run first, while the broker is up: a producer
+    # told to stop with a broker gone waits for its flush to time out (a
+    # minute per row).
     kill "$run" 2>/dev/null || true
     rm -f "$tmp/alerts"
     if [[ -n $gen ]]; then kill "$gen" 2>/dev/null || true; fi
+    wait "$run" $gen 2>/dev/null || true
     kill "$broker" 2>/dev/null || true
     wait 2>/dev/null || true
+    if [[ -n $samples ]]; then
+      awk -v r="$rate" -v m="$mode" 'NF{print r "\t" m "\t" $1}' "$tmp/ms" >>"$samples"
+    fi
     python3 - "$tmp/ms" "$rate" "$mode" <<'PY'
 import sys
 d = sorted(float(x) for x in open(sys.argv[1]) if x.strip())

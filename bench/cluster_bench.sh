@@ -7,8 +7,11 @@
 #      pairs alternating (run, cluster, run, ...), wall clock from spawn to
 #      the last exit; and the cluster's from its epoch's start (every node
 #      joined) to the end.
-#   2. Bytes on the wire per record: what the aggregator processes read from
-#      their sockets (/proc/PID/io rchar: they read no file), per record.
+#   2. Bytes on the wire per record: the payload sent and received on the
+#      aggregators' TCP connections (bench/lib.sh's tcp_bytes, ss -ti,
+#      polled every 10 ms), per record. (Until issue 12 this read
+#      /proc/PID/io's rchar, which misses recv() on sockets: its 0.18 B per
+#      record was the nodes' start-up file reads.)
 #   3. Checkpoint time across nodes: every node with --data-dir,
 #      --checkpoint-interval 100ms; started -> committed of each checkpoint
 #      in the coordinator's journal, against `run --data-dir` alike.
@@ -26,41 +29,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reps=${BENCH_REPS:-5}
 bin=$PWD/build/crashwatch
+source bench/lib.sh
 source bench/inputs.sh
 make_inputs "$bin"
 work=$(mktemp -d /tmp/crashwatch-cluster-bench.XXXXXX)
 trap 'pkill -9 -f "crashwatch node .*$work" 2>/dev/null || true; rm -rf "$work"' EXIT
 files=(--input "$data/half-0.jsonl" --input "$data/half-1.jsonl" --input "$data/full.jsonl")
 sinks=(--output jsonl --output-file /dev/null --late-output /dev/null --dead-letter /dev/null)
-now_ns() { date +%s%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", (b - a) / 1e9}'; }
-port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # cluster DIR ARGS...: coordinator c (job ARGS) + aggregators a1, a2 in the
-# background; pids in C_PID, A1_PID, A2_PID. With DATA=1, each a data dir.
+# background (bench/lib.sh's start_cluster); pids in C_PID, A1_PID, A2_PID.
+# With DATA=1, each a data dir.
 cluster() {
-  local d=$1 p
+  local d=$1
   shift
-  mkdir -p "$d"
-  p=$(port)
-  local dd=() d1=() d2=()
-  if [[ ${DATA:-0} == 1 ]]; then
-    dd=(--data-dir "$d/c") d1=(--data-dir "$d/a1") d2=(--data-dir "$d/a2")
-  fi
-  "$bin" node --role coordinator --node-id c --listen "127.0.0.1:$p" \
-    --expect-nodes 2 "$@" "${dd[@]}" 2>"$d/c.err" &
-  C_PID=$!
-  "$bin" node --role aggregator --node-id a1 --listen "127.0.0.1:$(port)" \
-    --join "127.0.0.1:$p" "${d1[@]}" 2>"$d/a1.err" &
-  A1_PID=$!
-  "$bin" node --role aggregator --node-id a2 --listen "127.0.0.1:$(port)" \
-    --join "127.0.0.1:$p" "${d2[@]}" 2>"$d/a2.err" &
-  A2_PID=$!
-  PORT=$p
+  start_cluster "$bin" "$d" 2 "$@"
+  A1_PID=${A_PIDS[0]} A2_PID=${A_PIDS[1]}
 }
-
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
-best() { printf '%s\n' "$@" | sort -g | head -1; }
 
 # --- 1 + 2: throughput and bytes per record ---------------------------------
 run_t=() cl_t=() cl_e=() ratios=() eratios=() bytes=()
@@ -71,12 +56,12 @@ for ((i = 0; i < reps; i++)); do
   run_t+=("$(secs "$t0" "$t1")")
   t0=$(now_ns)
   cluster "$work/t$i" "${files[@]}" --shards 4 "${sinks[@]}"
-  r1=0 r2=0 te=""
+  te=""
+  : >"$work/t$i.tcp"
   while kill -0 "$A1_PID" 2>/dev/null || kill -0 "$A2_PID" 2>/dev/null; do
-    r1=$(awk '/^rchar/{print $2}' "/proc/$A1_PID/io" 2>/dev/null || echo "$r1")
-    r2=$(awk '/^rchar/{print $2}' "/proc/$A2_PID/io" 2>/dev/null || echo "$r2")
+    tcp_bytes "$A1_PID" "$A2_PID" >>"$work/t$i.tcp"
     [[ -n $te ]] || ! grep -q "from checkpoint" "$work/t$i/c.err" || te=$(now_ns)
-    sleep 0.005
+    sleep 0.01
   done
   wait "$C_PID" "$A1_PID" "$A2_PID"
   t1=$(now_ns)
@@ -85,7 +70,7 @@ for ((i = 0; i < reps; i++)); do
   ratios+=("$(awk -v a="${run_t[-1]}" -v b="${cl_t[-1]}" 'BEGIN{printf "%.3f", a / b}')")
   eratios+=("$(awk -v a="${run_t[-1]}" -v b="${cl_e[-1]}" 'BEGIN{printf "%.3f", a / b}')")
   records=$(grep -o '[0-9]* records' "$work/t$i/c.err" | head -1 | cut -d' ' -f1)
-  bytes+=("$(awk -v b=$((r1 + r2)) -v n="$records" 'BEGIN{printf "%.2f", b / n}')")
+  bytes+=("$(awk -v b="$(tcp_bytes_total "$work/t$i.tcp")" -v n="$records" 'BEGIN{printf "%.2f", b / n}')")
 done
 records=${records:-10000000}
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)"
@@ -94,7 +79,7 @@ echo "  run:     median $(median "${run_t[@]}") s (best $(best "${run_t[@]}")) =
 echo "  cluster: median $(median "${cl_t[@]}") s (best $(best "${cl_t[@]}")) = $(awk -v n="$records" -v t="$(median "${cl_t[@]}")" 'BEGIN{printf "%.2f", n / t / 1e6}') M records/s"
 echo "  cluster rate / run rate, per pair: ${ratios[*]}; median $(median "${ratios[@]}")"
 echo "  cluster from its epoch's start (nodes joined) to the end: median $(median "${cl_e[@]}") s; rate / run's rate, per pair: ${eratios[*]}; median $(median "${eratios[@]}")"
-echo "  bytes read by the aggregators' sockets per record: ${bytes[*]}; median $(median "${bytes[@]}")"
+echo "  bytes on the aggregators' TCP connections (both ways, ss -ti) per record: ${bytes[*]}; median $(median "${bytes[@]}")"
 
 # --- 3: checkpoint time -------------------------------------------------------
 ck_stats() {
@@ -111,18 +96,7 @@ echo "  cluster: $(ck_stats "$work/ck/c/journal.db") (each aggregator stages its
 
 # --- 4: recovery with 1 M keys ------------------------------------------------
 input=$work/keys.jsonl
-awk -v users=250000 -v windows=4 -v filler=5000000 'BEGIN {
-  t0 = 1768917180000
-  for (w = 0; w < windows; w++)
-    for (i = 0; i < users; i++) {
-      u = (i * 7919 + w * 13) % users
-      n = ((u * 4 + w) % 7 == 0) ? 3 : 1
-      for (c = 0; c < n; c++)
-        printf "{\"timestamp\": %.0f, \"status\": \"ERROR\", \"severity\": \"High\", \"source_ip\": \"10.1.2.3\", \"user_id\": \"user_%d\", \"content\": \"App crash detected\"}\n", t0 + w * 10000 + (i % 10000), 100000 + u
-    }
-  for (i = 0; i < filler; i++)
-    printf "{\"timestamp\": %.0f, \"status\": \"INFO\", \"severity\": \"Low\", \"source_ip\": \"10.1.2.3\", \"user_id\": \"user_%d\", \"content\": \"Request served\"}\n", t0 + (i % 40000), 100000 + (i % users)
-}' >"$input"
+crash_keys_input 250000 4 5000000 >"$input"
 d=$work/rec
 DATA=1 cluster "$d" --input "$input" --shards 4 --watermark-delay 1h \
   --checkpoint-interval 200ms --output jsonl --output-file "$d/alerts.jsonl" \
@@ -137,7 +111,8 @@ done
 kill_ms=$(date +%s%3N)
 kill -9 "$A1_PID"
 wait "$A1_PID" 2>/dev/null || true
-"$bin" node --role aggregator --node-id a1 --listen "$(sed -n 's/.*listening on \([^,]*\),.*/\1/p' "$d/a1.err" | head -1)" \
+a1_listen=$(sed -n 's/.*listening on \([^,]*\),.*/\1/p' "$d/a1.err" | head -1)
+"$bin" node --role aggregator --node-id a1 --listen "$a1_listen" \
   --join "127.0.0.1:$PORT" --data-dir "$d/a1" 2>>"$d/a1.err" &
 A1_PID=$!
 epochs=1

@@ -12,6 +12,8 @@
 # bench/results/compare.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 [[ $# -ge 1 ]] || { echo "usage: bench/compare.sh BASELINE_BINARY [CANDIDATE_BINARY]" >&2; exit 2; }
 base=$(realpath "$1")
 cand=$(realpath "${2:-build/crashwatch}")
@@ -58,7 +60,7 @@ compare() {
 }
 
 {
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d)"
+  echo "Machine: $(machine_line)"
   echo
   echo "A = $base, B = $cand; $reps interleaved pairs per case (A B A B ...)."
   echo

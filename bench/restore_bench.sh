@@ -32,6 +32,7 @@
 # Writes a Markdown table with the raw output to bench/results/restore.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j2 >/dev/null
 bin=$PWD/build/crashwatch
@@ -70,25 +71,7 @@ sorted=$(build/bench/restore_bench --reps 1 --write-reps "$reps" --cache warm \
 # -- 2. end to end ------------------------------------------------------------
 input=$work/e2e.jsonl
 echo "restore_bench: end to end: writing $input" >&2
-awk -v users=250000 -v windows=4 -v filler=5000000 \
-  -v counts="$work/e2e.counts" 'BEGIN {
-  t0 = 1768917180000 # 2026-01-20T13:53:00Z, a window boundary
-  lines = 0; alerts = 0
-  for (w = 0; w < windows; w++)
-    for (i = 0; i < users; i++) {
-      # users in a shuffled order inside a window (7919 is prime to 250000)
-      u = (i * 7919 + w * 13) % users
-      n = ((u * 4 + w) % 7 == 0) ? 3 : 1
-      alerts += (n == 3)
-      for (c = 0; c < n; c++) {
-        printf "{\"timestamp\": %.0f, \"status\": \"ERROR\", \"severity\": \"High\", \"source_ip\": \"10.1.2.3\", \"user_id\": \"user_%d\", \"content\": \"App crash detected\"}\n", t0 + w * 10000 + (i % 10000), 100000 + u
-        lines++
-      }
-    }
-  for (i = 0; i < filler; i++)
-    printf "{\"timestamp\": %.0f, \"status\": \"INFO\", \"severity\": \"Low\", \"source_ip\": \"10.1.2.3\", \"user_id\": \"user_%d\", \"content\": \"Request served\"}\n", t0 + (i % 40000), 100000 + (i % users)
-  print lines, alerts > counts
-}' >"$input"
+crash_keys_input 250000 4 5000000 "$work/e2e.counts" >"$input"
 read -r crash_lines want_alerts <"$work/e2e.counts"
 crash_bytes=$(head -n "$crash_lines" "$input" | wc -c)
 dd=$work/dd
@@ -190,7 +173,7 @@ write_s=$(grep 'summary write' <<<"$api" | sed -E 's/.*\(best\): ([0-9.]+ s \([0
 sorted_s=$(grep 'summary write' <<<"$sorted" | sed -E 's/.*\(best\): ([0-9.]+ s \([0-9.]+ s\)).*/\1/')
 sort_s=$(grep -- '--sorted-write: sorted' <<<"$sorted" | sed -E 's/.* in ([0-9.]+) s.*/\1/')
 {
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d); load average at start $load_start, at the end $(load)"
+  echo "Machine: $(machine_line); load average at start $load_start, at the end $(load)"
   echo
   echo "Command: \`bench/restore_bench.sh\` (one shard, 1,000,000 open (window, user) keys = 4 windows × 250,000 users; median of $reps (best))."
   echo

@@ -11,6 +11,8 @@
 # Prints a Markdown table and writes it to bench/results/pipeline.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 ./scripts/build.sh >/dev/null
 bin=build/crashwatch
 reps=${BENCH_REPS:-5}
@@ -42,7 +44,7 @@ rate() { awk "BEGIN{printf \"%.2f\", 10000000 / $1 / 1e6}"; }
 parse_rate=$(sed -E 's/.*= ([0-9.]+) M lines\/s.*/\1/' <<<"$parse_fast")
 
 {
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); $(. /etc/os-release; echo "$PRETTY_NAME"); $(date -u +%Y-%m-%d)"
+  echo "Machine: $(machine_line)"
   echo
   echo "| measurement | input | median of $reps (best) | rate, median (best) | peak memory |"
   echo "|---|---|---|---|---|"
