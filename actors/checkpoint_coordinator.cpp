@@ -58,6 +58,7 @@ void complete(self_ptr self) {
     return;
   }
   auto id = record.id;
+  auto finished = record.finished;
   // Telemetry, through the sink (which forwards it when --metrics is on);
   // sent last, after the next checkpoint's requests, if any.
   checkpoint_report report{id, record.started_at_ms, wall_clock_ms()};
@@ -71,6 +72,12 @@ void complete(self_ptr self) {
   st.waiting_current.clear();
   if (!st.waiting_next.empty()) {
     start(self, std::exchange(st.next_final, false));
+  } else if (finished) {
+    // The run is complete and its last checkpoint says so. No periodic
+    // checkpoint may follow it before the actors are stopped: it would be
+    // the newest, not marked finished, and a restart would resume from it
+    // instead of finding the run complete (seen with 10-30 ms intervals).
+    st.run_complete = true;
   } else {
     auto wait = st.current_started + st.interval - self->clock().now();
     schedule_tick(self, std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -189,7 +196,7 @@ checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
       [self](atom::tick) {
         auto& st = self->state;
         st.tick_scheduled = false;
-        if (!st.current)
+        if (!st.current && !st.run_complete)
           start(self, false);
       },
       [self](atom::checkpoint, bool final) -> caf::result<checkpoint_id> {

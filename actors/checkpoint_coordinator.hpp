@@ -54,6 +54,8 @@ struct checkpoint_coordinator_state {
   std::vector<caf::typed_response_promise<checkpoint_id>> waiting_current;
   /// A periodic tick is scheduled.
   bool tick_scheduled = false;
+  /// A checkpoint marked finished was written: no periodic one follows.
+  bool run_complete = false;
 };
 
 /// Spawns with: the journal (owned from now on; checkpoint `first - 1` is

@@ -420,6 +420,24 @@ TEST(a final checkpoint with alerts not all released does not mark the run
   CHECK(!final_checkpoint_is_finished());
 }
 
+TEST(no periodic checkpoint follows the one that marked the run finished) {
+  // The owner stops the actors right after the final checkpoint, but a
+  // tick due before it did started another, non-final one: the newest, so
+  // a restart resumed instead of finding the run complete.
+  readers_ended = true;
+  sink_released = max_event_time;
+  request_checkpoint(true);
+  sched.run();
+  CHECK_EQUAL(receive_from_self<checkpoint_id>(), checkpoint_id{1});
+  log.clear();
+  advance_time(10 * interval);
+  sched.run();
+  CHECK(log.empty());
+  auto newest = newest_checkpoint();
+  CHECK_EQUAL(newest.id, checkpoint_id{1});
+  CHECK(newest.finished);
+}
+
 TEST(a periodic checkpoint never marks the run finished) {
   readers_ended = true;
   sink_released = max_event_time;
