@@ -71,6 +71,7 @@ alert_sink_actor::behavior_type dummy_sink() {
       [](reader_report&) {},
       [](shard_report&) {},
       [](checkpoint_report&) {},
+      [](atom::tick) {},
       [](atom::checkpoint, checkpoint_id) { return sink_snapshot{}; },
   };
 }
