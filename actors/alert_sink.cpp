@@ -17,6 +17,15 @@ namespace {
 
 using self_ptr = alert_sink_actor::stateful_pointer<alert_sink_state>;
 
+/// Stops the sink with `err`. Alerts still waiting for Kafka are dropped
+/// (the run fails; a restart produces again what came after the last
+/// checkpoint), so that closing the producer does not wait for the broker.
+void fail(self_ptr self, caf::error err) {
+  if (auto& kafka = self->state.outputs.kafka)
+    kafka->abandon();
+  self->quit(std::move(err));
+}
+
 /// Writes `text` to `out`, or stops the sink with the error.
 bool write(self_ptr self, output_stream& out, const std::string& text,
            bool flush) {
@@ -24,49 +33,43 @@ bool write(self_ptr self, output_stream& out, const std::string& text,
   if (!err && flush)
     err = out.flush();
   if (err) {
-    self->quit(std::move(err));
+    fail(self, std::move(err));
     return false;
   }
   return true;
 }
 
-/// How long the sink waits for Kafka to confirm a batch of alerts; librdkafka
-/// retries on its own meanwhile (broker restarts, leader changes).
-constexpr auto alert_delivery_timeout = std::chrono::seconds(60);
+/// How often the sink serves Kafka's delivery reports while alerts are in
+/// flight (a non-blocking poll). Only checkpoints, the end of a run and
+/// failure reports wait for them: alerts are written without waiting.
+constexpr auto delivery_poll = std::chrono::milliseconds(5);
+
+/// How long a stop waits for the alerts in flight before it reports them as
+/// unconfirmed: less than the 10 s the process waits for its actors to end
+/// (app/run_wait.cpp), so that the report is made.
+constexpr auto stop_wait = std::chrono::seconds(8);
 
 /// Alerts kept for the telemetry page.
 constexpr size_t latest_alerts = 20;
 
-/// Produces `alerts` to the alerts topic and waits until the broker has
-/// confirmed every one of them.
-caf::error produce_alerts(alert_sink_state& st,
-                          const std::vector<alert>& alerts) {
-  std::string value;
-  for (auto& a : alerts) {
-    value.clear();
-    append_alert_jsonl(value, a);
-    value.pop_back(); // the newline
-    auto key = std::to_string(a.window_start.value) + ":" + a.user_id;
-    if (auto err
-        = st.outputs.kafka->produce(st.outputs.kafka_topic, key, value))
-      return err;
-  }
-  return st.outputs.kafka->flush(alert_delivery_timeout);
+/// Serves delivery reports on a timer while alerts are in flight.
+void schedule_delivery_tick(self_ptr self) {
+  auto& st = self->state;
+  if (st.ticking || st.outputs.kafka == nullptr || !st.outputs.kafka->busy())
+    return;
+  st.ticking = true;
+  self->delayed_send(self, delivery_poll, atom::tick_v);
 }
 
 bool write_alerts(self_ptr self, const std::vector<alert>& alerts, bool early) {
   auto& st = self->state;
   if (alerts.empty())
     return true;
-  caf::error err;
-  if (st.outputs.kafka != nullptr)
-    err = produce_alerts(st, alerts);
-  if (!err && st.outputs.table != nullptr)
-    err = st.outputs.table->write(alerts);
-  if (err) {
-    self->quit(std::move(err));
-    return false;
-  }
+  if (st.outputs.table != nullptr)
+    if (auto err = st.outputs.table->write(alerts)) {
+      fail(self, std::move(err));
+      return false;
+    }
   if (st.outputs.alerts != nullptr) {
     std::string text;
     if (st.outputs.format == alert_format::console)
@@ -76,6 +79,17 @@ bool write_alerts(self_ptr self, const std::vector<alert>& alerts, bool early) {
         append_alert_jsonl(text, a);
     if (!write(self, *st.outputs.alerts, text, true))
       return false;
+  }
+  // Kafka last, and without waiting for the broker: the other outputs never
+  // wait for it (checkpoints and the end of the run do, see on_tick).
+  if (st.outputs.kafka != nullptr) {
+    auto err = st.outputs.kafka->send(alerts);
+    st.summary.alerts_undelivered = st.outputs.kafka->undelivered();
+    if (err) {
+      fail(self, std::move(err));
+      return false;
+    }
+    schedule_delivery_tick(self);
   }
   kill_point("alerts-written");
   return true;
@@ -118,18 +132,20 @@ bool release(self_ptr self) {
   return write_alerts(self, batch, false);
 }
 
-/// Once every partition has finished and every window is out: flush and
-/// report (once). The sink stays for the final checkpoint.
+/// Once every partition has finished, every window is out and Kafka has
+/// confirmed every alert (or they are counted as lost): flush and report
+/// (once). The sink stays for the final checkpoint.
 void finish_if_done(self_ptr self) {
   auto& st = self->state;
   if (st.done || st.summary.partitions.size() < st.partitions.size()
-      || st.released != max_event_time)
+      || st.released != max_event_time
+      || (st.outputs.kafka != nullptr && st.outputs.kafka->busy()))
     return;
   for (auto* out : {st.outputs.alerts.get(), st.outputs.late.get(),
                     st.outputs.dead_letters.get()})
     if (out != nullptr)
       if (auto err = out->flush()) {
-        self->quit(std::move(err));
+        fail(self, std::move(err));
         return;
       }
   st.done = true;
@@ -207,7 +223,7 @@ void complete_alignment(self_ptr self, checkpoint_id id) {
   auto& st = self->state;
   auto positions = durable_positions(st.outputs);
   if (!positions) {
-    self->quit(std::move(positions.error()));
+    fail(self, std::move(positions.error()));
     return;
   }
   sink_snapshot snap;
@@ -220,7 +236,17 @@ void complete_alignment(self_ptr self, checkpoint_id id) {
   snap.early_alerts = st.summary.early_alerts;
   snap.late_at_shards = st.summary.late_at_shards;
   snap.outputs = std::move(*positions);
-  st.handoff.offer(std::move(snap));
+  // At least once for the alerts topic: the part is answered only once the
+  // alerts written before the barrier are confirmed (on_tick), else a
+  // restart from this checkpoint would not produce again those the broker
+  // never took.
+  auto& kafka = st.outputs.kafka;
+  if (kafka != nullptr && !kafka->settled(kafka->mark())) {
+    st.unconfirmed.emplace_back(kafka->mark(), std::move(snap));
+    schedule_delivery_tick(self);
+  } else {
+    st.handoff.offer(std::move(snap));
+  }
   for (auto& [input, held] : st.aligner->release()) {
     if (st.aligner->blocked(input))
       st.aligner->hold(input, std::move(held));
@@ -240,6 +266,37 @@ void handle(self_ptr self, partition_barrier& barrier) {
 
 void handle(self_ptr self, shard_barrier& barrier) {
   on_barrier(self, shard_input(self->state, barrier.shard), barrier.id);
+}
+
+/// The delivery timer: serves Kafka's delivery reports, then answers the
+/// checkpoint parts whose alerts are all settled, finishes the run or
+/// completes a stop once nothing is in flight.
+void on_tick(self_ptr self) {
+  auto& st = self->state;
+  st.ticking = false;
+  auto& kafka = st.outputs.kafka;
+  if (kafka == nullptr)
+    return;
+  auto err = kafka->service();
+  st.summary.alerts_undelivered = kafka->undelivered();
+  if (err) {
+    fail(self, std::move(err));
+    return;
+  }
+  while (!st.unconfirmed.empty()
+         && kafka->settled(st.unconfirmed.front().first)) {
+    st.handoff.offer(std::move(st.unconfirmed.front().second));
+    st.unconfirmed.pop_front();
+  }
+  finish_if_done(self);
+  if (st.stopping && kafka->busy() && self->clock().now() >= st.stop_deadline)
+    kafka->give_up();
+  if (st.stopping && !kafka->busy()) {
+    st.summary.alerts_undelivered = kafka->undelivered();
+    self->quit(std::move(*st.stopping));
+    return;
+  }
+  schedule_delivery_tick(self);
 }
 
 /// Counts the message being handled and adds its wall time to the sink's
@@ -288,6 +345,8 @@ void forward(self_ptr self, Report& report) {
   load.messages = st.messages;
   load.busy_ns = st.busy_ns;
   load.mailbox = self->mailbox().size();
+  if (st.outputs.kafka != nullptr)
+    load.alerts_in_flight = st.outputs.kafka->in_flight();
   caf::anon_send(st.telemetry, st.summary, st.latest, load);
 }
 
@@ -311,6 +370,21 @@ alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
   st.summary.alerts = restore.alerts;
   st.summary.early_alerts = restore.early_alerts;
   st.summary.late_at_shards = restore.late_at_shards;
+  // A stop (the owner's exit message) waits until Kafka has confirmed the
+  // alerts in flight or they count as lost, so that none is left unknown:
+  // up to stop_wait, then what is still in flight is reported as such.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (!msg.reason)
+      return;
+    auto& kafka = self->state.outputs.kafka;
+    if (kafka == nullptr || !kafka->busy()) {
+      self->quit(std::move(msg.reason));
+      return;
+    }
+    self->state.stopping = std::move(msg.reason);
+    self->state.stop_deadline = self->clock().now() + stop_wait;
+    schedule_delivery_tick(self);
+  });
   return {
       [self](shard_progress& progress) {
         handling h{self};
@@ -335,6 +409,10 @@ alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
       [self](atom::checkpoint, checkpoint_id id) -> caf::result<sink_snapshot> {
         handling h{self};
         return self->state.handoff.ask(self, id);
+      },
+      [self](atom::tick) {
+        handling h{self};
+        on_tick(self);
       },
       [self](reader_report& report) {
         handling h{self};

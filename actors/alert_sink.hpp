@@ -5,9 +5,18 @@
 // every reader and every shard, it makes its outputs durable and answers the
 // coordinator's `(checkpoint, N)` with their sizes (a restart cuts them back
 // there) and its own state. Runs until its owner stops it.
+//
+// `--alerts-topic` (io/alert_delivery.hpp): alerts go to Kafka without
+// waiting for the broker; the sink serves delivery reports on a timer
+// (atom::tick, every delivery_poll) while alerts are in flight. Its part of
+// a checkpoint is answered only once every alert before the barrier is
+// confirmed (or counted as lost with --on-data-loss warn), `done` only once
+// every alert is, and a stop (exit message) waits for them too.
 #pragma once
 
+#include <deque>
 #include <optional>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -57,6 +66,16 @@ struct alert_sink_state {
   caf::actor telemetry;
   std::vector<alert> latest;
   caf::actor_clock::time_point last_report;
+  /// Checkpoint parts waiting for the alerts before their barrier to be
+  /// confirmed by Kafka: (alert_delivery mark, part), oldest first.
+  std::deque<std::pair<uint64_t, sink_snapshot>> unconfirmed;
+  /// A delivery tick is scheduled.
+  bool ticking = false;
+  /// An exit message came while alerts were in flight: quit with this once
+  /// they are settled.
+  std::optional<caf::error> stopping;
+  /// ... or at this time, whatever is still in flight then.
+  caf::actor_clock::time_point stop_deadline;
   /// Telemetry: messages handled, and wall time spent handling them.
   uint64_t messages = 0;
   uint64_t busy_ns = 0;

@@ -38,6 +38,10 @@ void add_broker_options(CLI::App& cmd, embedded_broker_options& opts) {
   add_text(cmd, "--topic", opts.topic, "NAME", "topic to create",
            not_empty_check("needs a topic name"));
   add_integer(cmd, "--brokers", opts.brokers, 1, 100, "brokers in the cluster");
+  add_texts(cmd, "--leaderless-topic", opts.leaderless_topics, "NAME",
+            "also create topic NAME (1 partition) without a leader: whatever "
+            "is produced to it times out (failure tests); repeatable",
+            not_empty_check("needs a topic name"));
 }
 
 void validate_broker_options(const CLI::App& cmd,

@@ -1,5 +1,7 @@
 #include "app/pipeline_outputs.hpp"
 
+#include <iostream>
+
 #include "core/error.hpp"
 
 namespace crashwatch {
@@ -12,6 +14,23 @@ open_stream(const std::string& path, const std::string& fallback) {
 }
 
 } // namespace
+
+std::vector<kafka_property> alert_producer_properties(const run_options& opts) {
+  std::vector<kafka_property> props{
+      // Out as soon as the sink hands them over: librdkafka's 5 ms linger
+      // would hold every alert for nothing (the sink sends its alerts in
+      // batches anyway).
+      {"linger.ms", "0"},
+      // A delivery fails (and --on-data-loss applies) after 60 s of
+      // librdkafka's own retries instead of its default 5 minutes: this
+      // bounds how long a checkpoint and the end of a run wait for alerts.
+      {"message.timeout.ms", "60000"},
+  };
+  // -X comes last: it overrides these.
+  props.insert(props.end(), opts.kafka.properties.begin(),
+               opts.kafka.properties.end());
+  return props;
+}
 
 caf::expected<sink_outputs> open_outputs(const run_options& opts) {
   sink_outputs outputs;
@@ -37,15 +56,16 @@ caf::expected<sink_outputs> open_outputs(const run_options& opts) {
     outputs.table = std::move(*table);
   }
   if (!opts.alerts_topic.empty()) {
-    auto producer
-        = kafka_producer::open(opts.kafka.brokers, opts.kafka.properties);
+    auto producer = kafka_producer::open(opts.kafka.brokers,
+                                         alert_producer_properties(opts));
     if (!producer)
       return std::move(producer.error());
     // Fail now, not at the first alert, when the topic does not exist.
     if (auto n = (*producer)->partition_count(opts.alerts_topic); !n)
       return std::move(n.error());
-    outputs.kafka = std::move(*producer);
-    outputs.kafka_topic = opts.alerts_topic;
+    outputs.kafka = std::make_unique<alert_delivery>(
+        std::move(*producer), opts.alerts_topic, opts.kafka.fail_on_data_loss,
+        std::cerr);
   }
   return outputs;
 }

@@ -14,6 +14,10 @@
 
 namespace crashwatch {
 
+/// The alerts producer's librdkafka properties: crashwatch's defaults, then
+/// `-X`.
+std::vector<kafka_property> alert_producer_properties(const run_options& opts);
+
 /// Opens the outputs of `opts`; a path that cannot be opened fails here,
 /// before any record is read.
 caf::expected<sink_outputs> open_outputs(const run_options& opts);

@@ -48,11 +48,21 @@ std::string lost(const partition_stats& total) {
          + " records LOST to data loss in Kafka (see the warnings above)";
 }
 
+/// The alerts-topic note (--on-data-loss warn), empty when every alert got
+/// there.
+std::string undelivered(const pipeline_summary& s) {
+  if (s.alerts_undelivered == 0)
+    return {};
+  return "; " + std::to_string(s.alerts_undelivered)
+         + " alerts NOT delivered to the alerts topic (see the warnings "
+           "above)";
+}
+
 } // namespace
 
 std::string format_run_counts(const pipeline_summary& s) {
   auto total = totals(s);
-  return counts(s, total) + lost(total);
+  return counts(s, total) + lost(total) + undelivered(s);
 }
 
 std::string format_run_summary(const pipeline_summary& s, double seconds,
@@ -71,7 +81,7 @@ std::string format_run_summary(const pipeline_summary& s, double seconds,
                   "; this process: %llu records in %.2f s (%.2f M records/s)",
                   static_cast<unsigned long long>(here), seconds, rate(here));
   }
-  return counts(s, total) + timing + lost(total);
+  return counts(s, total) + timing + lost(total) + undelivered(s);
 }
 
 } // namespace crashwatch

@@ -72,6 +72,17 @@ embedded_broker::start(const embedded_broker_options& options) {
                       "ephemeral port?)");
   if (auto err = broker->create_topic(options.topic, options.partitions))
     return err;
+  for (auto& topic : options.leaderless_topics) {
+    if (auto err = broker->create_topic(topic, 1))
+      return err;
+    // -1: no leader (rdkafka_mock.h).
+    auto err = rd_kafka_mock_partition_set_leader(broker->cluster_,
+                                                  topic.c_str(), 0, -1);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      return make_error(ec::config_error,
+                        "cannot make topic '" + topic
+                            + "' leaderless: " + rd_kafka_err2str(err));
+  }
   if (options.port != 0) {
     if (auto err = broker->spread_leaders())
       return err;

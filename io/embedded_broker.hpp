@@ -45,6 +45,10 @@ struct embedded_broker_options {
   std::string topic = "logs";
   /// Partitions of `topic`.
   int partitions = 4;
+  /// Topics created with one partition that has no leader, for failure
+  /// tests: a producer's messages to them wait for a leader until they time
+  /// out (as when the topic's broker is unreachable).
+  std::vector<std::string> leaderless_topics;
 };
 
 class kafka_forwarder;

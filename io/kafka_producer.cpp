@@ -1,6 +1,7 @@
 #include "io/kafka_producer.hpp"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "core/error.hpp"
 
@@ -74,53 +75,125 @@ kafka_producer::~kafka_producer() {
 void kafka_producer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
                                  void* opaque) {
   auto* self = static_cast<kafka_producer*>(opaque);
+  // The message's own opaque is its sequence number (producev()).
+  auto seq = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(msg->_private));
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++self->delivered_;
+    self->settle(seq, nullptr);
     return;
   }
   ++self->failed_;
-  if (self->failures_.size() < max_kept_failures) {
-    delivery_failure f;
-    f.topic = rd_kafka_topic_name(msg->rkt);
-    f.partition = msg->partition;
-    if (msg->key != nullptr)
-      f.key.assign(static_cast<const char*>(msg->key), msg->key_len);
-    f.reason = rd_kafka_err2str(msg->err);
-    self->failures_.push_back(std::move(f));
+  delivery_failure f;
+  f.topic = rd_kafka_topic_name(msg->rkt);
+  f.partition = msg->partition;
+  if (msg->key != nullptr)
+    f.key.assign(static_cast<const char*>(msg->key), msg->key_len);
+  f.reason = rd_kafka_err2str(msg->err);
+  self->settle(seq, &f);
+}
+
+void kafka_producer::settle(uint64_t seq, delivery_failure* failure) {
+  if (failure != nullptr) {
+    if (failures_.size() < max_kept_failures)
+      failures_.push_back(*failure);
+    if (untaken_.size() < max_kept_failures)
+      untaken_.push_back(std::move(*failure));
+  }
+  if (seq < settled_base_ || seq - settled_base_ >= settled_.size())
+    return; // not one of ours: cannot happen
+  settled_[seq - settled_base_] = true;
+  while (!settled_.empty() && settled_.front()) {
+    settled_.pop_front();
+    ++settled_base_;
   }
 }
+
+rd_kafka_resp_err_t kafka_producer::producev(const std::string& topic,
+                                             std::string_view key,
+                                             std::string_view value,
+                                             int32_t partition) {
+  auto seq = produced_ + 1;
+  auto err = rd_kafka_producev(
+      rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+      // No key rather than an empty one: consumers see "no key", and the
+      // default partitioner (consistent_random) spreads such messages.
+      RD_KAFKA_V_KEY(key.empty() ? nullptr : const_cast<char*>(key.data()),
+                     key.size()),
+      RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+      RD_KAFKA_V_OPAQUE(reinterpret_cast<void*>(static_cast<uintptr_t>(seq))),
+      RD_KAFKA_V_END);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    ++produced_;
+    settled_.push_back(false);
+  }
+  return err;
+}
+
+namespace {
+
+std::string refused(const std::string& topic, int32_t partition,
+                    rd_kafka_resp_err_t err) {
+  return "cannot produce to topic " + topic + " partition "
+         + (partition == RD_KAFKA_PARTITION_UA ? std::string{"(any)"}
+                                               : std::to_string(partition))
+         + ": " + rd_kafka_err2str(err);
+}
+
+} // namespace
 
 caf::error kafka_producer::produce(std::string_view topic, std::string_view key,
                                    std::string_view value, int32_t partition) {
   std::string topic_name{topic};
   for (;;) {
-    auto err = rd_kafka_producev(
-        rk_, RD_KAFKA_V_TOPIC(topic_name.c_str()),
-        RD_KAFKA_V_PARTITION(partition),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-        // No key rather than an empty one: consumers see "no key", and the
-        // default partitioner (consistent_random) spreads such messages.
-        RD_KAFKA_V_KEY(key.empty() ? nullptr : const_cast<char*>(key.data()),
-                       key.size()),
-        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-        RD_KAFKA_V_END);
+    auto err = producev(topic_name, key, value, partition);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      ++produced_;
       // Serve delivery reports as we go so the callbacks never pile up.
       rd_kafka_poll(rk_, 0);
       return caf::none;
     }
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-      return make_error(ec::output_error,
-                        "cannot produce to topic " + topic_name + " partition "
-                            + (partition == RD_KAFKA_PARTITION_UA
-                                   ? std::string{"(any)"}
-                                   : std::to_string(partition))
-                            + ": " + rd_kafka_err2str(err));
+      return make_error(ec::output_error, refused(topic_name, partition, err));
     // The local queue drains as the broker confirms (or as messages time
     // out): wait for delivery reports, then retry.
     rd_kafka_poll(rk_, 10);
   }
+}
+
+bool kafka_producer::try_produce(std::string_view topic, std::string_view key,
+                                 std::string_view value, int32_t partition) {
+  std::string topic_name{topic};
+  auto err = producev(topic_name, key, value, partition);
+  if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+    rd_kafka_poll(rk_, 0);
+    return false;
+  }
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    // Refused for good: settled as a failure right away, so that every
+    // message accepted here has exactly one outcome.
+    ++produced_;
+    ++failed_;
+    settled_.push_back(false);
+    delivery_failure f;
+    f.topic = topic_name;
+    f.partition = partition;
+    f.key = std::string{key};
+    f.reason = refused(topic_name, partition, err);
+    settle(produced_, &f);
+  }
+  rd_kafka_poll(rk_, 0);
+  return true;
+}
+
+std::vector<delivery_failure> kafka_producer::take_failures() {
+  std::vector<delivery_failure> result;
+  result.swap(untaken_);
+  return result;
+}
+
+void kafka_producer::purge() {
+  rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  rd_kafka_poll(rk_, 0);
 }
 
 void kafka_producer::poll(int timeout_ms) {

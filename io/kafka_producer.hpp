@@ -9,12 +9,18 @@
 //   if (auto err = producer->flush(std::chrono::seconds{30})) ...;
 //   // no error: every message of the batch is confirmed by the broker
 //
-// Not thread-safe: one thread produces, polls and flushes (delivery reports
-// run inside produce(), poll() and flush() on that thread).
+// Streaming use without ever waiting (the alert sink): try_produce() hands a
+// message over or says the local queue is full; poll(0) serves delivery
+// reports; confirmed_through() and take_failures() tell what became of them.
+//
+// Not thread-safe: one thread at a time produces, polls and flushes
+// (delivery reports run inside produce(), try_produce(), poll() and flush()
+// on that thread).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -71,6 +77,16 @@ class kafka_producer {
                      std::string_view value,
                      int32_t partition = RD_KAFKA_PARTITION_UA);
 
+  /// Like produce(), but never waits: false when librdkafka's local queue is
+  /// full (queue.buffering.max.messages; nothing was done, try again after
+  /// poll()), true when the message is accounted for: it has the next
+  /// sequence number (produced()) and will be delivered or failed. A message
+  /// librdkafka refuses for good (unknown partition, too large, ...) counts
+  /// as failed at once, with its reason in take_failures().
+  bool try_produce(std::string_view topic, std::string_view key,
+                   std::string_view value,
+                   int32_t partition = RD_KAFKA_PARTITION_UA);
+
   /// Serves delivery reports, waiting up to `timeout_ms` for one.
   void poll(int timeout_ms = 0);
 
@@ -99,8 +115,21 @@ class kafka_producer {
   /// Messages neither delivered nor failed yet.
   uint64_t in_flight() const { return produced_ - delivered_ - failed_; }
 
+  /// Every message with a sequence number up to this one (1 = the first
+  /// message produced) is delivered or failed.
+  uint64_t confirmed_through() const { return settled_base_ - 1; }
+
   /// The failures so far (the first max_kept_failures of them).
   const std::vector<delivery_failure>& failures() const { return failures_; }
+
+  /// The failures since the previous call (at most max_kept_failures of
+  /// them; failed() counts them all).
+  std::vector<delivery_failure> take_failures();
+
+  /// Drops what waits in librdkafka's queues (each message counts as failed,
+  /// reason "Local: Purged in queue"), so that closing does not wait for a
+  /// broker that is gone. For a run that stops anyway.
+  void purge();
 
   /// How many failures failures() keeps, to bound memory when a broker is
   /// gone and millions of messages time out.
@@ -115,6 +144,12 @@ class kafka_producer {
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* msg,
                           void* opaque);
 
+  rd_kafka_resp_err_t producev(const std::string& topic, std::string_view key,
+                               std::string_view value, int32_t partition);
+
+  /// Records the outcome of message `seq` (a failure when `failure`).
+  void settle(uint64_t seq, delivery_failure* failure);
+
   std::string brokers_;
   rd_kafka_t* rk_ = nullptr;
   uint64_t produced_ = 0;
@@ -123,6 +158,13 @@ class kafka_producer {
   /// failed_ at the last flush(): flush() reports failures after it.
   uint64_t failed_at_flush_ = 0;
   std::vector<delivery_failure> failures_;
+  /// Failures not yet taken by take_failures().
+  std::vector<delivery_failure> untaken_;
+  /// Delivery reports come in any order across partitions: settled_[i] says
+  /// whether message settled_base_ + i has its outcome; the front is popped
+  /// while settled, so confirmed_through() is settled_base_ - 1.
+  std::deque<bool> settled_;
+  uint64_t settled_base_ = 1;
 };
 
 } // namespace crashwatch

@@ -11,8 +11,8 @@
 
 #include <caf/expected.hpp>
 
+#include "io/alert_delivery.hpp"
 #include "io/alert_format.hpp"
-#include "io/kafka_producer.hpp"
 #include "io/output_stream.hpp"
 #include "io/sqlite_alert_table.hpp"
 #include "messages/checkpoint.hpp"
@@ -30,11 +30,11 @@ struct sink_outputs {
   std::unique_ptr<output_stream> dead_letters;
   /// `--output sqlite:PATH`; null without.
   std::unique_ptr<sqlite_alert_table> table;
-  /// `--alerts-topic`: every alert is also produced here (JSON value, key
-  /// `<window_start_ms>:<user_id>`) and its delivery confirmed before it
-  /// counts as emitted. Null without --alerts-topic.
-  std::unique_ptr<kafka_producer> kafka;
-  std::string kafka_topic;
+  /// `--alerts-topic`: every alert is also produced to the topic (JSON
+  /// value, key `<window_start_ms>:<user_id>`), without waiting for the
+  /// broker; checkpoints wait for its confirmations. Null without
+  /// --alerts-topic.
+  std::unique_ptr<alert_delivery> kafka;
 };
 
 /// The size of every output that a restart can cut back (names as in

@@ -28,8 +28,12 @@ using alert_sink_actor = caf::typed_actor<
     caf::reacts_to<atom::finished, partition_stats>,
     // Checkpoint barriers from every reader and every shard.
     caf::reacts_to<partition_barrier>, caf::reacts_to<shard_barrier>,
-    // The sink's part of a checkpoint, answered once all barriers are in.
+    // The sink's part of a checkpoint, answered once all barriers are in
+    // (and, with --alerts-topic, Kafka confirmed the alerts before them).
     caf::replies_to<atom::checkpoint, checkpoint_id>::with<sink_snapshot>,
+    // Serve Kafka's delivery reports (sent to itself while alerts are in
+    // flight).
+    caf::reacts_to<atom::tick>,
     // Telemetry, forwarded to the process's telemetry actor (if any).
     caf::reacts_to<reader_report>, caf::reacts_to<shard_report>,
     caf::reacts_to<checkpoint_report>>;

@@ -14,7 +14,8 @@ CAF_ADD_ATOM(crashwatch, crashwatch::atom, finished, "finished")
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, done, "done")
 /// Coordinator -> every actor: your part of checkpoint N, please.
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, checkpoint, "checkpoint")
-/// Coordinator -> itself: time for the next periodic checkpoint.
+/// Coordinator -> itself: time for the next periodic checkpoint. Sink ->
+/// itself: serve Kafka's delivery reports.
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, tick, "tick")
 /// Main thread -> node actor: the node has joined this coordinator door.
 CAF_ADD_ATOM(crashwatch, crashwatch::atom, joined, "joined")

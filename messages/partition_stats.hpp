@@ -45,12 +45,15 @@ struct pipeline_summary {
   uint64_t early_alerts = 0;
   /// Crashes the shards found late (windows already emitted).
   uint64_t late_at_shards = 0;
+  /// `--alerts-topic` with `--on-data-loss warn`: alerts the broker did not
+  /// take, in this process (not kept in checkpoints).
+  uint64_t alerts_undelivered = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pipeline_summary& x) {
   return f(caf::meta::type_name("pipeline_summary"), x.partitions, x.alerts,
-           x.early_alerts, x.late_at_shards);
+           x.early_alerts, x.late_at_shards, x.alerts_undelivered);
 }
 
 } // namespace crashwatch

@@ -76,12 +76,14 @@ struct sink_report {
   uint64_t busy_ns = 0;
   /// Messages waiting in its mailbox when it reported.
   uint64_t mailbox = 0;
+  /// `--alerts-topic`: alerts not yet confirmed by the broker.
+  uint64_t alerts_in_flight = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sink_report& x) {
   return f(caf::meta::type_name("sink_report"), x.messages, x.busy_ns,
-           x.mailbox);
+           x.mailbox, x.alerts_in_flight);
 }
 
 /// A committed checkpoint.

@@ -185,6 +185,18 @@ std::string metrics_text(const telemetry_state& st, int64_t now_ms) {
     counters(registry, "crashwatch_alerts_total", "Final alerts written.")
         .Add({})
         .Increment(static_cast<double>(st.sink.alerts));
+    // --alerts-topic (0 without): what the broker has not confirmed yet, and
+    // what it never took (--on-data-loss warn).
+    gauges(registry, "crashwatch_alerts_in_flight",
+           "Alerts produced to --alerts-topic and not yet confirmed by the "
+           "broker.")
+        .Add({})
+        .Set(static_cast<double>(st.sink_load.alerts_in_flight));
+    counters(registry, "crashwatch_alerts_undelivered_total",
+             "Alerts the --alerts-topic broker did not take (--on-data-loss "
+             "warn; with fail the run stops).")
+        .Add({})
+        .Increment(static_cast<double>(st.sink.alerts_undelivered));
   } else {
     gauges(registry, "crashwatch_coordinator_connected",
            "1 while this node is joined to its coordinator, 0 while it "

@@ -146,6 +146,8 @@ json::object sink(const telemetry_state& st) {
   o["messages"] = st.sink_load.messages;
   o["busy_seconds"] = static_cast<double>(st.sink_load.busy_ns) / 1e9;
   o["mailbox"] = st.sink_load.mailbox;
+  o["alerts_in_flight"] = st.sink_load.alerts_in_flight;
+  o["alerts_undelivered"] = st.sink.alerts_undelivered;
   return o;
 }
 

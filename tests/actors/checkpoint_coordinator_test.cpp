@@ -136,6 +136,7 @@ fake_sink_actor::behavior_type fake_sink(
       [](reader_report&) {},
       [](shard_report&) {},
       [](checkpoint_report&) {},
+      [](atom::tick) {},
       [self](atom::checkpoint, checkpoint_id id) {
         return on_request<sink_snapshot>(self, id);
       },

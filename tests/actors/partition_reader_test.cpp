@@ -150,6 +150,7 @@ fake_sink(alert_sink_actor::stateful_pointer<fake_sink_state> self) {
       [](reader_report&) {},
       [self](shard_report&) { ++self->state.unexpected; },
       [self](checkpoint_report&) { ++self->state.unexpected; },
+      [self](atom::tick) { ++self->state.unexpected; },
   };
 }
 

@@ -59,6 +59,7 @@ fake_sink(alert_sink_actor::stateful_pointer<fake_sink_state> self) {
       [](reader_report&) {},
       [](shard_report&) {},
       [](checkpoint_report&) {},
+      [](atom::tick) {},
   };
 }
 

@@ -17,11 +17,12 @@ cleanup_kafka() {
 }
 trap cleanup_kafka EXIT
 
-# start_broker PARTITIONS: a fresh broker with topic "logs" on a free fixed
-# port; sets BROKER_PID, BROKER_PORT and BROKERS (parsed from its line).
+# start_broker PARTITIONS [BROKER_OPTIONS...]: a fresh broker with topic
+# "logs" on a free fixed port; sets BROKER_PID, BROKER_PORT and BROKERS
+# (parsed from its line).
 start_broker() {
   BROKER_PORT=$(free_port)
-  "$BIN" broker --port "$BROKER_PORT" --partitions "$1" --topic logs \
+  "$BIN" broker --port "$BROKER_PORT" --partitions "$1" --topic logs "${@:2}" \
     >"$TMP/broker.out" 2>"$TMP/broker.err" &
   BROKER_PID=$!
   for _ in $(seq 100); do

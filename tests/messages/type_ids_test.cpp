@@ -71,6 +71,7 @@ alert_sink_actor::behavior_type dummy_sink() {
       [](reader_report&) {},
       [](shard_report&) {},
       [](checkpoint_report&) {},
+      [](atom::tick) {},
       [](atom::checkpoint, checkpoint_id) { return sink_snapshot{}; },
   };
 }
@@ -309,7 +310,7 @@ template <>
 struct sample<sink_report> {
   static sink_report make(sample_context&, int n) {
     uint64_t k = 10u * (n + 1);
-    return {k + 1, k + 2'000'000'000'000, k + 3};
+    return {k + 1, k + 2'000'000'000'000, k + 3, k + 4};
   }
 };
 
@@ -390,7 +391,7 @@ template <>
 struct sample<pipeline_summary> {
   static pipeline_summary make(sample_context& ctx, int n) {
     return {::make<std::vector<partition_stats>>(ctx, n), 11u + n, 12u + n,
-            13u + n};
+            13u + n, 14u + n};
   }
 };
 
