@@ -8,10 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
-
 #include "core/error.hpp"
 
 namespace crashwatch {
@@ -48,61 +44,6 @@ caf::error check_resume_point(int fd, const std::string& path, off_t size,
                     + "that is not the start of a line (the file changed "
                       "since the checkpoint?)");
   return caf::none;
-}
-
-/// Hands out every complete line of data[pos, filled) as a record (file
-/// offset `base` + position); returns the position after the last newline.
-/// One memchr per line.
-size_t split_lines_memchr(const char* data, size_t pos, size_t filled,
-                          uint64_t base, std::vector<source_record>& out) {
-  while (pos < filled) {
-    auto nl
-        = static_cast<const char*>(std::memchr(data + pos, '\n', filled - pos));
-    if (nl == nullptr)
-      break;
-    auto len = static_cast<size_t>(nl - (data + pos));
-    out.push_back({record_offset{static_cast<int64_t>(base + pos)},
-                   std::string_view{data + pos, len}});
-    pos += len + 1;
-  }
-  return pos;
-}
-
-#if defined(__x86_64__) && defined(__GNUC__)
-/// split_lines_memchr() with AVX-512BW: one pass over the chunk, 64 bytes
-/// at a time, a newline bitmap per block (no call and no end-of-search
-/// branch per line; the last block is a masked load that reads nothing
-/// past `filled`). Only when the CPU has AVX-512BW.
-[[gnu::target("avx512bw")]] size_t
-split_lines_avx512(const char* data, size_t pos, size_t filled, uint64_t base,
-                   std::vector<source_record>& out) {
-  const __m512i newline = _mm512_set1_epi8('\n');
-  size_t line = pos;
-  for (size_t i = pos; i < filled; i += 64) {
-    size_t left = filled - i;
-    __mmask64 live = left >= 64 ? ~uint64_t{0} : ~uint64_t{0} >> (64 - left);
-    uint64_t bits = _mm512_mask_cmpeq_epi8_mask(
-        live, _mm512_maskz_loadu_epi8(live, data + i), newline);
-    for (; bits != 0; bits &= bits - 1) {
-      size_t at = i + static_cast<size_t>(__builtin_ctzll(bits));
-      out.push_back({record_offset{static_cast<int64_t>(base + line)},
-                     std::string_view{data + line, at - line}});
-      line = at + 1;
-    }
-  }
-  return line;
-}
-#endif
-
-/// The line splitter for this CPU.
-size_t split_lines(const char* data, size_t pos, size_t filled, uint64_t base,
-                   std::vector<source_record>& out) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  static const bool avx512 = __builtin_cpu_supports("avx512bw");
-  if (avx512)
-    return split_lines_avx512(data, pos, filled, base, out);
-#endif
-  return split_lines_memchr(data, pos, filled, base, out);
 }
 
 } // namespace
@@ -210,7 +151,16 @@ caf::expected<poll_status> file_source::poll(std::vector<source_record>& out) {
       filled_ += static_cast<size_t>(n);
     }
     const char* data = buffer_.data();
-    pos = split_lines(data, pos, filled_, base_offset_, out);
+    while (pos < filled_) {
+      auto nl = static_cast<const char*>(
+          std::memchr(data + pos, '\n', filled_ - pos));
+      if (nl == nullptr)
+        break;
+      auto len = static_cast<size_t>(nl - (data + pos));
+      out.push_back({record_offset{static_cast<int64_t>(base_offset_ + pos)},
+                     std::string_view{data + pos, len}});
+      pos += len + 1;
+    }
     // The last line of a file need not end with a newline.
     if (eof_ && pos < filled_) {
       out.push_back({record_offset{static_cast<int64_t>(base_offset_ + pos)},
