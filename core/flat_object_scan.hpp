@@ -91,12 +91,19 @@ CRASHWATCH_HOT bool scan_member_value(const char* s, const char* end, size_t& p,
 /// 16 <= n <= max_indexed_line. The quote index gives every string's end
 /// without looking at its bytes; the closing '}' stops every whitespace and
 /// number scan, so those need no bounds checks. Whitespace here can only be
-/// ' ': a tab or newline makes the line not plain.
+/// ' ': a tab or newline makes the line not plain. `avx512`: index with
+/// index_plain_line_avx512() (only when cpu_has_avx512bw()).
 template <class Slot>
 scan_result scan_indexed(const char* s, size_t n, raw_value* values,
-                         Slot&& slot) {
+                         Slot&& slot, bool avx512 = false) {
   uint64_t quotes[quote_index_words];
-  if (!index_plain_line(s, n, quotes))
+#if defined(__x86_64__) && defined(__GNUC__)
+  bool plain = avx512 ? index_plain_line_avx512(s, n, quotes)
+                      : index_plain_line(s, n, quotes);
+#else
+  bool plain = index_plain_line(s, n, quotes);
+#endif
+  if (!plain)
     return scan_result::not_plain;
   quote_cursor cursor{quotes};
   const char* end = s + n;

@@ -35,8 +35,11 @@ CRASHWATCH_HOT field_id identify(const char* key, size_t size) {
 
 } // namespace
 
-record_parser::record_parser(filter_config config)
+record_parser::record_parser(filter_config config, simd_level simd)
     : config_(config), reference_(std::move(config)) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  avx512_ = simd == simd_level::best && cpu_has_avx512bw();
+#endif
   for (char c : config_.keyword)
     keyword_ += ascii_lower(c);
 }
@@ -115,7 +118,7 @@ bool record_parser::parse_fast(std::string_view line,
   auto result = scan_result::not_plain;
 #if defined(__SSE2__)
   if (n >= 16 && n <= max_indexed_line)
-    result = scan_indexed(s, n, values, slot);
+    result = scan_indexed(s, n, values, slot, avx512_);
 #endif
   if (result == scan_result::not_plain)
     result = scan_general(s, end, values, slot);

@@ -37,8 +37,17 @@ struct raw_value;
 /// a parsed_record. Not thread-safe: one parser per reader.
 class record_parser {
  public:
+  /// Which SIMD instructions the fast path may use: `best` picks AVX-512BW
+  /// at run time when the CPU has it; `baseline` keeps to the build's
+  /// target (SSE2), for tests of that path on any machine.
+  enum class simd_level { best, baseline };
+
   /// A parser for the filter options `config`.
-  explicit record_parser(filter_config config);
+  explicit record_parser(filter_config config,
+                         simd_level simd = simd_level::best);
+
+  /// Whether the fast path indexes lines with AVX-512BW.
+  bool uses_avx512() const { return avx512_; }
 
   /// Applies the record rules to `line`, which may end with '\r' and needs no
   /// padding. `user_id` points into `line` or into this parser's buffer: valid
@@ -80,6 +89,8 @@ class record_parser {
   std::string keyword_;
   reference_record_parser reference_;
   uint64_t fallbacks_ = 0;
+  /// Index plain lines with AVX-512BW (see simd_level).
+  bool avx512_ = false;
 };
 
 } // namespace crashwatch

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -70,16 +72,62 @@ TEST_CASE("the quote index matches a byte-by-byte scan", "[json_scan]") {
           expected_plain = false;
       }
       INFO("length " << n << ", round " << round);
-      REQUIRE(plain == expected_plain);
-      for (size_t w = 0; w < expected.size(); ++w)
-        REQUIRE(quotes[w] == expected[w]);
-      // Then the sentinel, maybe after an empty word.
-      size_t w = expected.size();
-      if (n % 64 == 0)
-        REQUIRE(quotes[w++] == 0);
-      REQUIRE(quotes[w] == 1);
+      auto check = [&](bool plain, const uint64_t* quotes) {
+        REQUIRE(plain == expected_plain);
+        for (size_t w = 0; w < expected.size(); ++w)
+          REQUIRE(quotes[w] == expected[w]);
+        // Then the sentinel, maybe after an empty word.
+        size_t w = expected.size();
+        if (n % 64 == 0)
+          REQUIRE(quotes[w++] == 0);
+        REQUIRE(quotes[w] == 1);
+      };
+      check(plain, quotes);
+#if defined(__x86_64__) && defined(__GNUC__)
+      if (cpu_has_avx512bw()) {
+        // From an exactly sized heap copy: the masked load of the last
+        // block must not touch (or fault on) anything past the line.
+        auto copy = std::make_unique<char[]>(n);
+        std::memcpy(copy.get(), text.data(), n);
+        uint64_t wide[quote_index_words];
+        check(index_plain_line_avx512(copy.get(), n, wide), wide);
+      }
+#endif
     }
   }
+}
+
+TEST_CASE("both quote indexes see a special byte in every position",
+          "[json_scan]") {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (!cpu_has_avx512bw()) {
+    WARN("this CPU has no AVX-512BW: only the SSE2 index is used");
+    return;
+  }
+  // Every byte value at every position of lines around the block and word
+  // boundaries: both indexes must agree on plainness and quotes.
+  static const size_t lengths[] = {16,  17,  31,  32,  33,  63,  64,   65,  127,
+                                   128, 129, 157, 191, 192, 193, 1023, 1024};
+  for (size_t n : lengths) {
+    std::string text(n, 'a');
+    for (size_t i = 0; i < n; i += (n > 200 ? 7 : 1)) {
+      for (int byte = 0; byte < 256; ++byte) {
+        text[i] = static_cast<char>(byte);
+        // An exactly sized heap copy: nothing to read past the line.
+        std::vector<char> copy(text.begin(), text.end());
+        uint64_t narrow[quote_index_words], wide[quote_index_words];
+        bool narrow_plain = index_plain_line(copy.data(), n, narrow);
+        bool wide_plain = index_plain_line_avx512(copy.data(), n, wide);
+        INFO("length " << n << ", byte " << byte << " at " << i);
+        REQUIRE(narrow_plain == wide_plain);
+        REQUIRE(narrow_plain == (byte >= 0x20 && byte < 0x80 && byte != '\\'));
+        for (size_t w = 0; w < n / 64 + 2; ++w)
+          REQUIRE(narrow[w] == wide[w]);
+      }
+      text[i] = 'a';
+    }
+  }
+#endif
 }
 
 TEST_CASE("UTF-8 sequences are checked like Unicode says", "[json_scan]") {

@@ -532,6 +532,54 @@ TEST_CASE("the fast path takes plain records of every length",
   }
 }
 
+TEST_CASE("every byte in every position of a plain record, both SIMD levels",
+          "[record_parser][differential]") {
+  // A generator line (157 bytes, three 64-byte words with a partial one),
+  // and shorter and longer variants so that the damaged byte lands on every
+  // block and word boundary: each of the 256 byte values at each position.
+  // Both fast paths must agree with the reference whenever they decide.
+  using simd = record_parser::simd_level;
+  record_parser best{filter_config{}};
+  record_parser narrow{filter_config{}, simd::baseline};
+  const std::string base
+      = R"({"timestamp": 1768917178852, "status": "INFO", "severity": )"
+        R"("High", "source_ip": "10.3.98.214", "user_id": "user_1143", )"
+        R"("content": "Crash in db-1"})";
+  int decided = 0, mismatches = 0;
+  for (std::string line :
+       {base, std::string{R"({"timestamp": 17, "x": "abc"})"},
+        record({{"timestamp", "1768917185123"},
+                {"x", "\"" + std::string(40, 'y') + "\""},
+                {"severity", R"("High")"},
+                {"user_id", R"("u")"},
+                {"content", R"("crash")"}})}) {
+    REQUIRE(fast(line));
+    for (size_t i = 0; i < line.size(); ++i) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string damaged = line;
+        damaged[i] = static_cast<char>(byte);
+        auto copy = std::make_unique<char[]>(damaged.size());
+        std::memcpy(copy.get(), damaged.data(), damaged.size());
+        std::string_view view(copy.get(), damaged.size());
+        auto reference = outcome_of(best.parse_reference(view));
+        for (auto* parser : {&best, &narrow}) {
+          parsed_record r;
+          if (!parser->parse_fast(view, r))
+            continue;
+          ++decided;
+          if (!(outcome_of(r) == reference) && ++mismatches <= 20) {
+            INFO("line: " << damaged << " (byte " << byte << " at " << i
+                          << ", avx512 " << parser->uses_avx512() << ")");
+            CHECK(outcome_of(r) == reference);
+          }
+        }
+      }
+    }
+  }
+  CHECK(mismatches == 0);
+  CHECK(decided > 10000);
+}
+
 namespace {
 
 /// Random records in the shapes producers write, and some they should not.
@@ -779,6 +827,12 @@ TEST_CASE("fast path and reference path agree on random and damaged lines",
   custom.unit = timestamp_unit::milliseconds;
   record_parser parsers[]
       = {record_parser{filter_config{}}, record_parser{custom}};
+  // The same with the baseline (SSE2) fast path: on a CPU with AVX-512BW
+  // the parsers above index lines with it, and both must decide the same
+  // lines the same way.
+  using simd = record_parser::simd_level;
+  record_parser baseline[] = {record_parser{filter_config{}, simd::baseline},
+                              record_parser{custom, simd::baseline}};
   line_generator gen{20260120};
   constexpr int lines = 240'000;
   int decided_by_fast = 0;
@@ -790,14 +844,24 @@ TEST_CASE("fast path and reference path agree on random and damaged lines",
     if (i % 2 != 0)
       line = gen.mutate(std::move(line));
     auto& parser = parsers[i % 7 == 0 ? 1 : 0];
+    auto& narrow = baseline[i % 7 == 0 ? 1 : 0];
     // An exactly sized copy: nothing to read beyond the line.
     auto copy = std::make_unique<char[]>(line.size());
     std::memcpy(copy.get(), line.data(), line.size());
     std::string_view view(copy.get(), line.size());
     auto reference = outcome_of(parser.parse_reference(view));
     ++kinds[static_cast<int>(reference.kind)];
-    parsed_record fast_result;
-    if (!parser.parse_fast(view, fast_result))
+    parsed_record fast_result, narrow_result;
+    bool decided = parser.parse_fast(view, fast_result);
+    if (decided != narrow.parse_fast(view, narrow_result)
+        || (decided
+            && !(outcome_of(fast_result) == outcome_of(narrow_result)))) {
+      if (++mismatches <= 20) {
+        INFO("line: " << line);
+        FAIL_CHECK("the AVX-512BW and SSE2 fast paths disagree");
+      }
+    }
+    if (!decided)
       continue;
     ++decided_by_fast;
     ++fast_kinds[static_cast<int>(reference.kind)];

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,48 @@ TEST_CASE("file_source hands out lines with absolute offsets and a resume "
   CHECK(got[3].text == "cccc");
   CHECK((*src)->resume_offset() == record_offset{13});
   CHECK((*src)->bytes_read() == 13);
+}
+
+TEST_CASE("file_source splits lines of every length at every chunk size",
+          "[file_source]") {
+  // Lines of 0 to 200 bytes (the splitter works in 64-byte blocks: every
+  // length puts the newline elsewhere in them), bytes of every value but
+  // '\n' inside, with and without a newline at the end of the file; read in
+  // chunks from 1 byte to more than the file. Records must be exactly the
+  // lines, at their offsets.
+  std::mt19937_64 rng{12};
+  std::string content;
+  std::vector<copied> expected;
+  for (size_t length = 0; length <= 200; ++length) {
+    std::string line(length, 'x');
+    for (auto& c : line)
+      do
+        c = static_cast<char>(rng());
+      while (c == '\n');
+    expected.push_back({static_cast<int64_t>(content.size()), line});
+    content += line + "\n";
+  }
+  temp_dir dir;
+  for (bool last_newline : {true, false}) {
+    auto text = last_newline ? content : content + "tail";
+    auto lines = expected;
+    if (!last_newline)
+      lines.push_back({static_cast<int64_t>(content.size()), "tail"});
+    auto path = dir.file("lines.jsonl", text);
+    for (size_t chunk :
+         {size_t{1}, size_t{7}, size_t{63}, size_t{64}, size_t{65}, size_t{200},
+          size_t{4096}, text.size() + 100}) {
+      auto src = file_source::open(path, chunk);
+      REQUIRE(src);
+      auto got = drain(**src, text);
+      INFO("chunk " << chunk << ", newline at the end " << last_newline);
+      REQUIRE(got.size() == lines.size());
+      for (size_t i = 0; i < got.size(); ++i) {
+        REQUIRE(got[i].offset == lines[i].offset);
+        REQUIRE(got[i].text == lines[i].text);
+      }
+    }
+  }
 }
 
 TEST_CASE("file_source resumes at a line start with absolute offsets",
