@@ -19,6 +19,10 @@
 #   cluster     `node`: a coordinator reading 3 files (20 M lines) and 0..3
 #               aggregator nodes holding the 4 shards, on 127.0.0.1; bytes
 #               on the aggregators' TCP connections per record (ss -ti)
+#   kafka       bench/kafka_read.sh: a 4-partition topic of 72k records read
+#               to the end by crashwatch and by tuned bare librdkafka
+#               consumers (one for all partitions; one per partition),
+#               $REPORT_REPS x 7 (20) interleaved runs each, wall clock
 #   latency     bench/alert_latency.sh: produce-to-alert latency of probes
 #               through the embedded broker at background rates 0, 10k and
 #               100k records/s, every probe's sample (a CDF)
@@ -44,7 +48,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
 
-all=(partitions shards cluster latency checkpoint restore memory)
+all=(partitions shards cluster kafka latency checkpoint restore memory)
 quick=${REPORT_QUICK:-0}
 only=${REPORT_ONLY:-}
 res=bench/results/report
@@ -240,6 +244,18 @@ measure_cluster() {
       -v c="${crashes[$nodes]}" 'BEGIN{printf "%d\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%.2f\n",
         v, n, r, m, b, n / m / 1e6, e, n / e / 1e6, by, c, (c > 0 ? by * n / c : 0)}' >>"$mres/cluster.tsv"
   done
+}
+
+# ---------------------------------------------------------------------------
+# reading a Kafka topic to the end, against bare consumers
+# ---------------------------------------------------------------------------
+measure_kafka() {
+  local reps=$((${REPORT_REPS:-3} * 7))
+  [[ $quick == 1 ]] && reps=3
+  BENCH_REPS=$reps BENCH_OUT=$mres/kafka.runs bench/kafka_read.sh >"$mres/kafka.md"
+  tsv_head "$mres/kafka.tsv" rep reader seconds
+  tail -n +2 "$mres/kafka.runs" >>"$mres/kafka.tsv"
+  rm "$mres/kafka.runs"
 }
 
 # ---------------------------------------------------------------------------

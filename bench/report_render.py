@@ -167,6 +167,36 @@ if t:
         "per line of input and per crash record read.\n\n" + measured(meta))
     figures["cluster"] = rows
 
+# -- reading a Kafka topic to the end ------------------------------------------
+t = read_tsv("kafka")
+if t:
+    meta, _, rows = t
+    runs = {}
+    for r in rows:
+        runs.setdefault(r["reader"], []).append(r["seconds"])
+    names = {
+        "bare": "bare librdkafka consumer, one for all partitions",
+        "bare-pp": "bare librdkafka consumers, one per partition",
+        "cw": "`crashwatch run --from earliest --exit-at-end --shards 2`",
+    }
+    med = {k: sorted(v)[len(v) // 2] if len(v) % 2 else
+           sum(sorted(v)[len(v) // 2 - 1:len(v) // 2 + 1]) / 2
+           for k, v in runs.items()}
+    out = []
+    for k in ("bare", "bare-pp", "cw"):
+        if k in runs:
+            worst = max(runs[k])
+            out.append([names[k], f"{med[k] * 1000:.0f} ms",
+                        f"{worst * 1000:.0f} ms", f"{worst / med[k]:.2f}",
+                        f"{100 * med[k] / med['cw']:.0f}%" if k != "cw" else "–"])
+    blocks["kafka"] = (
+        measured(meta) + "\n\n"
+        + table(["reader", "median", "worst", "worst / median",
+                 "crashwatch's rate as a share of it"], out)
+        + f"\n\n{len(runs.get('cw', []))} runs of each, interleaved (the order "
+        "alternates); every run's time: `bench/results/report/kafka.tsv`."
+    )
+
 # -- alert latency ------------------------------------------------------------
 t = read_tsv("latency")
 if t:
