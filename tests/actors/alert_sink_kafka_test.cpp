@@ -29,13 +29,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in{path};
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 constexpr partition_id the_partition{0};
 
 struct fixture : test::deterministic_actor_system {
@@ -135,7 +128,7 @@ TEST(alerts reach the file at once while the broker is down and the checkpoint
   progress(0, 10'000, "a");
   progress(1, 10'000, "b");
   // Written without waiting for the broker.
-  auto text = slurp(dir + "/alerts.jsonl");
+  auto text = test::temp_dir::slurp(dir + "/alerts.jsonl");
   CHECK_NOT_EQUAL(text.find("\"user_id\":\"a\""), std::string::npos);
   CHECK_NOT_EQUAL(text.find("\"user_id\":\"b\""), std::string::npos);
   // Checkpoint 1: every barrier in and asked for, but a and b came before
@@ -163,8 +156,9 @@ TEST(on_data_loss fail stops the sink with topic partition key and reason) {
   REQUIRE(!broker->set_down());
   progress(0, 10'000, "a");
   progress(1, 10'000, "b");
-  CHECK_NOT_EQUAL(slurp(dir + "/alerts.jsonl").find("\"user_id\":\"a\""),
-                  std::string::npos);
+  CHECK_NOT_EQUAL(
+      test::temp_dir::slurp(dir + "/alerts.jsonl").find("\"user_id\":\"a\""),
+      std::string::npos);
   REQUIRE(pump([&] { return !self_mailbox_empty(); }, 20s));
   auto down = receive_from_self<caf::down_msg>();
   CHECK(has_code(down.reason, ec::output_error));

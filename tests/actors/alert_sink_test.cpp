@@ -22,13 +22,6 @@ using namespace crashwatch;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in{path};
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 /// The sink reads one partition, 5 (any id but 0, so that a lookup by
 /// index instead of by id shows), and two shards.
 constexpr partition_id the_partition{5};
@@ -117,7 +110,7 @@ TEST(the sink part holds what came before every barrier and output sizes that
   REQUIRE_EQUAL(snap.shard_emitted.size(), 2u);
   CHECK_EQUAL(snap.shard_emitted[0], event_time{10'000});
   CHECK_EQUAL(snap.shard_emitted[1], event_time{10'000});
-  auto alerts_text = slurp(dir + "/alerts.jsonl");
+  auto alerts_text = test::temp_dir::slurp(dir + "/alerts.jsonl");
   // The file then held exactly a and b: the committed size says so.
   auto& alerts = output(snap, "alerts");
   CHECK_EQUAL(alerts.path, dir + "/alerts.jsonl");
@@ -166,9 +159,10 @@ TEST(the sink writes side records and tells its waiter once every partition
   REQUIRE_EQUAL(summary.partitions.size(), 1u);
   CHECK_EQUAL(summary.partitions[0].records, 17u);
   // Everything was flushed before `done`: the files are complete.
-  auto alerts = slurp(dir + "/alerts.jsonl");
+  auto alerts = test::temp_dir::slurp(dir + "/alerts.jsonl");
   CHECK(alerts.find("\"user_id\":\"a\"") < alerts.find("\"user_id\":\"b\""));
-  CHECK(slurp(dir + "/late.jsonl").find("late-user") != std::string::npos);
+  CHECK(test::temp_dir::slurp(dir + "/late.jsonl").find("late-user")
+        != std::string::npos);
   // Told once: more progress does not repeat it.
   progress(0, max_event_time.value, "x");
   CHECK(self_mailbox_empty());

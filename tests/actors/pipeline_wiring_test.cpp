@@ -143,13 +143,6 @@ expected_result(const std::vector<std::vector<input_record>>& partitions) {
   return result;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in{path};
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 size_t lines_of(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
@@ -231,11 +224,13 @@ struct fixture : test::deterministic_actor_system {
     std::string alerts;
     for (auto& a : x.alerts)
       append_alert_jsonl(alerts, a);
-    CHECK_EQUAL(slurp(tmp.path + "/alerts.jsonl"), alerts);
+    CHECK_EQUAL(test::temp_dir::slurp(tmp.path + "/alerts.jsonl"), alerts);
     CHECK_EQUAL(summary.alerts, x.alerts.size());
     CHECK_EQUAL(summary.late_at_shards, 0u);
-    CHECK_EQUAL(lines_of(slurp(tmp.path + "/late.jsonl")), x.late);
-    CHECK_EQUAL(lines_of(slurp(tmp.path + "/dead.jsonl")), x.malformed);
+    CHECK_EQUAL(lines_of(test::temp_dir::slurp(tmp.path + "/late.jsonl")),
+                x.late);
+    CHECK_EQUAL(lines_of(test::temp_dir::slurp(tmp.path + "/dead.jsonl")),
+                x.malformed);
     REQUIRE_EQUAL(summary.partitions.size(), x.stats.size());
     auto got = summary.partitions;
     std::sort(got.begin(), got.end(),

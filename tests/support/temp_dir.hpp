@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
@@ -29,6 +30,13 @@ struct temp_dir {
   ~temp_dir() {
     std::error_code ignored;
     std::filesystem::remove_all(path, ignored);
+  }
+
+  /// The content of the file at `path` ("" when there is none).
+  static std::string slurp(const std::string& path) {
+    std::ifstream in{path, std::ios::binary};
+    return {std::istreambuf_iterator<char>{in},
+            std::istreambuf_iterator<char>{}};
   }
 
   /// Writes `content` to the file `name` in the directory; returns its path.
