@@ -22,7 +22,7 @@ window_counts::add(event_time t, std::string_view user_id, uint64_t& count) {
   auto [it, inserted] = users.try_emplace(std::string{user_id});
   open_keys_ += inserted ? 1 : 0;
   auto& entry = it->second;
-  if (!entry.changed) {
+  if (tracking_ && !entry.changed) {
     entry.changed = true;
     changed_.emplace_back(start.value, &*it);
   }
@@ -65,6 +65,16 @@ void window_counts::fire(event_time watermark, std::vector<alert>& out) {
 }
 
 void window_counts::take_changes(std::vector<window_entry>& out) {
+  if (!tracking_) {
+    // The first call: every open count changed since construction (nothing
+    // was restored, else tracking would be on). Changes are tracked from
+    // now on: a run that never checkpoints never pays for them.
+    tracking_ = true;
+    for (auto& [start, users] : windows_)
+      for (auto& [user, entry] : users)
+        out.push_back(window_entry{event_time{start}, user, entry.count});
+    return;
+  }
   for (auto [start, node] : changed_) {
     // Emitted windows are freed: their nodes must not be touched.
     if (window_end(event_time{start}, window_ms_) <= emitted_through_)
@@ -78,6 +88,9 @@ void window_counts::take_changes(std::vector<window_entry>& out) {
 
 void window_counts::restore_count(event_time window_start, std::string user_id,
                                   uint64_t count) {
+  // Restored counts are in the journal already: from here on only changes
+  // are written, so they are tracked.
+  tracking_ = true;
   auto& users = windows_[window_start.value];
   auto [it, inserted] = users.try_emplace(std::move(user_id));
   open_keys_ += inserted ? 1 : 0;

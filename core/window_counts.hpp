@@ -86,11 +86,16 @@ class window_counts {
   /// Appends every count of a still-open window that changed since the
   /// previous call (or since construction) to `out`, and marks them
   /// unchanged. Counts of windows emitted meanwhile are left out: a
-  /// checkpoint drops those by emitted_through().
+  /// checkpoint drops those by emitted_through(). Changes are tracked only
+  /// from the first call (or the first restore_count()) on: the first call
+  /// returns every open count, and a run that never checkpoints keeps no
+  /// change list (16 B per open key).
   void take_changes(std::vector<window_entry>& out);
 
   /// Number of counts take_changes() would return at most.
-  size_t pending_changes() const { return changed_.size(); }
+  size_t pending_changes() const {
+    return tracking_ ? changed_.size() : open_keys_;
+  }
 
   /// Restores one count from a checkpoint (not a change).
   void restore_count(event_time window_start, std::string user_id,
@@ -110,6 +115,8 @@ class window_counts {
   /// is freed only with its window, and fire() drops the window's changes
   /// with it).
   std::vector<std::pair<int64_t, user_counts::value_type*>> changed_;
+  /// Whether add() records changes in changed_ (see take_changes()).
+  bool tracking_ = false;
 };
 
 } // namespace crashwatch

@@ -144,11 +144,13 @@ TEST_CASE("take_changes leaves out windows emitted since the change",
   CHECK(changes(wc) == std::vector<std::string>{"10000:b=1"});
 }
 
-TEST_CASE("firing a window forgets its changes, so that a run without "
-          "checkpoints does not keep one entry per key it ever counted",
+TEST_CASE("firing a window forgets its changes, so that a long interval "
+          "between checkpoints does not keep one entry per key ever counted",
           "[window_counts]") {
   window_counts wc{window_ms, threshold};
-  // A long run without --data-dir: take_changes() is never called.
+  // Changes are tracked from the first take_changes() on (a checkpointing
+  // run); then no checkpoint comes for a long while.
+  CHECK(changes(wc).empty());
   std::vector<alert> out;
   for (int64_t w = 0; w < 100; ++w) {
     for (int u = 0; u < 50; ++u)
@@ -159,4 +161,30 @@ TEST_CASE("firing a window forgets its changes, so that a run without "
   add(wc, 99 * window_ms + 2'000, "user-0"); // an existing key: no new entry
   CHECK(wc.pending_changes() == 50);
   CHECK(changes(wc).size() == 50);
+}
+
+TEST_CASE("changes are tracked only once checkpoints take them: the first "
+          "take_changes returns every open count",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  add(wc, 1'000, "a");
+  add(wc, 2'000, "a");
+  add(wc, 15'000, "b");
+  std::vector<alert> out;
+  wc.fire(event_time{10'000}, out); // window 0 fired and freed
+  add(wc, 16'000, "c");
+  CHECK(changes(wc) == std::vector<std::string>{"10000:b=1", "10000:c=1"});
+  CHECK(changes(wc).empty());
+  add(wc, 17'000, "c");
+  CHECK(wc.pending_changes() == 1);
+  CHECK(changes(wc) == std::vector<std::string>{"10000:c=2"});
+}
+
+TEST_CASE("after a restore only changes are taken, not the restored counts",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  wc.restore_count(event_time{10'000}, "r", 5);
+  CHECK(wc.pending_changes() == 0);
+  add(wc, 12'000, "n");
+  CHECK(changes(wc) == std::vector<std::string>{"10000:n=1"});
 }
