@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "io/alert_format.hpp"
@@ -77,4 +79,32 @@ TEST_CASE("user ids keep their escapes byte for byte", "[alert_format]") {
          "\xc3\xa9"
          R"(","crash_count":3,"final":false})"
          "\n");
+}
+
+TEST_CASE("console cells escape control characters and backslashes",
+          "[alert_format]") {
+  // A user_id must not drive the operator's terminal (ESC [31m turns it
+  // red), nor break its row with a newline; C1 controls (U+009B is a CSI)
+  // count too. Printable UTF-8 stays as it is.
+  auto a = spec_example();
+  a.user_id = "a\x1b[31mb\nc\\d\x7f\xc2\x9b\xc3\xa9\t";
+  std::string out;
+  append_console_batch(out, 1, {a}, false);
+  CHECK(out.find('\x1b') == std::string::npos);
+  CHECK(out.find("\xc2\x9b") == std::string::npos);
+  CHECK(out.find(R"(|a\u001b[31mb\u000ac\\d\u007f\u009b)"
+                 "\xc3\xa9"
+                 R"(\u0009|3          |)")
+        != std::string::npos);
+  // One row per alert: header, rule lines and the row, nothing more.
+  CHECK(std::count(out.begin(), out.end(), '\n') == 9);
+}
+
+TEST_CASE("console columns count characters, not bytes", "[alert_format]") {
+  auto a = spec_example();
+  a.user_id = "\xc3\xa9t\xc3\xa9"; // "été": 3 columns, 5 bytes
+  std::string out;
+  append_console_batch(out, 1, {a}, false);
+  CHECK(out.find("|user_id|") != std::string::npos);
+  CHECK(out.find("|\xc3\xa9t\xc3\xa9    |") != std::string::npos);
 }
