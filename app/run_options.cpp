@@ -1,10 +1,12 @@
 #include "app/run_options.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "app/cli.hpp"
 #include "app/cli_options.hpp"
 #include "app/option_values.hpp"
+#include "app/path_conflicts.hpp"
 #include "app/pipeline_inputs.hpp"
 #include "app/text_list.hpp"
 
@@ -245,6 +247,29 @@ void validate_run_options(const CLI::App& cmd, run_options& opts) {
   if (!opts.data_dir.empty() && stdin_inputs > 0)
     throw usage_error("--data-dir: stdin (-) cannot be read again after a "
                       "restart; give files or Kafka");
+  if (!opts.alerts_topic.empty() && opts.alerts_topic == opts.kafka.topic)
+    throw usage_error("--alerts-topic " + opts.alerts_topic
+                      + " is the topic read (--topic): alerts would come "
+                        "back as malformed records; name another topic");
+  std::vector<named_path> files;
+  std::vector<std::string> local_inputs;
+  for (auto& i : opts.inputs)
+    if (!node_input(i)) {
+      files.push_back({"--input", i, true});
+      local_inputs.push_back(i);
+    }
+  files.push_back({"--output-file", opts.output_file});
+  files.push_back({"--late-output", opts.late_output});
+  files.push_back({"--dead-letter", opts.dead_letter});
+  if (!opts.alert_table.empty())
+    files.push_back({"--output sqlite:", opts.alert_table});
+  if (!opts.data_dir.empty()) {
+    files.push_back(
+        {"--data-dir",
+         (std::filesystem::path{opts.data_dir} / "journal.db").string()});
+    check_rereadable_inputs(local_inputs);
+  }
+  check_distinct_files(files);
 }
 
 run_options parse_run_options(std::vector<std::string> args) {

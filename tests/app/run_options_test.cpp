@@ -1,7 +1,12 @@
+#include <filesystem>
+
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include "app/cli.hpp"
 #include "app/run_options.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/usage_error_of.hpp"
 
 using namespace crashwatch;
@@ -266,4 +271,73 @@ TEST_CASE("output options take a text format and an alert table",
   CHECK(error_of({"--input", "a", "--output", "sqlite:x", "--output-file", "f"})
             .find("--output-file needs --output console or jsonl")
         != std::string::npos);
+}
+
+TEST_CASE("outputs on one file are refused, naming both options",
+          "[run_options]") {
+  test::temp_dir dir;
+  auto in = dir.file("in.jsonl", "{}\n");
+  auto out = dir.path + "/out";
+  CHECK(error_of({"--input", in, "--output-file", out, "--dead-letter", out,
+                  "--late-output", dir.path + "/late"})
+        == "--output-file and --dead-letter name the same file ('" + out
+               + "'): give each output its own file");
+  CHECK(error_of(
+            {"--input", in, "--late-output", out, "--output", "sqlite:" + out})
+        == "--late-output and --output sqlite: name the same file ('" + out
+               + "'): give each output its own file");
+  // The same file under another name: a symlink, or a path through "..".
+  auto link = dir.path + "/link";
+  std::filesystem::create_symlink(in, link);
+  CHECK(error_of({"--input", in, "--dead-letter", link})
+        == "--input and --dead-letter name the same file ('" + in + "' and '"
+               + link + "'): an output must not overwrite an input");
+  CHECK(error_of({"--input", in, "--output-file", dir.path + "/sub/../out",
+                  "--late-output", out})
+            .find("name the same file")
+        != std::string::npos);
+  CHECK(error_of({"--input", in, "--data-dir", dir.path + "/dd", "--output",
+                  "sqlite:" + dir.path + "/dd/journal.db"})
+            .rfind("--output sqlite: and --data-dir name the same file", 0)
+        == 0);
+}
+
+TEST_CASE("outputs may share /dev/null and stdout, inputs a file",
+          "[run_options]") {
+  test::temp_dir dir;
+  auto in = dir.file("in.jsonl", "{}\n");
+  auto opts = parse_run_options({"--input", in, "--input", in, "--output-file",
+                                 "/dev/null", "--dead-letter", "/dev/null",
+                                 "--late-output", "/dev/null"});
+  CHECK(opts.inputs.size() == 2);
+  CHECK(opts.dead_letter == "/dev/null");
+  CHECK_NOTHROW(parse_run_options({"--input", in, "--output-file", "-"}));
+}
+
+TEST_CASE("--data-dir refuses inputs that cannot be read again",
+          "[run_options]") {
+  test::temp_dir dir;
+  auto fifo = dir.path + "/fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(error_of({"--input", fifo, "--data-dir", dir.path + "/dd"})
+        == "--input " + fifo
+               + " is a named pipe: --data-dir resumes by reading inputs "
+                 "again from an offset, which needs regular files (or Kafka)");
+  CHECK(error_of({"--input", "/dev/zero", "--data-dir", dir.path + "/dd"})
+            .find("is a device")
+        != std::string::npos);
+  // Without --data-dir a pipe is read once, as stdin is.
+  CHECK(parse_run_options({"--input", fifo}).inputs.front() == fifo);
+}
+
+TEST_CASE("the alerts topic is not the topic read", "[run_options]") {
+  CHECK(error_of({"--brokers", "b:1", "--alerts-topic", "logs"})
+        == "--alerts-topic logs is the topic read (--topic): alerts would "
+           "come back as malformed records; name another topic");
+  CHECK(error_of({"--brokers", "b:1", "--topic", "in", "--alerts-topic", "in"})
+            .rfind("--alerts-topic in is the topic read", 0)
+        == 0);
+  CHECK(parse_run_options({"--brokers", "b:1", "--alerts-topic", "alerts"})
+            .alerts_topic
+        == "alerts");
 }
