@@ -414,6 +414,7 @@ alert_sink(alert_sink_actor::stateful_pointer<alert_sink_state> self,
         handling h{self};
         on_tick(self);
       },
+      [self](atom::status) -> pipeline_summary { return self->state.summary; },
       [self](reader_report& report) {
         handling h{self};
         forward(self, report);

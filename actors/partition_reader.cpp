@@ -286,6 +286,7 @@ partition_reader_actor::behavior_type partition_reader(
       [self](atom::checkpoint, checkpoint_id id) {
         return take_snapshot(self, id);
       },
+      [self](atom::status) { return whole_run_stats(self->state); },
   };
 }
 

@@ -400,12 +400,18 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     if (!actors) {
       failure = std::move(actors.error());
     } else {
-      auto summary = wait_for_pipeline(self, *actors, job.data_dir);
+      std::optional<pipeline_summary> so_far;
+      auto summary = wait_for_pipeline(self, *actors, job.data_dir, &so_far);
       if (summary) {
         outcome.summary = std::move(*summary);
         return leave(std::move(outcome));
       }
       failure = std::move(summary.error());
+      if (so_far) {
+        outcome.summary = std::move(*so_far);
+        outcome.stopped = std::move(failure);
+        return leave(std::move(outcome));
+      }
     }
     if (job.data_dir.empty() || !node_lost(failure))
       return leave(std::move(failure));

@@ -50,7 +50,13 @@ caf::expected<pipeline_outcome> run_local_pipeline(caf::actor_system& sys,
   }
   caf::scoped_actor self{sys};
   auto actors = wire_pipeline(sys, std::move(*plan), caf::actor{self});
-  auto summary = wait_for_pipeline(self, actors, opts.data_dir);
+  std::optional<pipeline_summary> so_far;
+  auto summary = wait_for_pipeline(self, actors, opts.data_dir, &so_far);
+  if (!summary && so_far) {
+    outcome.summary = std::move(*so_far);
+    outcome.stopped = std::move(summary.error());
+    return outcome;
+  }
   if (!summary)
     return std::move(summary.error());
   outcome.summary = std::move(*summary);

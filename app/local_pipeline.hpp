@@ -20,6 +20,9 @@ struct pipeline_outcome {
   bool already_complete = false;
   /// Records read before the checkpoint this process resumed from.
   uint64_t resumed_records = 0;
+  /// Set when SIGINT/SIGTERM stopped the run (ec::interrupted, saying
+  /// where it stopped); `summary` then counts up to the stop.
+  caf::error stopped;
 };
 
 /// What a run that had completed before did, from its final checkpoint.

@@ -27,10 +27,14 @@ int report_run(const std::string& who,
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now()
                                                - started)
                      .count();
+  if (outcome->stopped)
+    // Where it stopped, then what it had done by then.
+    std::cerr << "crashwatch " << who << ": " << render(outcome->stopped)
+              << '\n';
   std::cerr << format_run_summary(outcome->summary, seconds,
                                   outcome->resumed_records)
             << '\n';
-  return 0;
+  return outcome->stopped ? 130 : 0;
 }
 
 } // namespace crashwatch

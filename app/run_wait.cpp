@@ -19,6 +19,9 @@ constexpr auto checkpoint_now_timeout = std::chrono::seconds(30);
 /// Longest the process waits for its actors to terminate at the end.
 constexpr auto exit_timeout = std::chrono::seconds(10);
 
+/// Longest the summary after a stop waits for each actor's counters.
+constexpr auto status_timeout = std::chrono::seconds(2);
+
 /// How often the stop flag is looked at: it is set by a signal handler,
 /// which cannot send messages.
 constexpr auto stop_poll = std::chrono::milliseconds(20);
@@ -51,11 +54,31 @@ caf::error stopped(caf::scoped_actor& self, const pipeline_actors& actors,
                + "); a restart continues from the previous one");
 }
 
+/// The counters up to now: the sink's, with each partition's from its
+/// reader (a reader that does not answer in time is left out).
+pipeline_summary summary_so_far(caf::scoped_actor& self,
+                                const pipeline_actors& actors) {
+  pipeline_summary summary;
+  self->request(actors.sink, status_timeout, atom::status_v)
+      .receive([&](pipeline_summary& s) { summary = std::move(s); },
+               [](caf::error&) {});
+  summary.partitions.clear();
+  for (auto& reader : actors.readers)
+    self->request(reader, status_timeout, atom::status_v)
+        .receive(
+            [&](partition_stats& s) {
+              summary.partitions.push_back(std::move(s));
+            },
+            [](caf::error&) {});
+  return summary;
+}
+
 } // namespace
 
-caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
-                                                  const pipeline_actors& actors,
-                                                  const std::string& data_dir) {
+caf::expected<pipeline_summary>
+wait_for_pipeline(caf::scoped_actor& self, const pipeline_actors& actors,
+                  const std::string& data_dir,
+                  std::optional<pipeline_summary>* so_far) {
   auto everyone = actors.all();
   // This process's actors that have not terminated yet.
   std::set<caf::actor_addr> local;
@@ -115,6 +138,8 @@ caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
               }
             });
   }
+  if (so_far != nullptr && !result && has_code(result.error(), ec::interrupted))
+    *so_far = summary_so_far(self, actors);
   // Every actor runs until told: readers and shards stay for checkpoints
   // after their input ended.
   for (auto& a : everyone)

@@ -4,6 +4,8 @@
 // stop signal by a last checkpoint (a restart continues from there).
 #pragma once
 
+#include <optional>
+
 #include <string>
 
 #include <caf/expected.hpp>
@@ -18,9 +20,11 @@ namespace crashwatch {
 /// reports that every input ended and every output is written, an actor
 /// fails (its error), or SIGINT/SIGTERM arrives (ec::interrupted). Tells
 /// every actor to exit before it returns. `data_dir` only names the data
-/// dir in messages.
-caf::expected<pipeline_summary> wait_for_pipeline(caf::scoped_actor& self,
-                                                  const pipeline_actors& actors,
-                                                  const std::string& data_dir);
+/// dir in messages. After a stop signal, `so_far` (when given) receives
+/// the counters up to the stop, for the summary line.
+caf::expected<pipeline_summary>
+wait_for_pipeline(caf::scoped_actor& self, const pipeline_actors& actors,
+                  const std::string& data_dir,
+                  std::optional<pipeline_summary>* so_far = nullptr);
 
 } // namespace crashwatch

@@ -31,6 +31,9 @@ using alert_sink_actor = caf::typed_actor<
     // The sink's part of a checkpoint, answered once all barriers are in
     // (and, with --alerts-topic, Kafka confirmed the alerts before them).
     caf::replies_to<atom::checkpoint, checkpoint_id>::with<sink_snapshot>,
+    // The counters so far, of the partitions that finished too (for the
+    // summary after a stop: the readers of the others say theirs).
+    caf::replies_to<atom::status>::with<pipeline_summary>,
     // Serve Kafka's delivery reports (sent to itself while alerts are in
     // flight).
     caf::reacts_to<atom::tick>,
@@ -58,7 +61,9 @@ using partition_reader_actor = caf::typed_actor<
     caf::reacts_to<atom::tick>,
     // The reader's part of a checkpoint, answered at once; the barrier then
     // goes to every shard and the sink behind the data read so far.
-    caf::replies_to<atom::checkpoint, checkpoint_id>::with<reader_snapshot>>;
+    caf::replies_to<atom::checkpoint, checkpoint_id>::with<reader_snapshot>,
+    // The partition's counters so far (for the summary after a stop).
+    caf::replies_to<atom::status>::with<partition_stats>>;
 
 /// The checkpoint coordinator: takes checkpoints and writes them to the
 /// journal (persistence/journal.hpp).

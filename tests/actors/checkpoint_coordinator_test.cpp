@@ -107,6 +107,7 @@ fake_reader_actor::behavior_type fake_reader(
       [self](atom::checkpoint, checkpoint_id id) {
         return on_request<reader_snapshot>(self, id);
       },
+      [](atom::status) { return partition_stats{}; },
       [self](release_atom) { on_release(self); },
   };
 }
@@ -140,6 +141,7 @@ fake_sink_actor::behavior_type fake_sink(
       [self](atom::checkpoint, checkpoint_id id) {
         return on_request<sink_snapshot>(self, id);
       },
+      [](atom::status) { return pipeline_summary{}; },
       [self](release_atom) { on_release(self); },
   };
 }

@@ -151,6 +151,10 @@ fake_sink(alert_sink_actor::stateful_pointer<fake_sink_state> self) {
       [self](shard_report&) { ++self->state.unexpected; },
       [self](checkpoint_report&) { ++self->state.unexpected; },
       [self](atom::tick) { ++self->state.unexpected; },
+      [self](atom::status) {
+        ++self->state.unexpected;
+        return pipeline_summary{};
+      },
   };
 }
 

@@ -60,6 +60,7 @@ fake_sink(alert_sink_actor::stateful_pointer<fake_sink_state> self) {
       [](shard_report&) {},
       [](checkpoint_report&) {},
       [](atom::tick) {},
+      [](atom::status) { return pipeline_summary{}; },
   };
 }
 

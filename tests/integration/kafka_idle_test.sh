@@ -1,6 +1,6 @@
 # One partition silent: with --idle-timeout, alerts from the other partitions
 # still come out while the run is live (no --exit-at-end), and a clean stop
-# (SIGINT) exits 130.
+# (SIGINT) exits 130 with a summary of what was done up to the stop.
 source "$(dirname "$0")/common.sh"
 source "$(dirname "$0")/kafka_common.sh"
 
@@ -32,4 +32,12 @@ CW_PIDS=()
 n=$(wc -l <"$TMP/alerts.jsonl")
 head -n "$n" "$TMP/expected.jsonl" >"$TMP/expected.prefix"
 same_file "$TMP/expected.prefix" "$TMP/alerts.jsonl" "alerts while partition 3 is idle"
+# Where it stopped, then the counts up to the stop: every record produced was
+# read long before, and the alerts counted are the lines written.
+grep -q '^crashwatch run: interrupted: ' "$TMP/run.err" \
+  || fail "no 'interrupted' line after SIGINT: $(tail -3 "$TMP/run.err")"
+produced=$(cat "$TMP"/i[012].jsonl.msgs | wc -l)
+summary=$(tail -1 "$TMP/run.err")
+[[ $summary == "crashwatch: 4 partitions, $produced records ("*"), $n alerts in "* ]] \
+  || fail "summary after SIGINT is not '4 partitions, $produced records, $n alerts': $summary"
 note "partition 3 silent: $n alerts came out after the idle timeout, all exact"

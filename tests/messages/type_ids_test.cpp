@@ -73,6 +73,7 @@ alert_sink_actor::behavior_type dummy_sink() {
       [](checkpoint_report&) {},
       [](atom::tick) {},
       [](atom::checkpoint, checkpoint_id) { return sink_snapshot{}; },
+      [](atom::status) { return pipeline_summary{}; },
   };
 }
 
@@ -91,6 +92,7 @@ partition_reader_actor::behavior_type dummy_reader() {
       [](atom::read) {},
       [](atom::tick) {},
       [](atom::checkpoint, checkpoint_id) { return reader_snapshot{}; },
+      [](atom::status) { return partition_stats{}; },
   };
 }
 
