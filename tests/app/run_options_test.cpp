@@ -314,7 +314,7 @@ TEST_CASE("outputs may share /dev/null and stdout, inputs a file",
   CHECK_NOTHROW(parse_run_options({"--input", in, "--output-file", "-"}));
 }
 
-TEST_CASE("--data-dir refuses inputs that cannot be read again",
+TEST_CASE("a data dir refuses inputs that cannot be read again",
           "[run_options]") {
   test::temp_dir dir;
   auto fifo = dir.path + "/fifo";
