@@ -1,6 +1,7 @@
 #include "io/kafka_config.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "core/error.hpp"
 
@@ -54,6 +55,23 @@ void quiet_kafka_logs(rd_kafka_conf_t* conf,
   if (!wants_logs)
     rd_kafka_conf_set_log_cb(
         conf, [](const rd_kafka_t*, int, const char*, const char*) {});
+}
+
+std::string without_protocol_guess(const std::string& reason) {
+  // librdkafka 2.0 (rdkafka_broker.c); the text up to the guess is kept,
+  // and what follows it (the "(after N ms in state ...)" part).
+  static constexpr const char* guesses[] = {
+      ": verify that security.protocol is correctly configured, broker might "
+      "require SASL authentication",
+      ": might be caused by incorrect security.protocol configuration "
+      "(connecting to a SSL listener?) or broker version is < 0.10 (see "
+      "api.version.request)",
+  };
+  for (auto* guess : guesses)
+    if (auto at = reason.find(guess); at != std::string::npos)
+      return reason.substr(0, at)
+             + reason.substr(at + std::char_traits<char>::length(guess));
+  return reason;
 }
 
 } // namespace crashwatch

@@ -77,4 +77,13 @@ make_kafka_conf(const std::string& brokers,
 void quiet_kafka_logs(rd_kafka_conf_t* conf,
                       const std::vector<kafka_property>& properties);
 
+/// librdkafka's error text without its guess that security.protocol is
+/// wrong, which it adds to a disconnect soon after connecting (or during
+/// the ApiVersion request): "Disconnected: verify that security.protocol
+/// is correctly configured, broker might require SASL authentication (after
+/// 3ms ...)" becomes "Disconnected (after 3ms ...)". For a client that has
+/// already talked to the broker with this protocol the guess is wrong: the
+/// broker went away.
+std::string without_protocol_guess(const std::string& reason);
+
 } // namespace crashwatch

@@ -212,8 +212,11 @@ void kafka_source::on_error(rd_kafka_t*, int err, const char* reason,
     self->disconnected_ = true;
     if (first || now - self->last_down_log_ >= down_log_interval) {
       self->last_down_log_ = now;
+      // This client read the partition's offsets at open: the broker spoke
+      // its protocol, so librdkafka's security.protocol guess misleads.
       self->log("lost connection to Kafka at " + self->options_.brokers + " ("
-                + reason + "); retrying, no record is skipped");
+                + without_protocol_guess(reason)
+                + "); retrying, no record is skipped");
     }
     return;
   }
@@ -226,7 +229,7 @@ void kafka_source::on_error(rd_kafka_t*, int err, const char* reason,
   // Anything else is not expected to stop reading, but must be seen.
   if (now - self->last_down_log_ >= down_log_interval) {
     self->last_down_log_ = now;
-    self->log(std::string{"Kafka client error: "} + reason);
+    self->log("Kafka client error: " + without_protocol_guess(reason));
   }
 }
 
