@@ -345,7 +345,10 @@ if t:
             "plot " + ", \\\n  ".join(cmds) + "\n",
         )
         byk = {s: f[0] for s, f in fits.items()}
-        verdict = ("**met**" if byk.get("run", 1e9) <= 100 else "**not met**")
+        # Per series: the goal holds for a job with checkpoints too.
+        verdict = ", ".join(
+            f"{'`run`' if s == 'run' else '`run --data-dir`'} "
+            f"**{'met' if b <= 100 else 'not met'}**" for s, b in byk.items())
         blocks["memory"] = (
             f"{pic}\n\n"
             + table(["open keys", "peak RSS, run", "peak RSS, run --data-dir"],

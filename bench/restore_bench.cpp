@@ -354,8 +354,9 @@ int main(int argc, char** argv) {
         auto wi = ws.find(first_window + static_cast<int64_t>(w) * window_ms);
         if (wi == ws.end())
           die("window " + std::to_string(w) + " missing");
-        auto ui = wi->second.find(user_name(u));
-        if (ui == wi->second.end() || ui->second.count != expected_count(w, u))
+        auto ui = wi->second.users.find(user_name(u));
+        if (ui == wi->second.users.end()
+            || ui->second.count() != expected_count(w, u))
           die("key (" + std::to_string(w) + ", " + user_name(u)
               + ") restored wrong");
       };

@@ -16,17 +16,18 @@ window_counts::add(event_time t, std::string_view user_id, uint64_t& count) {
     count = 0;
     return outcome::window_emitted;
   }
-  auto& users = windows_[start.value];
+  auto& window = windows_[start.value];
   // Heterogeneous lookup arrives with C++20; a std::string key costs one
   // allocation only for the first crash of a user in a window.
-  auto [it, inserted] = users.try_emplace(std::string{user_id});
+  auto [it, inserted] = window.users.try_emplace(std::string{user_id});
   open_keys_ += inserted ? 1 : 0;
   auto& entry = it->second;
-  if (tracking_ && !entry.changed) {
-    entry.changed = true;
-    changed_.emplace_back(start.value, &*it);
+  if (tracking_ && !entry.changed()) {
+    entry.set_changed(true);
+    window.changed.push_back(&*it);
+    ++pending_;
   }
-  count = ++entry.count;
+  count = entry.increment();
   return count == threshold_ + 1 ? outcome::crossed_threshold
                                  : outcome::counted;
 }
@@ -42,48 +43,43 @@ void window_counts::fire(event_time watermark, std::vector<alert>& out) {
     if (end > watermark)
       break;
     auto first = out.size();
-    for (auto& [user, entry] : it->second)
-      if (entry.count > threshold_)
-        out.push_back(alert{start, end, user, entry.count, true});
+    for (auto& [user, entry] : it->second.users)
+      if (entry.count() > threshold_)
+        out.push_back(alert{start, end, user, entry.count(), true});
     std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end());
-    open_keys_ -= it->second.size();
+    open_keys_ -= it->second.users.size();
+    // The window's changes go with it: they would point into freed nodes,
+    // and a checkpoint drops emitted windows by the emitted mark anyway.
+    pending_ -= it->second.changed.size();
   }
-  if (it == windows_.begin())
-    return;
   windows_.erase(windows_.begin(), it);
-  // The changes of freed windows would only be skipped by take_changes();
-  // dropped here, once per freed window range, they cannot pile up in a run
-  // that never checkpoints (no --data-dir), which would otherwise keep an
-  // entry for every key it ever counted.
-  changed_.erase(std::remove_if(changed_.begin(), changed_.end(),
-                                [&](const auto& change) {
-                                  return window_end(event_time{change.first},
-                                                    window_ms_)
-                                         <= watermark;
-                                }),
-                 changed_.end());
 }
 
 void window_counts::take_changes(std::vector<window_entry>& out) {
+  out.reserve(out.size() + pending_changes());
   if (!tracking_) {
     // The first call: every open count changed since construction (nothing
     // was restored, else tracking would be on). Changes are tracked from
     // now on: a run that never checkpoints never pays for them.
     tracking_ = true;
-    for (auto& [start, users] : windows_)
-      for (auto& [user, entry] : users)
-        out.push_back(window_entry{event_time{start}, user, entry.count});
+    for (auto& [start, window] : windows_)
+      for (auto& [user, entry] : window.users)
+        out.push_back(window_entry{event_time{start}, user, entry.count()});
     return;
   }
-  for (auto [start, node] : changed_) {
-    // Emitted windows are freed: their nodes must not be touched.
-    if (window_end(event_time{start}, window_ms_) <= emitted_through_)
-      continue;
-    node->second.changed = false;
-    out.push_back(
-        window_entry{event_time{start}, node->first, node->second.count});
+  // Only open windows are held (fire() freed the others with their
+  // changes). Popped one by one: the deque's blocks are freed while `out`
+  // fills.
+  for (auto& [start, window] : windows_) {
+    for (auto& changed = window.changed; !changed.empty();
+         changed.pop_front()) {
+      auto* node = changed.front();
+      node->second.set_changed(false);
+      out.push_back(
+          window_entry{event_time{start}, node->first, node->second.count()});
+    }
   }
-  changed_.clear();
+  pending_ = 0;
 }
 
 void window_counts::restore_count(event_time window_start, std::string user_id,
@@ -91,10 +87,10 @@ void window_counts::restore_count(event_time window_start, std::string user_id,
   // Restored counts are in the journal already: from here on only changes
   // are written, so they are tracked.
   tracking_ = true;
-  auto& users = windows_[window_start.value];
-  auto [it, inserted] = users.try_emplace(std::move(user_id));
+  auto& window = windows_[window_start.value];
+  auto [it, inserted] = window.users.try_emplace(std::move(user_id));
   open_keys_ += inserted ? 1 : 0;
-  it->second.count = count;
+  it->second.set_count(count);
 }
 
 } // namespace crashwatch

@@ -17,7 +17,7 @@
 #include "core/alert.hpp"
 #include "core/global_watermark.hpp"
 #include "core/types.hpp"
-#include "core/window_counts.hpp"
+#include "core/window_entry.hpp"
 #include "messages/partition_stats.hpp"
 
 namespace crashwatch {

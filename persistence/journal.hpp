@@ -15,7 +15,7 @@
 #include <caf/expected.hpp>
 
 #include "core/types.hpp"
-#include "core/window_counts.hpp"
+#include "core/window_entry.hpp"
 #include "messages/checkpoint.hpp"
 #include "persistence/sqlite_db.hpp"
 

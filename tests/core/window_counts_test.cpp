@@ -188,3 +188,104 @@ TEST_CASE("after a restore only changes are taken, not the restored counts",
   add(wc, 12'000, "n");
   CHECK(changes(wc) == std::vector<std::string>{"10000:n=1"});
 }
+
+TEST_CASE("a count and its changed flag share one word without touching "
+          "each other, up to 2^63 - 1",
+          "[window_counts]") {
+  using user_count = window_counts::user_count;
+  // The point of packing: 8 B of value, a 56 B map node, a 64 B malloc chunk.
+  static_assert(sizeof(user_count) == sizeof(uint64_t));
+  user_count c;
+  CHECK(c.count() == 0);
+  CHECK_FALSE(c.changed());
+  c.set_changed(true);
+  CHECK(c.increment() == 1);
+  CHECK(c.changed());
+  c.set_count(uint64_t{1} << 40); // far above 32 bits
+  CHECK(c.changed());
+  CHECK(c.increment() == (uint64_t{1} << 40) + 1);
+  c.set_changed(false);
+  CHECK(c.count() == (uint64_t{1} << 40) + 1);
+  c.set_count(user_count::max_count);
+  CHECK(c.count() == user_count::max_count);
+  CHECK_FALSE(c.changed());
+  c.set_changed(true);
+  CHECK(c.count() == user_count::max_count);
+  CHECK(c.changed());
+}
+
+TEST_CASE("counts above 2^32 are restored, counted and taken whole",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  uint64_t big = (uint64_t{1} << 33) + 7;
+  wc.restore_count(event_time{10'000}, "big", big);
+  uint64_t n = 0;
+  CHECK(wc.add(event_time{12'000}, "big", n) == outcome::counted);
+  CHECK(n == big + 1);
+  CHECK(changes(wc)
+        == std::vector<std::string>{"10000:big=" + std::to_string(big + 1)});
+  std::vector<alert> out;
+  wc.fire(event_time{20'000}, out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].crash_count == big + 1);
+}
+
+TEST_CASE("take_changes marks what it took unchanged: the next change of the "
+          "same key is taken again",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  CHECK(changes(wc).empty()); // tracking on
+  for (int i = 0; i < 3; ++i) {
+    add(wc, 1'000, "a");
+    CHECK(wc.pending_changes() == 1);
+    CHECK(changes(wc)
+          == std::vector<std::string>{"0:a=" + std::to_string(i + 1)});
+    CHECK(wc.pending_changes() == 0);
+  }
+  CHECK(wc.windows().at(0).users.at("a").count() == 3);
+  CHECK_FALSE(wc.windows().at(0).users.at("a").changed());
+}
+
+TEST_CASE("fire drops the changes of the windows it frees, and only those",
+          "[window_counts]") {
+  window_counts wc{window_ms, threshold};
+  CHECK(changes(wc).empty()); // tracking on
+  add(wc, 1'000, "a");        // window 0
+  add(wc, 2'000, "b");        // window 0
+  add(wc, 11'000, "a");       // window 10 s
+  add(wc, 21'000, "c");       // window 20 s
+  CHECK(wc.pending_changes() == 4);
+  std::vector<alert> out;
+  wc.fire(event_time{20'000}, out); // frees windows 0 and 10 s
+  CHECK(wc.pending_changes() == 1);
+  CHECK(wc.windows().count(0) == 0);
+  CHECK(changes(wc) == std::vector<std::string>{"20000:c=1"});
+  CHECK(wc.pending_changes() == 0);
+}
+
+TEST_CASE("take_changes grows its output by exactly what it appends",
+          "[window_counts]") {
+  // A checkpoint's copy of millions of counts: a vector grown by doubling
+  // would hold up to twice the room, and both buffers while it moves.
+  window_counts wc{window_ms, threshold};
+  for (int u = 0; u < 1000; ++u)
+    add(wc, 1'000, ("user-" + std::to_string(u)).c_str());
+  std::vector<window_entry> first;
+  CHECK(wc.pending_changes() == 1000); // the first call takes every count
+  wc.take_changes(first);
+  CHECK(first.size() == 1000);
+  CHECK(first.capacity() == 1000);
+  for (int u = 0; u < 300; ++u)
+    add(wc, 12'000 + u, ("user-" + std::to_string(u)).c_str());
+  for (int u = 0; u < 200; ++u)
+    add(wc, 1'500, ("user-" + std::to_string(u)).c_str());
+  CHECK(wc.pending_changes() == 500);
+  std::vector<window_entry> next;
+  wc.take_changes(next);
+  CHECK(next.size() == 500);
+  CHECK(next.capacity() == 500);
+  uint64_t twos = 0;
+  for (auto& e : next)
+    twos += e.window_start == event_time{0} && e.count == 2 ? 1 : 0;
+  CHECK(twos == 200);
+}
