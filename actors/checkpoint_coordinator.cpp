@@ -29,6 +29,21 @@ void schedule_tick(self_ptr self, std::chrono::milliseconds delay) {
 
 void start(self_ptr self, bool final);
 
+/// Ends the coordinator with `err` (the journal cannot be written, a part
+/// failed): whoever waits for a checkpoint gets `err` itself, not CAF's
+/// word that the coordinator is gone, and the pipeline's waiter sees the
+/// same reason in its down message.
+void fail(self_ptr self, caf::error err) {
+  auto& st = self->state;
+  for (auto& rp : st.waiting_current)
+    rp.deliver(err);
+  for (auto& rp : st.waiting_next)
+    rp.deliver(err);
+  st.waiting_current.clear();
+  st.waiting_next.clear();
+  self->quit(std::move(err));
+}
+
 /// All parts are in: write, answer who waited, go on.
 void complete(self_ptr self) {
   auto& st = self->state;
@@ -54,7 +69,7 @@ void complete(self_ptr self) {
                                      return r.state == partition_state::ended;
                                    });
   if (auto err = st.log->write(record)) {
-    self->quit(std::move(err));
+    fail(self, std::move(err));
     return;
   }
   auto id = record.id;
@@ -123,9 +138,9 @@ void start(self_ptr self, bool final) {
   st.parts_missing = st.readers.size() + st.shards.size() + st.nodes.size() + 1;
   st.waiting_current = std::exchange(st.waiting_next, {});
   auto on_error = [self, id](caf::error& err) {
-    self->quit(make_error(ec::output_error, "checkpoint "
-                                                + std::to_string(id.value)
-                                                + " failed: " + render(err)));
+    fail(self,
+         make_error(ec::output_error, "checkpoint " + std::to_string(id.value)
+                                          + " failed: " + render(err)));
   };
   // Shards and the sink first: their request is then in their mailbox
   // before any barrier of this checkpoint (a reader sends those only after
@@ -175,14 +190,7 @@ checkpoint_coordinator_actor::behavior_type checkpoint_coordinator(
   self->set_down_handler([self](caf::down_msg& down) {
     if (!down.reason || down.reason == caf::exit_reason::normal)
       return;
-    auto& st = self->state;
-    for (auto& rp : st.waiting_current)
-      rp.deliver(down.reason);
-    for (auto& rp : st.waiting_next)
-      rp.deliver(down.reason);
-    st.waiting_current.clear();
-    st.waiting_next.clear();
-    self->quit(down.reason);
+    fail(self, down.reason);
   });
   for (auto& a : st.readers)
     self->monitor(a);

@@ -26,26 +26,51 @@ constexpr auto status_timeout = std::chrono::seconds(2);
 /// which cannot send messages.
 constexpr auto stop_poll = std::chrono::milliseconds(20);
 
-/// Asks the coordinator for a checkpoint now and waits for it.
+/// How long a failed checkpoint request waits for the coordinator's down
+/// message, which carries why it is gone.
+constexpr auto down_wait = std::chrono::seconds(2);
+
+/// Asks the coordinator for a checkpoint now and waits for it. When the
+/// coordinator is gone (it failed to write the journal, say), CAF answers
+/// only `request_receiver_down`: the error is then the reason in the
+/// coordinator's down message (a monitor of `self`), whose source is
+/// erased from `local`, the actors not yet terminated.
 caf::expected<checkpoint_id>
 checkpoint_now(caf::scoped_actor& self,
-               const checkpoint_coordinator_actor& coordinator, bool final) {
+               const checkpoint_coordinator_actor& coordinator, bool final,
+               std::set<caf::actor_addr>& local) {
   caf::expected<checkpoint_id> result = caf::error{};
   self->request(coordinator, checkpoint_now_timeout, atom::checkpoint_v, final)
       .receive([&](checkpoint_id id) { result = id; },
                [&](caf::error& err) { result = std::move(err); });
+  if (result || result.error() != caf::sec::request_receiver_down)
+    return result;
+  auto deadline = std::chrono::steady_clock::now() + down_wait;
+  bool seen = false;
+  while (!seen && std::chrono::steady_clock::now() < deadline)
+    self->receive(
+        [&](caf::down_msg& down) {
+          local.erase(down.source);
+          if (down.source != coordinator.address())
+            return;
+          seen = true;
+          if (down.reason && down.reason != caf::exit_reason::normal)
+            result = std::move(down.reason);
+        },
+        caf::after(down_wait) >> [&] { seen = true; });
   return result;
 }
 
 /// The error a stop signal ends the run with; with a data dir, after a last
 /// checkpoint, so that a restart continues from here.
 caf::error stopped(caf::scoped_actor& self, const pipeline_actors& actors,
-                   const std::string& data_dir) {
+                   const std::string& data_dir,
+                   std::set<caf::actor_addr>& local) {
   if (!actors.coordinator)
     return make_error(ec::interrupted,
                       "interrupted: stopped reading; windows not yet "
                       "complete were not emitted");
-  auto id = checkpoint_now(self, actors.coordinator, false);
+  auto id = checkpoint_now(self, actors.coordinator, false, local);
   return make_error(
       ec::interrupted,
       id ? "interrupted: stopped at checkpoint " + std::to_string(id->value)
@@ -108,13 +133,13 @@ wait_for_pipeline(caf::scoped_actor& self, const pipeline_actors& actors,
           // asked to stop, and says so with exit status 130 (the restart
           // then finds the input ended and completes at once).
           if (stop_requested()) {
-            result = stopped(self, actors, data_dir);
+            result = stopped(self, actors, data_dir, local);
             return;
           }
           if (actors.coordinator) {
             // The final checkpoint marks the run complete: a restart of the
             // same command has nothing to do.
-            auto id = checkpoint_now(self, actors.coordinator, true);
+            auto id = checkpoint_now(self, actors.coordinator, true, local);
             if (!id) {
               result = std::move(id.error());
               return;
@@ -134,7 +159,7 @@ wait_for_pipeline(caf::scoped_actor& self, const pipeline_actors& actors,
             [&] {
               if (stop_requested()) {
                 running = false;
-                result = stopped(self, actors, data_dir);
+                result = stopped(self, actors, data_dir, local);
               }
             });
   }

@@ -10,6 +10,13 @@
 // (directory fsync), so that a power loss never turns a started run into a
 // new one. DIR/LOCK is flock()ed while a process uses the dir.
 //
+// A journal is created whole: schema, settings, partitions and checkpoint 0
+// are written into DIR/journal.db.new, which is fsynced and renamed to
+// DIR/journal.db, and the dir is fsynced. So a data dir without journal.db
+// is new, and an existing journal.db that lacks any of these (empty, cut,
+// half-written) is damage, refused, never a new start. A journal.db.new
+// left by a crash during creation is removed by the next open().
+//
 // The tables hold exactly one state: that of the newest complete checkpoint.
 // A checkpoint is written in one transaction that updates them in place
 // (readers' rows replaced, shards' changed counts upserted and emitted
@@ -135,8 +142,35 @@ CREATE TABLE output_position(name TEXT PRIMARY KEY, path TEXT NOT NULL,
                              position INTEGER);
 )";
 
+/// The tables of a complete journal (the schema above).
+constexpr const char* table_names[]
+    = {"setting",       "partition_input", "checkpoint", "reader_state",
+       "shard_state",   "window_count",    "sink_state", "sink_shard",
+       "pending_alert", "output_position"};
+
 int64_t as_int(uint64_t x) {
   return static_cast<int64_t>(x);
+}
+
+/// Removes the SQLite database `path` with its -wal, -shm and -journal
+/// files, if there are any.
+void remove_database_files(const std::string& path) {
+  for (auto* suffix : {"", "-wal", "-shm", "-journal"})
+    ::unlink((path + suffix).c_str());
+}
+
+/// fsync()s the file `path`; an error names it and the system's reason.
+caf::error sync_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    auto err = make_error(ec::output_error,
+                          "cannot sync " + path + ": " + std::strerror(errno));
+    if (fd >= 0)
+      ::close(fd);
+    return err;
+  }
+  ::close(fd);
+  return caf::none;
 }
 
 /// The message for a file SQLite cannot read as a journal.
@@ -197,74 +231,130 @@ caf::expected<std::unique_ptr<journal>> journal::open(const std::string& dir,
             + " is in use by another crashwatch process (it holds " + lock_path
             + ")");
   }
-  auto path = dir + "/" + file_name;
-  auto db = sqlite_db::open(path, "journal");
-  if (!db) {
-    ::close(fd);
-    return std::move(db.error());
+  std::unique_ptr<journal> j{new journal(dir, nullptr, fd, window_ms)};
+  auto& path = j->path_;
+  // A creation that never finished (a crash, a full disk) left only the
+  // new file: journal.db never appeared, so the dir is still new.
+  remove_database_files(dir + "/" + new_file_name);
+  struct stat file;
+  if (::lstat(path.c_str(), &file) != 0) {
+    if (errno != ENOENT)
+      return dir_error("cannot read " + path);
+    // A new data dir. A WAL without its database belongs to nothing, and
+    // SQLite would replay it into the journal create() makes.
+    remove_database_files(path);
+    return j;
   }
-  std::unique_ptr<journal> j{new journal(std::move(*db), fd, window_ms)};
-  auto& d = *j->db_;
-  // What is this file? An empty database is a new journal (or one whose
-  // creating transaction never committed); anything else must carry our
-  // application id.
+  if (auto err = j->attach())
+    return err;
+  return j;
+}
+
+caf::error journal::attach() {
+  auto& path = path_;
+  struct stat file;
+  if (::stat(path.c_str(), &file) != 0)
+    return make_error(ec::input_error, "journal " + path + ": cannot read it: "
+                                           + std::strerror(errno));
+  if (!S_ISREG(file.st_mode))
+    return damaged(path, "not a regular file");
+  // create() renames only a complete journal to this name: an empty file
+  // was cut or never finished, and is not a new start.
+  if (file.st_size == 0)
+    return damaged(path, "the file is empty");
+  auto db = sqlite_db::open(path, "journal", sqlite_db::mode::must_exist);
+  if (!db)
+    return std::move(db.error());
+  db_ = std::move(*db);
+  auto& d = *db_;
+  // SQLite failed on the file: damage when SQLite says so, otherwise (a
+  // full disk, an I/O error, no permission) the file may be fine and only
+  // SQLite's reason is told.
+  auto failed = [&path](sqlite_db& db, const std::string& reason) {
+    switch (sqlite3_errcode(db.handle()) & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_ERROR: // e.g. "no such table": not our schema
+    case SQLITE_FORMAT:
+    case SQLITE_SCHEMA:
+      return damaged(path, reason);
+    default:
+      return make_error(ec::output_error,
+                        "journal " + path + ": cannot open it: " + reason);
+    }
+  };
+  // What is this file? It must carry our application id.
   auto app = d.query_int("PRAGMA application_id");
   if (!app)
-    return damaged(path, sqlite3_errmsg(d.handle()));
+    return failed(d, sqlite3_errmsg(d.handle()));
   auto tables = d.query_int("SELECT count(*) FROM sqlite_master");
   if (!tables)
-    return damaged(path, sqlite3_errmsg(d.handle()));
-  if (*app == 0 && *tables == 0) {
-    // New: pick the settings that must precede the first table.
-    if (auto err = d.exec("PRAGMA auto_vacuum = INCREMENTAL"))
-      return err;
-  } else if (*app != application_id) {
+    return failed(d, sqlite3_errmsg(d.handle()));
+  if (*app == 0 && *tables == 0)
+    return damaged(path, "an empty database, without the journal's tables");
+  if (*app != application_id)
     return make_error(ec::input_error,
                       "journal " + path
                           + " is not a crashwatch journal (another program's "
                             "SQLite database); use another data dir");
-  } else {
-    auto version = d.query_int("PRAGMA user_version");
-    if (!version)
-      return damaged(path, sqlite3_errmsg(d.handle()));
-    if (*version != format_version)
-      return make_error(ec::input_error, "journal " + path + " has format "
-                                             + std::to_string(*version)
-                                             + "; this crashwatch "
-                                               "reads format "
-                                             + std::to_string(format_version));
-    // quick_check reads every page: a torn or overwritten file is found
-    // here, not halfway through a restore.
-    auto check = d.prepare("PRAGMA quick_check");
-    if (!check)
-      return damaged(path, sqlite3_errmsg(d.handle()));
-    auto row = check->step();
-    if (!row)
-      return damaged(path, sqlite3_errmsg(d.handle()));
-    if (!*row || check->column_text(0) != "ok")
-      return damaged(path, *row ? std::string{check->column_text(0)}
-                                : std::string{"integrity check failed"});
-  }
+  auto version = d.query_int("PRAGMA user_version");
+  if (!version)
+    return failed(d, sqlite3_errmsg(d.handle()));
+  if (*version != format_version)
+    return make_error(ec::input_error, "journal " + path + " has format "
+                                           + std::to_string(*version)
+                                           + "; this crashwatch "
+                                             "reads format "
+                                           + std::to_string(format_version));
+  // quick_check reads every page: a torn or overwritten file is found
+  // here, not halfway through a restore.
+  auto check = d.prepare("PRAGMA quick_check");
+  if (!check)
+    return failed(d, sqlite3_errmsg(d.handle()));
+  auto row = check->step();
+  if (!row)
+    return failed(d, sqlite3_errmsg(d.handle()));
+  if (!*row || check->column_text(0) != "ok")
+    return damaged(path, *row ? std::string{check->column_text(0)}
+                              : std::string{"integrity check failed"});
+  check = sqlite_stmt{};
   if (auto err = d.exec("PRAGMA journal_mode = WAL;"
                         "PRAGMA synchronous = NORMAL;"
                         // A checkpoint of a million keys makes a big WAL;
                         // give the disk back once it is copied over.
                         "PRAGMA journal_size_limit = 67108864;"
                         "PRAGMA cache_size = -65536;"))
-    return damaged(path, render(err));
-  if (*tables > 0) {
-    auto done = d.query_int("SELECT count(*) FROM checkpoint");
-    if (!done)
-      return damaged(path, sqlite3_errmsg(d.handle()));
-    j->has_checkpoint_ = *done > 0;
-    if (auto err = j->prepare_statements())
-      return damaged(path, render(err));
+    return failed(d, d.reason_of(err));
+  // Complete: every table, the job's settings, a checkpoint.
+  for (auto* table : table_names) {
+    auto found = d.query_int("SELECT count(*) FROM sqlite_master WHERE type "
+                             "= 'table' AND name = '"
+                             + std::string{table} + "'");
+    if (!found)
+      return failed(d, d.reason_of(found.error()));
+    if (*found == 0)
+      return damaged(path, std::string{"table "} + table + " is missing");
   }
-  return j;
+  auto settings = d.query_int("SELECT count(*) FROM setting");
+  if (!settings)
+    return failed(d, d.reason_of(settings.error()));
+  if (*settings == 0)
+    return damaged(path, "it holds no job settings");
+  auto done = d.query_int("SELECT count(*) FROM checkpoint");
+  if (!done)
+    return failed(d, d.reason_of(done.error()));
+  if (*done == 0)
+    return damaged(path, "it holds no complete checkpoint");
+  if (auto err = prepare_statements())
+    return failed(d, d.reason_of(err));
+  has_checkpoint_ = true;
+  return caf::none;
 }
 
-journal::journal(std::unique_ptr<sqlite_db> db, int lock_fd, int64_t window_ms)
-    : db_(std::move(db)), lock_fd_(lock_fd), window_ms_(window_ms) {}
+journal::journal(std::string dir, std::unique_ptr<sqlite_db> db, int lock_fd,
+                 int64_t window_ms)
+    : dir_(std::move(dir)), path_(dir_ + "/" + file_name), db_(std::move(db)),
+      lock_fd_(lock_fd), window_ms_(window_ms) {}
 
 journal::~journal() {
   stmts_.reset();
@@ -546,7 +636,69 @@ checkpoint_record checkpoint_zero(std::vector<reader_snapshot> readers,
 caf::error journal::create(const job_settings& settings,
                            const std::vector<journal_partition>& partitions,
                            const checkpoint_record& zero) {
+  auto fail = [this](const std::string& reason) {
+    return make_error(ec::output_error,
+                      "journal " + path_ + ": cannot create it: " + reason);
+  };
+  if (db_ != nullptr)
+    return fail("it exists already");
+  // Written whole under another name, then renamed: journal.db is either
+  // absent (the dir is new) or complete, never an empty or half-written
+  // file that a restart could take for a new start.
+  auto fresh = dir_ + "/" + new_file_name;
+  remove_database_files(fresh);
+  if (auto err = write_new(fresh, settings, partitions, zero)) {
+    remove_database_files(fresh);
+    // SQLite's reason, with the file it was writing.
+    auto reason = render(err);
+    auto prefix = "journal " + fresh + ": ";
+    if (reason.compare(0, prefix.size(), prefix) == 0)
+      reason.erase(0, prefix.size());
+    return fail(reason + " (writing " + fresh + ")");
+  }
+  // Checkpoint 0 must survive a power loss, whatever comes after: without
+  // it a restart would take the dir for new and append the whole run again
+  // to outputs that were synced meanwhile. The file first, then its name.
+  if (auto err = sync_file(fresh)) {
+    remove_database_files(fresh);
+    return fail(render(err));
+  }
+  if (::rename(fresh.c_str(), path_.c_str()) != 0) {
+    auto err = fail("cannot rename " + fresh + ": " + std::strerror(errno));
+    remove_database_files(fresh);
+    return err;
+  }
+  if (auto err = sync_directory(dir_))
+    return fail(render(err));
+  kill_point("checkpoint-commit");
+  return attach();
+}
+
+caf::error journal::write_new(const std::string& file,
+                              const job_settings& settings,
+                              const std::vector<journal_partition>& partitions,
+                              const checkpoint_record& zero) {
+  auto db = sqlite_db::open(file, "journal");
+  if (!db)
+    return std::move(db.error());
+  db_ = std::move(*db);
+  // Closes the new file on every way out: attach() opens it again by its
+  // final name.
+  struct closer {
+    journal* self;
+    ~closer() {
+      self->stmts_.reset();
+      self->db_.reset();
+    }
+  } closing{this};
   auto& d = *db_;
+  // No rollback journal and no sync while it is written: a crash leaves a
+  // file nobody reads (open() removes it), and sync_file() follows.
+  // auto_vacuum must precede the first table.
+  if (auto err = d.exec("PRAGMA auto_vacuum = INCREMENTAL;"
+                        "PRAGMA journal_mode = MEMORY;"
+                        "PRAGMA synchronous = OFF;"))
+    return err;
   auto tx = sqlite_transaction::begin(d);
   if (!tx)
     return std::move(tx.error());
@@ -556,78 +708,80 @@ caf::error journal::create(const job_settings& settings,
       = d.exec("PRAGMA application_id = " + std::to_string(application_id)
                + "; PRAGMA user_version = " + std::to_string(format_version)))
     return err;
-  auto put_setting = d.prepare("INSERT INTO setting VALUES (?1, ?2, ?3)");
-  if (!put_setting)
-    return std::move(put_setting.error());
-  for (size_t i = 0; i < settings.size(); ++i) {
-    put_setting->bind(1, static_cast<int64_t>(i));
-    put_setting->bind(2, settings[i].first);
-    put_setting->bind(3, settings[i].second);
-    if (auto err = put_setting->run())
-      return err;
-  }
-  auto put_partition = d.prepare("INSERT INTO partition_input VALUES "
-                                 "(?1, ?2, ?3)");
-  if (!put_partition)
-    return std::move(put_partition.error());
-  for (auto& p : partitions) {
-    put_partition->bind(1, static_cast<int64_t>(p.partition.value));
-    put_partition->bind(2, p.source);
-    if (p.end_offset >= 0)
-      put_partition->bind(3, p.end_offset);
-    else
-      put_partition->bind_null(3);
-    if (auto err = put_partition->run())
-      return err;
+  {
+    auto put_setting = d.prepare("INSERT INTO setting VALUES (?1, ?2, ?3)");
+    if (!put_setting)
+      return std::move(put_setting.error());
+    for (size_t i = 0; i < settings.size(); ++i) {
+      put_setting->bind(1, static_cast<int64_t>(i));
+      put_setting->bind(2, settings[i].first);
+      put_setting->bind(3, settings[i].second);
+      if (auto err = put_setting->run())
+        return err;
+    }
+    auto put_partition = d.prepare("INSERT INTO partition_input VALUES "
+                                   "(?1, ?2, ?3)");
+    if (!put_partition)
+      return std::move(put_partition.error());
+    for (auto& p : partitions) {
+      put_partition->bind(1, static_cast<int64_t>(p.partition.value));
+      put_partition->bind(2, p.source);
+      if (p.end_offset >= 0)
+        put_partition->bind(3, p.end_offset);
+      else
+        put_partition->bind_null(3);
+      if (auto err = put_partition->run())
+        return err;
+    }
   }
   if (auto err = prepare_statements())
     return err;
   if (auto err = write_rows(zero))
     return err;
   kill_point("checkpoint-write");
-  if (auto err = tx->commit())
-    return err;
-  kill_point("checkpoint-commit");
-  has_checkpoint_ = true;
-  // Checkpoint 0 must survive a power loss, whatever comes after: without
-  // it a restart would take the journal for new and append the whole run
-  // again to outputs that were synced meanwhile.
-  return db_->sync_wal();
+  return tx->commit();
 }
 
 caf::error
 journal::set_end_offsets(const std::vector<journal_partition>& partitions) {
+  auto fail = [this](const caf::error& err) {
+    return db_->fail_doing("cannot store the end offsets", err);
+  };
   auto stmt = db_->prepare("UPDATE partition_input SET end_offset = ?2 "
                            "WHERE partition = ?1 AND end_offset IS NULL");
   if (!stmt)
-    return std::move(stmt.error());
+    return fail(stmt.error());
   auto tx = sqlite_transaction::begin(*db_);
   if (!tx)
-    return std::move(tx.error());
+    return fail(tx.error());
   for (auto& p : partitions) {
     stmt->bind(1, static_cast<int64_t>(p.partition.value));
     stmt->bind(2, p.end_offset);
     if (auto err = stmt->run())
-      return err;
+      return fail(err);
   }
   if (auto err = tx->commit())
-    return err;
+    return fail(err);
   // Fixed once: a power loss must not let a restart pick other end offsets
   // than the checkpoints after this one were taken with.
   return db_->sync_wal();
 }
 
 caf::error journal::write(const checkpoint_record& record) {
+  // Every failure names the journal, the checkpoint and SQLite's reason,
+  // e.g. "journal DIR/journal.db: cannot commit checkpoint 7: database or
+  // disk is full".
+  auto id = std::to_string(record.id.value);
   auto tx = sqlite_transaction::begin(*db_);
   if (!tx)
-    return std::move(tx.error());
+    return db_->fail_doing("cannot begin checkpoint " + id, tx.error());
   if (auto err = write_rows(record))
     return err;
   // A kill here loses this checkpoint and nothing else: SQLite rolls the
   // transaction back when the journal is opened again.
   kill_point("checkpoint-write");
   if (auto err = tx->commit())
-    return err;
+    return db_->fail_doing("cannot commit checkpoint " + id, err);
   kill_point("checkpoint-commit");
   // The final checkpoint is synced: a completed run stays completed after a
   // power loss (the others may be taken back by one; see the top).
@@ -635,7 +789,9 @@ caf::error journal::write(const checkpoint_record& record) {
     if (auto err = db_->sync_wal())
       return err;
   if (record.id.value % vacuum_every == 0)
-    return give_back_space();
+    if (auto err = give_back_space())
+      return db_->fail_doing(
+          "cannot give free space back after checkpoint " + id, err);
   return caf::none;
 }
 
@@ -656,8 +812,8 @@ caf::error journal::give_back_space() {
 caf::error journal::write_rows(const checkpoint_record& record) {
   auto& s = *stmts_;
   auto fail = [this, &record](const caf::error& err) {
-    return db_->fail("cannot write checkpoint "
-                     + std::to_string(record.id.value) + ": " + render(err));
+    return db_->fail_doing(
+        "cannot write checkpoint " + std::to_string(record.id.value), err);
   };
   for (auto& r : record.readers) {
     auto& st = r.stats;

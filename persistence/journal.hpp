@@ -74,11 +74,18 @@ class journal {
   /// File names inside the data dir.
   static constexpr const char* file_name = "journal.db";
   static constexpr const char* lock_name = "LOCK";
+  /// Where create() writes a new journal before renaming it to file_name.
+  static constexpr const char* new_file_name = "journal.db.new";
 
-  /// Opens (creating DIR and the journal if missing) and locks the data
-  /// dir. Fails naming the file when the dir is in use by another process,
-  /// the file is damaged or is not a crashwatch journal, or was written by
-  /// a newer format. `window_ms` is `--window` (to drop emitted windows).
+  /// Opens (creating DIR if missing) and locks the data dir. Without
+  /// DIR/journal.db the dir is new: has_checkpoint() is false, and the file
+  /// appears only with create(); a DIR/journal.db.new left by a creation
+  /// that never finished is removed. An existing DIR/journal.db must be a
+  /// complete crashwatch journal (its tables, its job's settings and a
+  /// checkpoint): anything else is refused, naming the file (an empty or
+  /// half-written file is damage, never a new start), as are a dir in use
+  /// by another process and a newer format. `window_ms` is `--window` (to
+  /// drop emitted windows).
   static caf::expected<std::unique_ptr<journal>> open(const std::string& dir,
                                                       int64_t window_ms);
 
@@ -117,7 +124,11 @@ class journal {
   /// Appends shard `shard`'s open window counts to `counts`.
   caf::error load_shard(shard_id shard, std::vector<window_entry>& counts);
 
-  /// First start: settings, partitions and checkpoint 0 in one transaction.
+  /// First start (has_checkpoint() false): writes settings, partitions and
+  /// checkpoint 0 into DIR/journal.db.new, syncs it, renames it to
+  /// DIR/journal.db and syncs the dir, so that journal.db is either absent
+  /// or complete. A failure (a full disk) names journal.db and SQLite's
+  /// reason, and leaves no journal.db behind.
   caf::error create(const job_settings& settings,
                     const std::vector<journal_partition>& partitions,
                     const checkpoint_record& zero);
@@ -135,20 +146,30 @@ class journal {
   caf::error damaged_error(const std::string& why) const;
 
   /// DIR/journal.db.
-  const std::string& path() const { return db_->path(); }
+  const std::string& path() const { return path_; }
 
   /// The database, for the node journal's own table
-  /// (persistence/node_journal.hpp).
+  /// (persistence/node_journal.hpp); only once has_checkpoint().
   sqlite_db& database() { return *db_; }
 
  private:
-  journal(std::unique_ptr<sqlite_db> db, int lock_fd, int64_t window_ms);
+  journal(std::string dir, std::unique_ptr<sqlite_db> db, int lock_fd,
+          int64_t window_ms);
 
+  /// Opens DIR/journal.db for use and checks that it is complete.
+  caf::error attach();
+  /// create()'s first step: the complete journal in `file`, closed.
+  caf::error write_new(const std::string& file, const job_settings& settings,
+                       const std::vector<journal_partition>& partitions,
+                       const checkpoint_record& zero);
   caf::error prepare_statements();
   caf::error give_back_space();
   caf::expected<restored_checkpoint> load_rows();
   caf::error write_rows(const checkpoint_record& record);
 
+  std::string dir_;
+  std::string path_;
+  /// Null until journal.db exists (a new data dir before create()).
   std::unique_ptr<sqlite_db> db_;
   int lock_fd_;
   int64_t window_ms_;

@@ -208,6 +208,19 @@ caf::error sqlite_db::last_error(const std::string& doing) const {
   return fail(doing.empty() ? reason : doing + ": " + reason);
 }
 
+caf::error sqlite_db::fail_doing(const std::string& doing,
+                                 const caf::error& err) const {
+  return fail(doing + ": " + reason_of(err));
+}
+
+std::string sqlite_db::reason_of(const caf::error& err) const {
+  auto text = render(err);
+  auto prefix = what_ + " " + path_ + ": ";
+  if (text.compare(0, prefix.size(), prefix) == 0)
+    text.erase(0, prefix.size());
+  return text;
+}
+
 // -- sqlite_transaction -------------------------------------------------------
 
 caf::expected<sqlite_transaction> sqlite_transaction::begin(sqlite_db& db) {

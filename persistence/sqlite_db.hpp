@@ -116,6 +116,14 @@ class sqlite_db {
   /// ("cannot write checkpoint 7").
   caf::error last_error(const std::string& doing = "") const;
 
+  /// `err` (an error of this database, or any other) with what was being
+  /// done: "<what> <path>: <doing>: <err's reason>", the file named once.
+  caf::error fail_doing(const std::string& doing, const caf::error& err) const;
+
+  /// The reason of `err` without the "<what> <path>: " this database puts
+  /// in front of its errors.
+  std::string reason_of(const caf::error& err) const;
+
   /// The file's path.
   const std::string& path() const { return path_; }
 

@@ -4,8 +4,9 @@
 # and every name a checkpoint relies on durable before the first alert is
 # written (docs/DURABILITY.md, "synchronous = NORMAL"):
 #   * the parent of a new data dir (the data dir's name),
-#   * the data dir (the names journal.db and journal.db-wal),
-#   * the journal's WAL (checkpoint 0, with the job's settings),
+#   * the new journal, written whole as journal.db.new (checkpoint 0, with
+#     the job's settings), synced, then renamed to journal.db, then
+#   * the data dir (the name journal.db),
 #   * the directory of each new output file (its name), and
 #   * each output file (its size at checkpoint 0);
 # and, at the end, the WAL once more after the last alert: the final
@@ -27,7 +28,7 @@ mkdir -p "$root/state" "$root/out"
 out="$root/out"
 trace="$TMP/trace.txt"
 timeout "$RUN_TIMEOUT" strace -f -y -qq -o "$trace" \
-  -e trace=fsync,fdatasync,write,pwrite64 \
+  -e trace=fsync,fdatasync,write,pwrite64,rename,renameat,renameat2 \
   "$BIN" run --input "$TMP/in.jsonl" --data-dir "$root/state/job" \
   --checkpoint-interval 1h --output jsonl --output-file "$out/alerts.jsonl" \
   --late-output "$out/late.jsonl" --dead-letter "$out/dead.jsonl" \
@@ -55,7 +56,16 @@ before_first_alert() {
 }
 before_first_alert "$root/state" "the parent of the new data dir"
 before_first_alert "$root/state/job" "the data dir"
-before_first_alert "$root/state/job/journal.db-wal" "the journal's write-ahead log"
+before_first_alert "$root/state/job/journal.db.new" "the new journal, before its rename"
+# journal.db appears only complete and synced, and its name is synced next.
+new_synced=$(first "$(synced "$root/state/job/journal.db.new")")
+renamed=$(first "rename(at2?)?\\(.*\"$root/state/job/journal.db.new\", .*\"$root/state/job/journal.db\"")
+((renamed > 0)) || fail "the trace shows no rename of journal.db.new to journal.db: $(grep -m3 rename "$trace" || true)"
+((new_synced < renamed)) || fail "journal.db.new is renamed (trace line $renamed) before it is synced (line $new_synced)"
+dir_synced=$(grep -nE "$(synced "$root/state/job")\)" "$trace" | cut -d: -f1 | awk -v r="$renamed" '$1 > r' | head -1)
+[[ -n $dir_synced ]] || fail "the data dir is not synced after journal.db.new is renamed (line $renamed)"
+((dir_synced < first_alert)) || fail "the data dir is synced after the rename only at trace line $dir_synced, after the first alert (line $first_alert)"
+[[ ! -e $root/state/job/journal.db.new ]] || fail "journal.db.new is still there after the run"
 before_first_alert "$out" "the directory of the new output files"
 for f in alerts late dead; do
   before_first_alert "$out/$f.jsonl" "output $f.jsonl"
@@ -81,4 +91,4 @@ timeout "$RUN_TIMEOUT" strace -f -qq -o "$TMP/plain.txt" -e trace=fsync,fdatasyn
 same_file "$out/alerts.jsonl" "$out/plain.jsonl" "alerts with and without --data-dir"
 syncs=$(grep -cE '(fsync|fdatasync)\(' "$TMP/plain.txt" || true)
 ((syncs == 0)) || fail "a run without --data-dir made $syncs fsync/fdatasync calls: $(grep -E 'sync\(' "$TMP/plain.txt" | head -3)"
-note "new data dir, journal WAL, output dir and files synced before the first alert (trace line $first_alert); WAL synced after the last alert; no sync without --data-dir"
+note "new data dir, journal.db.new synced then renamed to journal.db (line $renamed), data dir synced (line $dir_synced), output dir and files synced before the first alert (trace line $first_alert); WAL synced after the last alert; no sync without --data-dir"

@@ -325,3 +325,164 @@ TEST_CASE("the journal gives space back after its state shrinks", "[journal]") {
   INFO("peak " << peak << " bytes, after " << after);
   CHECK(after * 4 < peak);
 }
+
+namespace {
+
+/// A complete journal in `dir` with checkpoints 0 and 1, closed (its WAL
+/// folded into the file).
+void complete_journal(const test::temp_dir& dir) {
+  auto j = open(dir);
+  REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
+  REQUIRE_FALSE(j->write(record(1)));
+}
+
+/// Runs `sql` on the SQLite database `path` (as the sqlite3 shell would).
+void sql(const std::string& path, const std::string& statements) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* msg = nullptr;
+  auto rc = sqlite3_exec(db, statements.c_str(), nullptr, nullptr, &msg);
+  INFO((msg != nullptr ? msg : ""));
+  sqlite3_free(msg);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+/// journal::open() refuses the data dir of `dir` as damaged, naming
+/// `path` and `why`.
+void expect_damaged(const test::temp_dir& dir, const std::string& why) {
+  auto path = data_dir_of(dir) + "/journal.db";
+  auto j = journal::open(data_dir_of(dir), window_ms);
+  REQUIRE_FALSE(j);
+  auto text = render(j.error());
+  INFO(text);
+  CHECK(has_code(j.error(), ec::input_error));
+  CHECK(text.find("journal " + path + " is damaged") != std::string::npos);
+  CHECK(text.find(why) != std::string::npos);
+  CHECK(text.find('\n') == std::string::npos);
+}
+
+} // namespace
+
+TEST_CASE("a new data dir has no journal.db until create() wrote it whole",
+          "[journal]") {
+  test::temp_dir dir;
+  auto path = data_dir_of(dir) + "/journal.db";
+  auto j = open(dir);
+  CHECK_FALSE(j->has_checkpoint());
+  CHECK_FALSE(std::filesystem::exists(path));
+  REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
+  CHECK(std::filesystem::exists(path));
+  CHECK_FALSE(std::filesystem::exists(path + ".new"));
+  // Complete on disk already: a second process (after this one died) finds
+  // settings and checkpoint 0.
+  j.reset();
+  auto again = open(dir);
+  CHECK(again->has_checkpoint());
+  CHECK_FALSE(again->check_settings(settings()));
+  auto r = again->load();
+  REQUIRE(r);
+  CHECK(r->id == checkpoint_id{0});
+}
+
+TEST_CASE("an empty journal.db is damage, never a new start", "[journal]") {
+  test::temp_dir dir;
+  complete_journal(dir);
+  auto path = data_dir_of(dir) + "/journal.db";
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::resize_file(path, 0); // `: > journal.db`
+  expect_damaged(dir, "the file is empty");
+  // Not replaced by a new journal.
+  CHECK(std::filesystem::file_size(path) == 0);
+}
+
+TEST_CASE("a half-created journal is damage, never a new start", "[journal]") {
+  test::temp_dir dir;
+  auto path = data_dir_of(dir) + "/journal.db";
+  SECTION("a database without tables (a creation that never committed)") {
+    std::filesystem::create_directories(data_dir_of(dir));
+    sql(path, "PRAGMA auto_vacuum = INCREMENTAL; PRAGMA journal_mode = WAL");
+    REQUIRE(std::filesystem::file_size(path) > 0);
+    expect_damaged(dir, "without the journal's tables");
+  }
+  SECTION("no checkpoint") {
+    complete_journal(dir);
+    sql(path, "DELETE FROM checkpoint");
+    expect_damaged(dir, "it holds no complete checkpoint");
+  }
+  SECTION("no job settings") {
+    complete_journal(dir);
+    sql(path, "DELETE FROM setting");
+    expect_damaged(dir, "it holds no job settings");
+  }
+  SECTION("a table missing") {
+    complete_journal(dir);
+    sql(path, "DROP TABLE sink_state");
+    expect_damaged(dir, "table sink_state is missing");
+  }
+}
+
+TEST_CASE("a journal.db.new left by a crash during creation is not damage",
+          "[journal]") {
+  test::temp_dir dir;
+  auto data = data_dir_of(dir);
+  std::filesystem::create_directories(data);
+  // What a kill between writing and renaming leaves (any content).
+  std::ofstream{data + "/journal.db.new"} << "half a journal";
+  std::ofstream{data + "/journal.db.new-journal"} << "its rollback journal";
+  auto j = open(dir);
+  CHECK_FALSE(j->has_checkpoint());
+  CHECK_FALSE(std::filesystem::exists(data + "/journal.db.new"));
+  CHECK_FALSE(std::filesystem::exists(data + "/journal.db.new-journal"));
+  REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
+  CHECK(j->has_checkpoint());
+}
+
+TEST_CASE("a journal that cannot be created names journal.db and the reason",
+          "[journal]") {
+  test::temp_dir dir;
+  auto data = data_dir_of(dir);
+  auto j = open(dir);
+  // journal.db.new cannot be a database (a directory is in its way).
+  std::filesystem::create_directories(data + "/journal.db.new");
+  auto err = j->create(settings(), parts(), record(0));
+  REQUIRE(err);
+  auto text = render(err);
+  INFO(text);
+  CHECK(text.find("journal " + data + "/journal.db: cannot create it: ") == 0);
+  CHECK(text.find("unable to open database file") != std::string::npos);
+  CHECK(text.find("(writing " + data + "/journal.db.new)")
+        != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(data + "/journal.db"));
+  CHECK_FALSE(j->has_checkpoint());
+}
+
+TEST_CASE("a checkpoint that does not fit names the journal and SQLite's "
+          "reason once, and leaves the previous one",
+          "[journal]") {
+  test::temp_dir dir;
+  auto path = data_dir_of(dir) + "/journal.db";
+  auto j = open(dir);
+  REQUIRE_FALSE(j->create(settings(), parts(), record(0)));
+  // The disk is full: SQLite may not grow the file beyond its size now.
+  auto pages = j->database().query_int("PRAGMA page_count");
+  REQUIRE(pages);
+  REQUIRE_FALSE(
+      j->database().exec("PRAGMA max_page_count = " + std::to_string(*pages)));
+  auto big = record(1);
+  for (int u = 0; u < 20'000; ++u)
+    big.shards[0].changed.push_back(
+        {event_time{0}, "user_" + std::to_string(u), 1});
+  auto err = j->write(big);
+  REQUIRE(err);
+  auto text = render(err);
+  INFO(text);
+  CHECK(text.find("journal " + path + ": cannot ") == 0);
+  CHECK(text.find("checkpoint 1: database or disk is full")
+        != std::string::npos);
+  // The file is named once: no "journal PATH: ... journal PATH: ...".
+  CHECK(text.find(path) == text.rfind(path));
+  auto r = j->load();
+  REQUIRE(r);
+  CHECK(r->id == checkpoint_id{0});
+}

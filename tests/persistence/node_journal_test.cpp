@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/error.hpp"
 #include "persistence/node_journal.hpp"
@@ -147,4 +148,24 @@ TEST_CASE("a node journal of another job or node is refused",
       = node_journal::open(dir.path + "/data", window_ms, "job-2", "a1");
   REQUIRE_FALSE(other_job);
   CHECK_THAT(render(other_job.error()), Catch::Contains("--job job-1"));
+}
+
+TEST_CASE("an empty node journal is damage, never a new node",
+          "[node_journal]") {
+  test::temp_dir dir{"node_journal_test"};
+  {
+    auto j = open_journal(dir);
+    REQUIRE_FALSE(j->stage(part(1)));
+    REQUIRE_FALSE(j->commit(checkpoint_id{1}));
+  }
+  auto path = dir.path + "/data/journal.db";
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::resize_file(path, 0);
+  auto j = node_journal::open(dir.path + "/data", window_ms, "job-1", "a1");
+  REQUIRE_FALSE(j);
+  auto text = render(j.error());
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("journal " + path + " is damaged"));
+  CHECK_THAT(text, Catch::Contains("the file is empty"));
+  CHECK(std::filesystem::file_size(path) == 0);
 }
