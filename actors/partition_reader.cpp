@@ -6,7 +6,9 @@
 #include <caf/send.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "core/malformed_reason.hpp"
 #include "core/shard_router.hpp"
+#include "core/wall_clock.hpp"
 #include "core/window.hpp"
 
 namespace crashwatch {
@@ -31,8 +33,14 @@ void process(partition_reader_state& st) {
   auto& parser = *st.parser;
   auto& clock = *st.clock;
   auto shard_count = static_cast<uint32_t>(st.shards.size());
+  // --max-future: the latest event time accepted, once per chunk.
+  auto latest = st.config.max_future_ms > 0
+                    ? wall_clock_ms() + st.config.max_future_ms
+                    : max_event_time.value;
   for (auto& rec : st.records) {
     auto parsed = parser.parse(rec.text);
+    if (parsed.kind >= record_kind::other && parsed.time.value > latest)
+      parsed = malformed_record(malformed_reason::event_time_too_far_ahead);
     switch (parsed.kind) {
     case record_kind::blank:
       ++st.stats.blank;

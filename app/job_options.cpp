@@ -63,6 +63,8 @@ option_values job_option_values(const run_options& o) {
       {"--shards", std::to_string(p.shards)},
       {"--timestamp-unit",
        std::string{name_of(timestamp_unit_names, p.filter.unit)}},
+      {"--max-future",
+       p.max_future_ms > 0 ? format_duration_ms(p.max_future_ms) : ""},
       {"--keyword", p.filter.keyword},
       {"--severity", join_list(p.filter.severities, ",")},
       {"--output", outputs(o)},

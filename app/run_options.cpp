@@ -95,6 +95,10 @@ void add_job_options(CLI::App& cmd, run_options& opts) {
               "number of shard aggregators, 1 to 1024");
   add_choice(cmd, "--timestamp-unit", p.filter.unit, timestamp_unit_names,
              "unit of numeric timestamps; auto: by their size");
+  add_checked(cmd, "--max-future", p.max_future_ms, "DURATION",
+              "records dated more than this after the wall clock are "
+              "malformed (dead letters); default: no limit",
+              duration_check(1));
   add_text(cmd, "--keyword", p.filter.keyword, "TEXT",
            "content must contain this, ignoring ASCII case",
            not_empty_check("the keyword must not be empty"));

@@ -27,6 +27,11 @@ inline constexpr const char* invalid_timestamp = "invalid timestamp";
 /// `timestamp` is well-formed but outside 0000-01-01 .. 9999-12-31 (UTC).
 inline constexpr const char* timestamp_out_of_range = "timestamp out of range";
 
+/// `--max-future`: the event time is further after the wall clock than
+/// allowed (decided by the partition reader, not the parsers).
+inline constexpr const char* event_time_too_far_ahead
+    = "event time too far ahead";
+
 /// The record matches, but its `user_id` is missing, not a string, or empty.
 inline constexpr const char* missing_user_id = "crash record without user_id";
 

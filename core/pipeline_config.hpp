@@ -47,13 +47,18 @@ struct pipeline_config {
   uint32_t shards = defaults::shards;
   /// `--keyword`, `--severity`, `--timestamp-unit`.
   filter_config filter;
+  /// `--max-future`: a record whose event time is more than this after the
+  /// wall clock when it is read is malformed (one bad clock would otherwise
+  /// move its partition's watermark far ahead and make every later record
+  /// late). 0 = no limit (the default).
+  int64_t max_future_ms = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, pipeline_config& x) {
   return f(caf::meta::type_name("pipeline_config"), x.window_ms,
            x.watermark_delay_ms, x.threshold, x.idle_timeout_ms, x.emit_early,
-           x.shards, x.filter);
+           x.shards, x.filter, x.max_future_ms);
 }
 
 } // namespace crashwatch

@@ -22,6 +22,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "core/shard_router.hpp"
+#include "core/wall_clock.hpp"
 #include "io/file_source.hpp"
 #include "tests/support/crash_records.hpp"
 #include "tests/support/deterministic_fixture.hpp"
@@ -756,6 +757,54 @@ TEST(a partition is reported idle after idle_timeout of simulated time without
   }
   for (uint32_t i = 0; i < shard_count; ++i)
     CHECK_EQUAL(states_at(i), "active idle");
+}
+
+TEST(with max_future_ms a record dated too far ahead is malformed and moves no
+         watermark) {
+  // One bad clock must not push the partition's watermark into the future
+  // (every later record would be late): with --max-future 1h, records over
+  // an hour after the wall clock are dead letters.
+  config.max_future_ms = 3'600'000;
+  auto now = wall_clock_ms();
+  write_file(
+      {test::crash("alice", now - 5'000), test::crash("bob", now + 86'400'000),
+       test::other(now + 7'200'000), test::crash("carol", now + 600'000)});
+  spawn_reader();
+  sched.run();
+  std::vector<dead_letter> dead;
+  for (auto& side : sink_state().side)
+    dead.insert(dead.end(), side.dead.begin(), side.dead.end());
+  REQUIRE_EQUAL(dead.size(), 2u);
+  CHECK_EQUAL(dead[0].offset.value, offsets[1]);
+  CHECK_EQUAL(dead[1].offset.value, offsets[2]);
+  for (auto& d : dead)
+    CHECK_EQUAL(std::string{d.reason}, "event time too far ahead");
+  // alice and carol (10 minutes ahead: within the hour) are counted.
+  std::vector<std::string> users;
+  for (uint32_t s = 0; s < shard_count; ++s)
+    for (auto& b : shard(s).batches)
+      for (auto& e : b.events)
+        users.push_back(e.user_id);
+  std::sort(users.begin(), users.end());
+  CHECK_EQUAL(users, (std::vector<std::string>{"alice", "carol"}));
+  // The watermark follows carol's time, not bob's day ahead.
+  auto& last_active = shard(0).batches.at(shard(0).batches.size() - 2);
+  CHECK_EQUAL(last_active.watermark.value,
+              now + 600'000 - config.watermark_delay_ms);
+  REQUIRE_EQUAL(sink_state().finished.size(), 1u);
+  CHECK_EQUAL(sink_state().finished[0].malformed, 2u);
+  CHECK_EQUAL(sink_state().finished[0].records, 4u);
+}
+
+TEST(without max_future_ms any date is accepted) {
+  auto now = wall_clock_ms();
+  write_file({test::crash("bob", now + 86'400'000)});
+  spawn_reader();
+  sched.run();
+  for (auto& side : sink_state().side)
+    CHECK(side.dead.empty());
+  REQUIRE_EQUAL(sink_state().finished.size(), 1u);
+  CHECK_EQUAL(sink_state().finished[0].malformed, 0u);
 }
 
 FIXTURE_SCOPE_END()
