@@ -108,37 +108,28 @@ TEST_CASE("file_source splits lines of every length at every chunk size",
     if (!last_newline)
       lines.push_back({static_cast<int64_t>(content.size()), "tail"});
     auto path = dir.file("lines.jsonl", text);
-    // Mapped in windows of one page (lines cross every window boundary),
-    // two pages, the default; and read() (window 0).
-    for (size_t window : {size_t{4096}, size_t{8192},
-                          file_source::default_map_window, size_t{0}}) {
-      for (size_t chunk :
-           {size_t{1}, size_t{7}, size_t{63}, size_t{64}, size_t{65},
-            size_t{200}, size_t{4096}, text.size() + 100}) {
-        auto src = file_source::open(path, chunk, 0, window);
-        REQUIRE(src);
-        CHECK((*src)->mapped() == (window > 0));
-        auto got = drain(**src, text);
-        INFO("chunk " << chunk << ", window " << window
-                      << ", newline at the end " << last_newline);
-        REQUIRE(got.size() == lines.size());
-        for (size_t i = 0; i < got.size(); ++i) {
-          REQUIRE(got[i].offset == lines[i].offset);
-          REQUIRE(got[i].text == lines[i].text);
-        }
+    for (size_t chunk :
+         {size_t{1}, size_t{7}, size_t{63}, size_t{64}, size_t{65}, size_t{200},
+          size_t{4096}, text.size() + 100}) {
+      auto src = file_source::open(path, chunk);
+      REQUIRE(src);
+      auto got = drain(**src, text);
+      INFO("chunk " << chunk << ", newline at the end " << last_newline);
+      REQUIRE(got.size() == lines.size());
+      for (size_t i = 0; i < got.size(); ++i) {
+        REQUIRE(got[i].offset == lines[i].offset);
+        REQUIRE(got[i].text == lines[i].text);
       }
     }
   }
 }
 
-TEST_CASE("file_source maps regular files and reads empty ones",
-          "[file_source]") {
+TEST_CASE("file_source reads empty files and lone newlines", "[file_source]") {
   temp_dir dir;
   auto empty = dir.file("empty.jsonl", "");
-  for (size_t window : {file_source::default_map_window, size_t{0}}) {
-    auto src = file_source::open(empty, 1024, 0, window);
+  {
+    auto src = file_source::open(empty, 1024);
     REQUIRE(src);
-    CHECK((*src)->mapped() == (window > 0));
     CHECK(drain(**src, "").empty());
     CHECK((*src)->resume_offset() == record_offset{0});
   }
@@ -151,10 +142,10 @@ TEST_CASE("file_source maps regular files and reads empty ones",
   CHECK(got[0].text.empty());
 }
 
-TEST_CASE("file_source maps lines longer than the window and the chunk",
+TEST_CASE("file_source hands out lines longer than the chunk",
           "[file_source]") {
-  // Lines of 3 pages and more in windows of one page, resumed in the
-  // middle: the mapping grows to hold a whole line, then shrinks again.
+  // Lines of several pages in chunks of 1 byte to 1 MiB, also resumed
+  // after the first line: the buffer grows to hold a whole line.
   std::string content = "a\n" + std::string(3 * 4096 + 5, 'x') + "\nb\n"
                         + std::string(9000, 'y') + "\n"
                         + std::string(5000, 'z');
@@ -162,7 +153,7 @@ TEST_CASE("file_source maps lines longer than the window and the chunk",
   auto path = dir.file("long.jsonl", content);
   for (uint64_t start : {uint64_t{0}, uint64_t{2}}) {
     for (size_t chunk : {size_t{1}, size_t{100}, size_t{1 << 20}}) {
-      auto src = file_source::open(path, chunk, start, 4096);
+      auto src = file_source::open(path, chunk, start);
       REQUIRE(src);
       auto got = drain(**src, content);
       INFO("chunk " << chunk << ", start " << start);
@@ -181,34 +172,31 @@ TEST_CASE("file_source maps lines longer than the window and the chunk",
 
 TEST_CASE("file_source reads what is appended to a file while reading it",
           "[file_source]") {
-  for (size_t window : {size_t{4096}, size_t{0}}) {
-    temp_dir dir;
-    std::string first = "aaa\nbb\n";
-    auto path = dir.file("grow.jsonl", first + "cc");
-    // Chunks of 4 bytes: the first poll hands out "aaa" only.
-    auto src = file_source::open(path, 4, 0, window);
-    REQUIRE(src);
-    std::vector<source_record> out;
-    auto status = (*src)->poll(out);
-    REQUIRE(status);
-    REQUIRE(*status == poll_status::records);
-    REQUIRE(out.size() == 1);
-    CHECK(out[0].text == "aaa");
-    // Grows by more than a page: "cc" becomes a whole line, then more.
-    {
-      std::ofstream append{path, std::ios::binary | std::ios::app};
-      append << "c\n" << std::string(5000, 'd') << "\ne";
-    }
-    auto rest
-        = drain(**src, first + "cc" + "c\n" + std::string(5000, 'd') + "\ne");
-    INFO("window " << window);
-    REQUIRE(rest.size() == 4);
-    CHECK(rest[0].text == "bb");
-    CHECK(rest[1].text == "ccc");
-    CHECK(rest[1].offset == 7);
-    CHECK(rest[2].text == std::string(5000, 'd'));
-    CHECK(rest[3].text == "e");
+  temp_dir dir;
+  std::string first = "aaa\nbb\n";
+  auto path = dir.file("grow.jsonl", first + "cc");
+  // Chunks of 4 bytes: the first poll hands out "aaa" only.
+  auto src = file_source::open(path, 4);
+  REQUIRE(src);
+  std::vector<source_record> out;
+  auto status = (*src)->poll(out);
+  REQUIRE(status);
+  REQUIRE(*status == poll_status::records);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].text == "aaa");
+  // Grows by more than a page: "cc" becomes a whole line, then more.
+  {
+    std::ofstream append{path, std::ios::binary | std::ios::app};
+    append << "c\n" << std::string(5000, 'd') << "\ne";
   }
+  auto rest
+      = drain(**src, first + "cc" + "c\n" + std::string(5000, 'd') + "\ne");
+  REQUIRE(rest.size() == 4);
+  CHECK(rest[0].text == "bb");
+  CHECK(rest[1].text == "ccc");
+  CHECK(rest[1].offset == 7);
+  CHECK(rest[2].text == std::string(5000, 'd'));
+  CHECK(rest[3].text == "e");
 }
 
 TEST_CASE("file_source reads pipes with read()", "[file_source]") {
@@ -220,7 +208,6 @@ TEST_CASE("file_source reads pipes with read()", "[file_source]") {
   REQUIRE(writer != nullptr);
   auto src = file_source::open(fifo, 1024);
   REQUIRE(src);
-  CHECK(!(*src)->mapped());
   std::fputs("one\ntwo\nthr", writer);
   std::fflush(writer);
   std::vector<copied> got;
