@@ -124,6 +124,126 @@ TEST_CASE("file_source splits lines of every length at every chunk size",
   }
 }
 
+TEST_CASE("file_source reads empty files and lone newlines", "[file_source]") {
+  temp_dir dir;
+  auto empty = dir.file("empty.jsonl", "");
+  {
+    auto src = file_source::open(empty, 1024);
+    REQUIRE(src);
+    CHECK(drain(**src, "").empty());
+    CHECK((*src)->resume_offset() == record_offset{0});
+  }
+  // One newline only: one empty line.
+  auto newline = dir.file("newline.jsonl", "\n");
+  auto src = file_source::open(newline, 1024);
+  REQUIRE(src);
+  auto got = drain(**src, "\n");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0].text.empty());
+}
+
+TEST_CASE("file_source hands out lines longer than the chunk",
+          "[file_source]") {
+  // Lines of several pages in chunks of 1 byte to 1 MiB, also resumed
+  // after the first line: the buffer grows to hold a whole line.
+  std::string content = "a\n" + std::string(3 * 4096 + 5, 'x') + "\nb\n"
+                        + std::string(9000, 'y') + "\n"
+                        + std::string(5000, 'z');
+  temp_dir dir;
+  auto path = dir.file("long.jsonl", content);
+  for (uint64_t start : {uint64_t{0}, uint64_t{2}}) {
+    for (size_t chunk : {size_t{1}, size_t{100}, size_t{1 << 20}}) {
+      auto src = file_source::open(path, chunk, start);
+      REQUIRE(src);
+      auto got = drain(**src, content);
+      INFO("chunk " << chunk << ", start " << start);
+      REQUIRE(got.size() == (start == 0 ? 5u : 4u));
+      auto& last = got.back();
+      CHECK(last.text == std::string(5000, 'z'));
+      CHECK(last.offset == static_cast<int64_t>(content.size() - 5000));
+      CHECK(got[got.size() - 2].text == std::string(9000, 'y'));
+      CHECK(got[got.size() - 4].text == std::string(3 * 4096 + 5, 'x'));
+      CHECK(got[got.size() - 4].offset == 2);
+      CHECK((*src)->resume_offset()
+            == record_offset{static_cast<int64_t>(content.size())});
+    }
+  }
+}
+
+TEST_CASE("file_source reads what is appended to a file while reading it",
+          "[file_source]") {
+  temp_dir dir;
+  std::string first = "aaa\nbb\n";
+  auto path = dir.file("grow.jsonl", first + "cc");
+  // Chunks of 4 bytes: the first poll hands out "aaa" only.
+  auto src = file_source::open(path, 4);
+  REQUIRE(src);
+  std::vector<source_record> out;
+  auto status = (*src)->poll(out);
+  REQUIRE(status);
+  REQUIRE(*status == poll_status::records);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].text == "aaa");
+  // Grows by more than a page: "cc" becomes a whole line, then more.
+  {
+    std::ofstream append{path, std::ios::binary | std::ios::app};
+    append << "c\n" << std::string(5000, 'd') << "\ne";
+  }
+  auto rest
+      = drain(**src, first + "cc" + "c\n" + std::string(5000, 'd') + "\ne");
+  REQUIRE(rest.size() == 4);
+  CHECK(rest[0].text == "bb");
+  CHECK(rest[1].text == "ccc");
+  CHECK(rest[1].offset == 7);
+  CHECK(rest[2].text == std::string(5000, 'd'));
+  CHECK(rest[3].text == "e");
+}
+
+TEST_CASE("file_source reads pipes with read()", "[file_source]") {
+  temp_dir dir;
+  auto fifo = dir.path + "/pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // O_RDWR never blocks on Linux; the source's own open then finds a writer.
+  auto* writer = std::fopen(fifo.c_str(), "r+");
+  REQUIRE(writer != nullptr);
+  auto src = file_source::open(fifo, 1024);
+  REQUIRE(src);
+  std::fputs("one\ntwo\nthr", writer);
+  std::fflush(writer);
+  std::vector<copied> got;
+  std::vector<source_record> out;
+  for (int i = 0; i < 1000 && got.size() < 2; ++i) {
+    out.clear();
+    auto status = (*src)->poll(out);
+    REQUIRE(status);
+    REQUIRE(*status != poll_status::end);
+    for (auto& rec : out)
+      got.push_back({rec.offset.value, std::string{rec.text}});
+    if (*status == poll_status::no_data)
+      ::usleep(1000);
+  }
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].text == "one");
+  CHECK(got[1].text == "two");
+  CHECK(got[1].offset == 4);
+  std::fclose(writer); // the end of the pipe: "thr" is the last line
+  for (int i = 0; i < 1000; ++i) {
+    out.clear();
+    auto status = (*src)->poll(out);
+    REQUIRE(status);
+    for (auto& rec : out)
+      got.push_back({rec.offset.value, std::string{rec.text}});
+    if (*status == poll_status::end)
+      break;
+    if (*status == poll_status::no_data)
+      ::usleep(1000);
+  }
+  REQUIRE(got.size() == 3);
+  CHECK(got[2].text == "thr");
+  CHECK(got[2].offset == 8);
+  CHECK((*src)->resume_offset() == record_offset{11});
+}
+
 TEST_CASE("file_source resumes at a line start with absolute offsets",
           "[file_source]") {
   temp_dir dir;
