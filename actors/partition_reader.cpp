@@ -38,6 +38,18 @@ void process(partition_reader_state& st) {
                     ? wall_clock_ms() + st.config.max_future_ms
                     : max_event_time.value;
   for (auto& rec : st.records) {
+    if (rec.oversized_bytes > 0) {
+      // Longer than --max-record-bytes: only its first bytes are here.
+      ++st.stats.records;
+      ++st.stats.malformed;
+      st.side.dead.push_back(
+          dead_letter{st.partition, rec.offset,
+                      "record too long (" + std::to_string(rec.oversized_bytes)
+                          + " bytes; the first "
+                          + std::to_string(rec.text.size()) + " are kept)",
+                      std::string{rec.text}});
+      continue;
+    }
     auto parsed = parser.parse(rec.text);
     if (parsed.kind >= record_kind::other && parsed.time.value > latest)
       parsed = malformed_record(malformed_reason::event_time_too_far_ahead);
@@ -223,6 +235,11 @@ void read_chunk(self_ptr self) {
       st.tick_pending = true;
       self->delayed_send(self, idle_poll_interval, atom::tick_v);
     }
+    break;
+  case poll_status::partial:
+    // Part of a line over --max-record-bytes was read and dropped.
+    report(self, started, false);
+    schedule_read(self);
     break;
   case poll_status::end:
     finish(self);

@@ -54,6 +54,7 @@ option_values job_option_values(const run_options& o) {
       {"--on-data-loss",
        std::string{name_of(on_data_loss_names, k.fail_on_data_loss)}},
       {"-X", properties(k.properties)},
+      {"--max-record-bytes", std::to_string(k.max_record_bytes)},
       {"--alerts-topic", o.alerts_topic},
       {"--window", format_duration_ms(p.window_ms)},
       {"--watermark-delay", format_duration_ms(p.watermark_delay_ms)},

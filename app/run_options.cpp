@@ -27,6 +27,10 @@ void add_input_options(CLI::App& cmd, run_options& opts) {
             "(once); `crashwatch node`: node://NODE/PATH is a file that "
             "reader node NODE reads",
             not_empty_check("empty file name"));
+  add_integer(cmd, "--max-record-bytes", opts.kafka.max_record_bytes, 1,
+              uint64_t{1} << 30,
+              "a longer record (line or Kafka message) is a dead letter with "
+              "its length and first 1024 bytes; files and Kafka");
 }
 
 void add_kafka_options(CLI::App& cmd, run_options& opts) {

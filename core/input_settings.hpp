@@ -34,13 +34,17 @@ struct kafka_input_options {
   bool fail_on_data_loss = true;
   /// `-X key=value`: librdkafka properties, in order.
   std::vector<std::pair<std::string, std::string>> properties;
+  /// `--max-record-bytes` (files and Kafka alike): a longer record is a
+  /// dead letter with its length and first bytes; a file's reader never
+  /// holds more than this of one line (plus one chunk).
+  uint64_t max_record_bytes = uint64_t{1} << 20;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, kafka_input_options& x) {
   return f(caf::meta::type_name("kafka_input_options"), x.brokers, x.topic,
            x.group, x.partitions, x.from_earliest, x.exit_at_end,
-           x.fail_on_data_loss, x.properties);
+           x.fail_on_data_loss, x.properties, x.max_record_bytes);
 }
 
 /// One partition to read.

@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "io/record_source.hpp"
 
@@ -19,8 +21,11 @@ class file_source : public record_source {
   /// file when it cannot be opened, or when `start_offset` > 0 and the file
   /// is stdin or a pipe, is shorter than `start_offset`, or has no line
   /// start there (the file changed since the offset was taken).
+  /// A line longer than `max_record_bytes` is handed out as oversized (its
+  /// length and first bytes), and never held whole.
   static caf::expected<std::unique_ptr<file_source>>
-  open(const std::string& path, size_t chunk_bytes, uint64_t start_offset = 0);
+  open(const std::string& path, size_t chunk_bytes, uint64_t start_offset = 0,
+       uint64_t max_record_bytes = uint64_t{1} << 20);
 
   ~file_source() override;
 
@@ -39,7 +44,13 @@ class file_source : public record_source {
 
  private:
   file_source(int fd, std::string path, size_t chunk_bytes,
-              uint64_t start_offset);
+              uint64_t start_offset, uint64_t max_record_bytes);
+
+  /// Appends the line at file offset `offset` (`length` bytes, `line` its
+  /// bytes or, for a line over the limit, at least its first bytes), without
+  /// a leading byte order mark.
+  void hand_out(std::vector<source_record>& out, uint64_t offset,
+                std::string_view line, uint64_t length);
 
   int fd_;
   std::string path_;
@@ -47,6 +58,7 @@ class file_source : public record_source {
   /// moved to the front before the next read.
   std::string buffer_;
   size_t chunk_bytes_;
+  uint64_t max_record_bytes_;
   /// Bytes of buffer_ still owned by records handed out last poll.
   size_t handed_out_ = 0;
   /// Bytes of buffer_ holding data (complete lines + a partial one).
@@ -59,6 +71,15 @@ class file_source : public record_source {
   uint64_t start_offset_ = 0;
   bool eof_ = false;
   bool is_stdin_ = false;
+  /// Dropping the rest of a line over max_record_bytes_, which starts at
+  /// skip_offset_ with skip_prefix_; skip_length_ bytes of it seen so far,
+  /// skip_dropped_ of them dropped (not handed out yet: a checkpoint still
+  /// resumes at the line's start).
+  bool skipping_ = false;
+  uint64_t skip_offset_ = 0;
+  std::string skip_prefix_;
+  uint64_t skip_length_ = 0;
+  uint64_t skip_dropped_ = 0;
 };
 
 } // namespace crashwatch

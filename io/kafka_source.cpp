@@ -402,9 +402,14 @@ caf::expected<poll_status> kafka_source::poll(std::vector<source_record>& out) {
       // Records flow again, maybe before statistics said so.
       note_back();
     auto* data = static_cast<const char*>(msg->payload);
-    out.push_back({record_offset{offset},
-                   data == nullptr ? std::string_view{}
-                                   : std::string_view{data, msg->len}});
+    source_record rec{record_offset{offset},
+                      data == nullptr ? std::string_view{}
+                                      : std::string_view{data, msg->len}};
+    if (msg->len > options_.max_record_bytes) {
+      rec.oversized_bytes = msg->len;
+      rec.text = rec.text.substr(0, record_prefix_bytes);
+    }
+    out.push_back(rec);
     held_.push_back(msg);
     bytes_read_ += msg->len;
     next_offset_ = offset + 1;

@@ -103,6 +103,8 @@ struct kafka_source_options {
   data_loss_policy on_data_loss = data_loss_policy::fail;
   /// User `-X` properties, applied after crashwatch's own.
   std::vector<kafka_property> properties;
+  /// `--max-record-bytes`: a longer message is handed out as oversized.
+  uint64_t max_record_bytes = uint64_t{1} << 20;
   /// Most records one poll() hands out.
   size_t max_records = 8192;
   /// Longest a poll() waits for messages.

@@ -14,7 +14,8 @@ open_partition(const kafka_input_options& kafka, const partition_plan& plan,
   if (kafka.brokers.empty()) {
     auto src = file_source::open(
         plan.path, defaults::chunk_bytes,
-        start.offset < 0 ? 0 : static_cast<uint64_t>(start.offset));
+        start.offset < 0 ? 0 : static_cast<uint64_t>(start.offset),
+        kafka.max_record_bytes);
     if (!src)
       return std::move(src.error());
     return std::unique_ptr<record_source>{std::move(*src)};
@@ -36,6 +37,7 @@ open_partition(const kafka_input_options& kafka, const partition_plan& plan,
   so.on_data_loss
       = k.fail_on_data_loss ? data_loss_policy::fail : data_loss_policy::warn;
   so.properties = k.properties;
+  so.max_record_bytes = k.max_record_bytes;
   auto src = kafka_source::open(so);
   if (!src)
     return std::move(src.error());

@@ -21,7 +21,15 @@ struct source_record {
   /// The record's bytes (a line without its '\n'); valid until the next
   /// poll() of the source it came from.
   std::string_view text;
+  /// Not 0: the record was longer than `--max-record-bytes`; this is its
+  /// length, and `text` holds only its first bytes (record_prefix_bytes
+  /// at most). It is a dead letter.
+  uint64_t oversized_bytes = 0;
 };
+
+/// How much of a record longer than `--max-record-bytes` is kept for its
+/// dead letter.
+inline constexpr size_t record_prefix_bytes = 1024;
 
 /// What poll() found.
 enum class poll_status {
@@ -29,6 +37,9 @@ enum class poll_status {
   records,
   /// Nothing available right now; poll again later.
   no_data,
+  /// Bytes were read but no record is complete yet (a line over
+  /// --max-record-bytes being dropped): poll again at once.
+  partial,
   /// The partition has ended; nothing more will come.
   end,
 };

@@ -341,3 +341,13 @@ TEST_CASE("the alerts topic is not the topic read", "[run_options]") {
             .alerts_topic
         == "alerts");
 }
+
+TEST_CASE("the far-future guard is off unless given", "[run_options]") {
+  CHECK(parse_run_options({"--input", "a"}).pipeline.max_future_ms == 0);
+  CHECK(parse_run_options({"--input", "a", "--max-future", "1h"})
+            .pipeline.max_future_ms
+        == 3'600'000);
+  CHECK(error_of({"--input", "a", "--max-future", "10"})
+            .rfind("--max-future: '10' is not a duration", 0)
+        == 0);
+}

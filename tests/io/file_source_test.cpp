@@ -337,3 +337,119 @@ TEST_CASE("stdin and pipes cannot be resumed", "[file_source]") {
                + " at byte 10: it is not a regular file (a pipe?) and cannot "
                  "be read again");
 }
+
+// -- --max-record-bytes and the byte order mark ------------------------------
+
+namespace {
+
+/// Polls `src` to its end, copying every record with its oversized length;
+/// checks that resume_offset() is a line start (or the end) after each poll.
+struct long_record {
+  int64_t offset;
+  std::string text;
+  uint64_t oversized;
+};
+
+std::vector<long_record> drain_long(file_source& src,
+                                    const std::string& content) {
+  std::vector<long_record> result;
+  std::vector<source_record> out;
+  for (int polls = 0; polls < 100'000; ++polls) {
+    out.clear();
+    auto status = src.poll(out);
+    if (!status)
+      FAIL(render(status.error()));
+    if (*status == poll_status::end)
+      return result;
+    if (*status == poll_status::partial) {
+      CHECK(out.empty());
+    } else {
+      REQUIRE(*status == poll_status::records);
+      for (auto& rec : out)
+        result.push_back(
+            {rec.offset.value, std::string{rec.text}, rec.oversized_bytes});
+    }
+    auto resume = static_cast<size_t>(src.resume_offset().value);
+    CHECK((resume == 0 || resume == content.size()
+           || content[resume - 1] == '\n'));
+  }
+  FAIL("no end after 100000 polls");
+  return result;
+}
+
+} // namespace
+
+TEST_CASE("a line over max_record_bytes is handed out as its length and "
+          "first bytes",
+          "[file_source]") {
+  temp_dir dir{"file_source_test"};
+  // Limit 5000 bytes, chunks of 4096: the long line spans many chunks, is
+  // never held whole, and the lines around it keep their offsets.
+  std::string big(300'000, 'x');
+  big[0] = 'B';
+  auto content = "first\n" + big + "\nlast\n";
+  auto path = dir.file("long.jsonl", content);
+  auto src = file_source::open(path, 4096, 0, 5000);
+  REQUIRE(src);
+  auto got = drain_long(**src, content);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].text == "first");
+  CHECK(got[0].oversized == 0);
+  CHECK(got[1].offset == 6);
+  CHECK(got[1].oversized == 300'000);
+  CHECK(got[1].text == big.substr(0, record_prefix_bytes));
+  CHECK(got[2].offset == static_cast<int64_t>(6 + big.size() + 1));
+  CHECK(got[2].text == "last");
+  CHECK((*src)->resume_offset().value == static_cast<int64_t>(content.size()));
+  CHECK((*src)->bytes_read() == content.size());
+}
+
+TEST_CASE("a line at the limit is a record; one byte more is oversized, in "
+          "one chunk or at the end of a file",
+          "[file_source]") {
+  temp_dir dir{"file_source_test"};
+  auto content = std::string(100, 'a') + "\n" + std::string(101, 'b');
+  auto path = dir.file("edge.jsonl", content);
+  auto src = file_source::open(path, 1 << 20, 0, 100);
+  REQUIRE(src);
+  auto got = drain_long(**src, content);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].oversized == 0);
+  CHECK(got[0].text.size() == 100);
+  CHECK(got[1].offset == 101);
+  CHECK(got[1].oversized == 101);
+  CHECK(got[1].text == std::string(101, 'b'));
+  // The same long last line (no newline) when it spans chunks.
+  auto tail = "a\n" + std::string(50'000, 'z');
+  auto path2 = dir.file("tail.jsonl", tail);
+  auto src2 = file_source::open(path2, 4096, 0, 1000);
+  REQUIRE(src2);
+  auto got2 = drain_long(**src2, tail);
+  REQUIRE(got2.size() == 2);
+  CHECK(got2[1].offset == 2);
+  CHECK(got2[1].oversized == 50'000);
+  CHECK(got2[1].text.size() == record_prefix_bytes);
+}
+
+TEST_CASE("a byte order mark before a file's first line is skipped, nowhere "
+          "else",
+          "[file_source]") {
+  temp_dir dir{"file_source_test"};
+  auto content = std::string{"\xef\xbb\xbf{\"a\":1}\n\xef\xbb\xbf{\"b\":2}\n"};
+  auto path = dir.file("bom.jsonl", content);
+  auto src = file_source::open(path, 1 << 20);
+  REQUIRE(src);
+  auto got = drain_long(**src, content);
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].offset == 0);
+  CHECK(got[0].text == "{\"a\":1}");
+  CHECK(got[1].offset == 11);
+  CHECK(got[1].text == "\xef\xbb\xbf{\"b\":2}");
+  // Resumed at the second line, nothing is skipped.
+  auto resumed = file_source::open(path, 1 << 20, 11);
+  REQUIRE(resumed);
+  std::vector<source_record> out;
+  REQUIRE((*resumed)->poll(out));
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].text == "\xef\xbb\xbf{\"b\":2}");
+}
