@@ -484,7 +484,8 @@ struct sample<pipeline_config> {
             2'500 + n,
             true,
             5u + n,
-            ::make<filter_config>(ctx, n)};
+            ::make<filter_config>(ctx, n),
+            3'600'000 + n};
   }
 };
 
@@ -554,7 +555,8 @@ struct sample<kafka_input_options> {
             true,
             false,
             {{text("fetch.wait.max.ms", n), text("10", n)},
-             {text("client.id", n), text("a=b", n)}}};
+             {text("client.id", n), text("a=b", n)}},
+            uint64_t{65'536} + static_cast<uint64_t>(n)};
   }
 };
 
