@@ -10,10 +10,8 @@ namespace crashwatch {
 namespace {
 
 std::string describe(const delivery_failure& f) {
-  return "alert not delivered to Kafka topic " + f.topic + " partition "
-         + (f.partition < 0 ? std::string{"(unassigned)"}
-                            : std::to_string(f.partition))
-         + " key " + f.key + ": " + f.reason;
+  return "alert not delivered to Kafka " + destination_of(f) + " key " + f.key
+         + ": " + f.reason;
 }
 
 } // namespace

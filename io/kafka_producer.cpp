@@ -10,13 +10,16 @@ namespace crashwatch {
 namespace {
 
 std::string describe(const delivery_failure& f) {
-  return "topic " + f.topic + " partition "
-         + (f.partition < 0 ? std::string{"(unassigned)"}
-                            : std::to_string(f.partition))
-         + ": " + f.reason;
+  return destination_of(f) + ": " + f.reason;
 }
 
 } // namespace
+
+std::string destination_of(const delivery_failure& f) {
+  return "topic " + f.topic + " partition "
+         + (f.partition < 0 ? std::string{"(unassigned)"}
+                            : std::to_string(f.partition));
+}
 
 caf::expected<std::unique_ptr<kafka_producer>>
 kafka_producer::open(const std::string& brokers,

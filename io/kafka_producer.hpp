@@ -48,6 +48,10 @@ struct delivery_failure {
   std::string reason;
 };
 
+/// Where the message was meant to go: "topic alerts partition 3", or
+/// "topic alerts partition (unassigned)".
+std::string destination_of(const delivery_failure& f);
+
 /// A connected librdkafka producer with delivery accounting.
 class kafka_producer {
  public:
