@@ -7,11 +7,11 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 
 #include "app/cluster_start.hpp"
 #include "app/local_pipeline.hpp"
+#include "app/node_transport.hpp"
 #include "app/pipeline_inputs.hpp"
 #include "app/pipeline_outputs.hpp"
 #include "app/process_exit.hpp"
@@ -262,10 +262,8 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
   if (*telemetry)
     rules.metrics = telemetry_address(opts, (*telemetry)->server->port());
   auto door = sys.spawn(cluster_door, std::move(rules));
-  auto listen_host
-      = is_wildcard_host(opts.listen.host) ? nullptr : opts.listen.host.c_str();
-  auto port
-      = sys.middleman().publish(door, opts.listen.port, listen_host, true);
+  cluster_transport transport{sys, transport_settings_of(opts)};
+  auto port = transport.publish(door, opts.listen);
   if (!port) {
     self->send_exit(door, caf::exit_reason::user_shutdown);
     return make_error(ec::config_error, "--listen " + to_string(opts.listen)
@@ -279,7 +277,7 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
     std::cerr << who << "telling nodes that join within " << grace.count()
               << " ms that the job is over\n";
     await_nodes(self, door, std::chrono::steady_clock::now() + grace);
-    sys.middleman().unpublish(door, *port);
+    transport.unpublish(door, *port);
     self->send_exit(door, caf::exit_reason::user_shutdown);
     return completed_outcome(*start->base.restored);
   }
@@ -329,7 +327,7 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
   // Ends the job: every node leaves, the door closes.
   auto leave = [&](caf::expected<pipeline_outcome> result) {
     stop_nodes(self, nodes, epoch, true);
-    sys.middleman().unpublish(door, *port);
+    transport.unpublish(door, *port);
     self->send_exit(door, caf::exit_reason::user_shutdown);
     return result;
   };
@@ -434,7 +432,8 @@ caf::expected<pipeline_outcome> coordinate(caf::actor_system& sys,
 int run_cluster_coordinator(const node_options& opts) {
   caf::actor_system_config cfg;
   configure_actor_system(cfg);
-  configure_cluster(cfg, std::chrono::milliseconds{opts.node_timeout_ms});
+  configure_cluster(cfg, std::chrono::milliseconds{opts.node_timeout_ms},
+                    opts.tls);
   caf::actor_system sys{cfg};
   auto started = std::chrono::steady_clock::now();
   install_stop_signals();

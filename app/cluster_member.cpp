@@ -5,11 +5,11 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
-#include <caf/io/middleman.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
 #include "actors/forget_on_exit.hpp"
+#include "app/node_transport.hpp"
 #include "app/process_exit.hpp"
 #include "app/run_telemetry.hpp"
 #include "app/stop_signals.hpp"
@@ -118,15 +118,13 @@ membership serve_door(caf::scoped_actor& self, const node_actor& node,
 
 int serve(caf::actor_system& sys, const node_options& opts) {
   auto who = "crashwatch node " + opts.node_id + ": ";
-  auto node
-      = sys.spawn<caf::detached>(cluster_node, opts.node_id, opts.job.data_dir);
+  cluster_transport transport{sys, transport_settings_of(opts)};
+  auto node = sys.spawn<caf::detached>(cluster_node, opts.node_id,
+                                       opts.job.data_dir, transport.handle());
   forget_on_exit(sys, node);
   auto stop_node
       = [&] { caf::anon_send_exit(node, caf::exit_reason::user_shutdown); };
-  auto listen_host
-      = is_wildcard_host(opts.listen.host) ? nullptr : opts.listen.host.c_str();
-  auto port
-      = sys.middleman().publish(node, opts.listen.port, listen_host, true);
+  auto port = transport.publish(node, opts.listen);
   if (!port) {
     stop_node();
     std::cerr << who << "--listen " << to_string(opts.listen) << ": "
@@ -136,7 +134,7 @@ int serve(caf::actor_system& sys, const node_options& opts) {
   // Published, the node actor is held by the middleman until it stops,
   // which comes after the actor system waits for detached actors: no exit.
   auto leave = [&](int status) {
-    sys.middleman().unpublish(node, *port);
+    transport.unpublish(node, *port);
     if (status != 0)
       stop_node();
     return status;
@@ -170,9 +168,9 @@ int serve(caf::actor_system& sys, const node_options& opts) {
       std::cerr << who << render(request.error()) << '\n';
       return leave(1);
     }
-    auto joined = join_cluster(sys, opts.join, *request, node,
-                               std::chrono::milliseconds{opts.join_timeout_ms},
-                               stop_requested);
+    auto joined = join_cluster(
+        sys, transport.handle(), opts.join, *request, node,
+        std::chrono::milliseconds{opts.join_timeout_ms}, stop_requested);
     if (!joined) {
       std::cerr << who << render(joined.error()) << '\n';
       return leave(join_status(joined.error()));
@@ -210,7 +208,8 @@ int serve(caf::actor_system& sys, const node_options& opts) {
 int run_cluster_member(const node_options& opts) {
   caf::actor_system_config cfg;
   configure_actor_system(cfg);
-  configure_cluster(cfg, std::chrono::milliseconds{opts.node_timeout_ms});
+  configure_cluster(cfg, std::chrono::milliseconds{opts.node_timeout_ms},
+                    opts.tls);
   caf::actor_system sys{cfg};
   install_stop_signals();
   leave_process(serve(sys, opts));

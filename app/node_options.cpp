@@ -6,6 +6,7 @@
 #include "app/cli_options.hpp"
 #include "app/text_list.hpp"
 #include "cluster/node_address.hpp"
+#include "cluster/tls_files.hpp"
 
 namespace crashwatch {
 
@@ -33,6 +34,40 @@ CLI::Option* add_address(CLI::App& cmd, const std::string& name,
       [&target, allow_any_port](const std::string& text) {
         target = *parse_node_address(text, allow_any_port);
       });
+}
+
+/// `--listen [HOST:]PORT`: without a host, only this machine (127.0.0.1);
+/// every interface only when asked for (0.0.0.0).
+CLI::Option* add_listen_address(CLI::App& cmd, node_address& target) {
+  auto with_colon = [](std::string text) {
+    return text.find(':') == std::string::npos ? ":" + text : text;
+  };
+  return add_comma_list(
+      cmd, "--listen", "[HOST:]PORT",
+      "where this node accepts other nodes (PORT or :PORT: 127.0.0.1 only; "
+      "0.0.0.0:PORT: every interface; PORT 0: any free port)",
+      [with_colon](std::string& text) -> std::string {
+        if (parse_node_address(with_colon(text), true))
+          return {};
+        return "'" + text
+               + "' is not [HOST:]PORT (a port of 0 to 65535, 0 for any)";
+      },
+      [&target, with_colon](const std::string& text) {
+        target = *parse_node_address(with_colon(text), true);
+        if (target.host.empty())
+          target.host = "127.0.0.1";
+      });
+}
+
+/// A file option (--tls-cert FILE).
+void add_tls_file(CLI::App& cmd, const std::string& name, std::string& target,
+                  const std::string& help) {
+  add_text(cmd, name, target, "FILE", help,
+           [](std::string& text) -> std::string {
+             if (text.empty())
+               return "the file name must not be empty";
+             return {};
+           });
 }
 
 } // namespace
@@ -74,10 +109,7 @@ void add_node_options(CLI::App& cmd, node_options& opts) {
                         "digits, - and _)";
              return {};
            });
-  add_address(cmd, "--listen", opts.listen,
-              "where this node accepts other nodes (0.0.0.0:PORT: every "
-              "interface)",
-              true);
+  add_listen_address(cmd, opts.listen);
   add_address(cmd, "--advertise", opts.advertise,
               "where other nodes reach this one; default: --listen", false);
   add_address(cmd, "--join", opts.join,
@@ -92,6 +124,13 @@ void add_node_options(CLI::App& cmd, node_options& opts) {
                "node");
   add_duration(cmd, "--join-timeout", opts.join_timeout_ms, 1,
                "how long a node keeps trying to reach its coordinator");
+  add_tls_file(cmd, "--tls-cert", opts.tls.cert,
+               "this node's certificate (PEM), signed by --tls-ca: every "
+               "cluster connection is TLS, and both ends must show one");
+  add_tls_file(cmd, "--tls-key", opts.tls.key,
+               "the private key of --tls-cert (PEM, not encrypted)");
+  add_tls_file(cmd, "--tls-ca", opts.tls.ca,
+               "the CA certificate (PEM) that signs every node's certificate");
   add_run_options(cmd, opts.job);
 }
 
@@ -113,6 +152,17 @@ void validate_node_options(const CLI::App& cmd, node_options& opts) {
     if (cmd.count("--expect-nodes") > 0)
       throw usage_error("--expect-nodes is the coordinator's option");
     opts.given_job_options = given_job_options(cmd, opts.job);
+  }
+  int tls_given = 0;
+  for (auto* name : {"--tls-cert", "--tls-key", "--tls-ca"})
+    tls_given += cmd.count(name) > 0 ? 1 : 0;
+  if (tls_given != 0 && tls_given != 3)
+    throw usage_error("--tls-cert, --tls-key and --tls-ca go together (TLS "
+                      "needs this node's certificate, its key and the CA)");
+  if (tls_given == 3) {
+    auto wrong = check_tls_files(opts.tls);
+    if (!wrong.empty())
+      throw usage_error(wrong);
   }
   if (cmd.count("--advertise") == 0) {
     if (is_wildcard_host(opts.listen.host) || opts.listen.port == 0)

@@ -1,6 +1,7 @@
 // The options of `crashwatch node` (docs/CLUSTER.md): the node's own
 // (--role, --node-id, --listen, --advertise, --join, --expect-nodes,
-// --node-timeout, --join-timeout, --data-dir) and every job option of
+// --node-timeout, --join-timeout, --tls-cert, --tls-key, --tls-ca,
+// --data-dir) and every job option of
 // `run`, which the coordinator owns: another node may repeat them, and is
 // refused when one differs from the coordinator's.
 #pragma once
@@ -10,6 +11,7 @@
 
 #include "app/job_options.hpp"
 #include "app/run_options.hpp"
+#include "cluster/tls_files.hpp"
 #include "messages/cluster.hpp"
 
 namespace CLI {
@@ -39,6 +41,9 @@ struct node_options {
   /// `--join-timeout`: how long a node keeps trying to reach its
   /// coordinator before it gives up (exit 1).
   int64_t join_timeout_ms = 60'000;
+  /// `--tls-cert`, `--tls-key`, `--tls-ca`: every cluster connection TLS
+  /// (none given: plain TCP).
+  tls_files tls;
   /// The job options (and `--data-dir`, the node's journal).
   run_options job;
   /// The job options given to this node (filled by validate_node_options):

@@ -190,18 +190,19 @@ void add_metrics_option(CLI::App& cmd, std::string& host, uint16_t& port) {
          "--metrics",
          [&host, &port](const std::string& text) {
            auto colon = text.rfind(':');
-           host = text.substr(0, colon);
-           port = static_cast<uint16_t>(std::stoi(text.substr(colon + 1)));
+           host = colon == std::string::npos || colon == 0
+                      ? "127.0.0.1"
+                      : text.substr(0, colon);
+           port = static_cast<uint16_t>(std::stoi(
+               colon == std::string::npos ? text : text.substr(colon + 1)));
          },
          "serve /metrics (Prometheus), /status (JSON) and a live page at "
-         "http://HOST:PORT/ (0.0.0.0:PORT: every interface; PORT 0: any free "
-         "port)")
-      ->type_name("HOST:PORT")
+         "http://HOST:PORT/ (PORT or :PORT: 127.0.0.1 only; 0.0.0.0:PORT: "
+         "every interface; PORT 0: any free port)")
+      ->type_name("[HOST:]PORT")
       ->check(option_value("--metrics", [](std::string& text) -> std::string {
         auto colon = text.rfind(':');
-        if (colon == std::string::npos || colon == 0)
-          return "'" + text + "' is not HOST:PORT (e.g. 127.0.0.1:9464)";
-        auto port = text.substr(colon + 1);
+        auto port = colon == std::string::npos ? text : text.substr(colon + 1);
         if (port.empty() || port.size() > 5
             || port.find_first_not_of("0123456789") != std::string::npos
             || std::stoi(port) > 65535)

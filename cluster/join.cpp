@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <thread>
 
-#include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
@@ -20,16 +19,16 @@ constexpr auto attempt_timeout = std::chrono::seconds(5);
 } // namespace
 
 caf::expected<cluster_membership>
-join_cluster(caf::actor_system& sys, const node_address& coordinator,
-             const join_request& request, const node_actor& node,
-             std::chrono::milliseconds budget,
+join_cluster(caf::actor_system& sys, const caf::io::middleman_actor& transport,
+             const node_address& coordinator, const join_request& request,
+             const node_actor& node, std::chrono::milliseconds budget,
              const std::function<bool()>& stop) {
   using clock = std::chrono::steady_clock;
   auto deadline = clock::now() + budget;
   auto backoff = std::chrono::milliseconds(100);
   auto where = to_string(coordinator);
   caf::scoped_actor self{sys};
-  auto mm = sys.middleman().actor_handle();
+  auto& mm = transport;
   std::string last = "no answer";
   for (;;) {
     if (stop())
@@ -65,6 +64,9 @@ join_cluster(caf::actor_system& sys, const node_address& coordinator,
       return std::move(door.error());
     } else {
       last = render(door.error());
+      if (door.error() == caf::sec::disconnect_during_handshake
+          || door.error() == caf::sec::connection_timeout)
+        last += ": do both nodes use TLS (--tls-cert), or neither?";
     }
     if (clock::now() + backoff >= deadline)
       return make_error(ec::input_error,

@@ -9,6 +9,7 @@
 
 #include <caf/actor_system.hpp>
 #include <caf/expected.hpp>
+#include <caf/io/middleman_actor.hpp>
 
 #include "messages/actors.hpp"
 
@@ -20,16 +21,17 @@ struct cluster_membership {
   join_reply reply;
 };
 
-/// Connects to `coordinator` (retrying: 100 ms, doubling up to 2 s, until
-/// `budget` has passed) and asks to join with `request` and the node's
-/// actor. Returns the door and its answer, or an error: ec::input_error when
-/// the coordinator cannot be reached within the budget (naming it and the last
-/// reason), ec::config_error when it refuses the node or is no crashwatch
-/// coordinator, ec::interrupted when `stop()` turns true.
+/// Connects to `coordinator` through `transport` (cluster/transport) (retrying:
+/// 100 ms, doubling up to 2 s, until `budget` has passed) and asks to join with
+/// `request` and the node's actor. Returns the door and its answer, or an
+/// error: ec::input_error when the coordinator cannot be reached within the
+/// budget (naming it and the last reason), ec::config_error when it refuses the
+/// node or is no crashwatch coordinator, ec::interrupted when `stop()` turns
+/// true.
 caf::expected<cluster_membership>
-join_cluster(caf::actor_system& sys, const node_address& coordinator,
-             const join_request& request, const node_actor& node,
-             std::chrono::milliseconds budget,
+join_cluster(caf::actor_system& sys, const caf::io::middleman_actor& transport,
+             const node_address& coordinator, const join_request& request,
+             const node_actor& node, std::chrono::milliseconds budget,
              const std::function<bool()>& stop);
 
 } // namespace crashwatch

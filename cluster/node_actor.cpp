@@ -4,7 +4,6 @@
 #include <chrono>
 #include <memory>
 
-#include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 
 #include "actors/pipeline_wiring.hpp"
@@ -240,9 +239,10 @@ caf::result<node_part> prepare(self_ptr self, uint64_t epoch,
 
 node_actor::behavior_type
 cluster_node(node_actor::stateful_pointer<node_state> self, std::string node_id,
-             std::string data_dir) {
+             std::string data_dir, caf::io::middleman_actor transport) {
   self->state.node_id = std::move(node_id);
   self->state.data_dir = std::move(data_dir);
+  self->state.transport = std::move(transport);
   self->set_down_handler([self](caf::down_msg& down) {
     // Lost the coordinator: this epoch's actors go; the node stays, and
     // its main thread joins again (the coordinator comes back, restarted).
@@ -290,7 +290,7 @@ cluster_node(node_actor::stateful_pointer<node_state> self, std::string node_id,
           start();
           return rp;
         }
-        auto mm = self->system().middleman().actor_handle();
+        auto mm = self->state.transport;
         for (auto& peer : a.peers)
           self->request(mm, peer_connect_timeout, caf::connect_atom_v,
                         peer.host, peer.port)

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/io/middleman_actor.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
@@ -54,11 +55,14 @@ struct node_state {
   uint64_t generation = 0;
   /// The coordinator's door, once joined.
   caf::actor door;
+  /// The node's middleman actor (cluster/transport): connects to peers.
+  caf::io::middleman_actor transport;
 };
 
-/// Spawns with the node's id and data dir ("" for none).
+/// Spawns with the node's id, data dir ("" for none) and middleman actor
+/// (cluster_transport::handle()).
 node_actor::behavior_type
 cluster_node(node_actor::stateful_pointer<node_state> self, std::string node_id,
-             std::string data_dir);
+             std::string data_dir, caf::io::middleman_actor transport);
 
 } // namespace crashwatch

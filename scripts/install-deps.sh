@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libcaf-dev libcaf-doc
+  libcaf-dev libcaf-doc libcaf-openssl0.17 libssl-dev openssl
   libboost1.81-dev libboost-json1.81-dev
   libsqlite3-dev sqlite3
   catch2
