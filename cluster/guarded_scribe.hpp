@@ -24,6 +24,7 @@
 
 #include "cluster/frame_guard.hpp"
 #include "cluster/refusal_log.hpp"
+#include "cluster/transport_policies.hpp"
 
 namespace crashwatch {
 
@@ -39,7 +40,7 @@ class guarded_connection {
   virtual bool closed() const = 0;
 
   /// Refuses the connection for `why` (logged under `kind`) and closes it.
-  virtual void refuse(const char* kind, const std::string& why) = 0;
+  virtual void refuse(const std::string& kind, const std::string& why) = 0;
 };
 
 /// "10.0.0.5:51234" of the peer at the other end of `fd` ("" if unknown).
@@ -56,7 +57,7 @@ class guarded_scribe final : public caf::io::scribe, public guarded_connection {
                  Ts&&... xs)
       : caf::io::scribe(caf::io::network::conn_hdl_from_socket(fd)),
         frames_(side, limits), log_(std::move(log)), peer_(peer_of(fd)),
-        stream_(mpx, fd, &transport_error_, std::forward<Ts>(xs)...) {}
+        stream_(mpx, fd, &transport_, std::forward<Ts>(xs)...) {}
 
   bool consume(caf::execution_unit* ctx, const void* buf,
                size_t size) override {
@@ -117,7 +118,7 @@ class guarded_scribe final : public caf::io::scribe, public guarded_connection {
 
   bool closed() const override { return closed_ || detached(); }
 
-  void refuse(const char* kind, const std::string& why) override {
+  void refuse(const std::string& kind, const std::string& why) override {
     if (closed())
       return;
     note_refusal(kind, why);
@@ -133,24 +134,29 @@ class guarded_scribe final : public caf::io::scribe, public guarded_connection {
   caf::message detach_message() override {
     closed_ = true;
     if (!refused_) {
-      if (!transport_error_.empty())
-        note_refusal("tls", (reads_ == 0 ? "TLS handshake failed: "
-                                         : "TLS connection failed: ")
-                                + transport_error_);
-      else if (Policy::tls && reads_ == 0)
-        note_refusal("tls", "closed the connection before its first "
-                            "message: in the TLS handshake (a peer without "
-                            "--tls-cert?)");
+      auto& error = transport_.error;
+      if (!error.empty() && reads_ == 0)
+        note_refusal("tls " + error,
+                     "TLS handshake failed: " + error + tls_hint(error));
+      else if (Policy::tls && error.empty() && !transport_.up)
+        note_refusal("tls closed",
+                     "closed the connection in the TLS handshake (a peer "
+                     "without --tls-cert?)");
       else if (frames_.awaited() > 0)
         note_refusal("truncated", "closed the connection in the middle of a "
                                       + std::to_string(frames_.awaited())
                                       + "-byte message (truncated)");
+      else if (!error.empty()
+               && error.find("unexpected eof") == std::string::npos)
+        // A peer that exits between messages without closing TLS (an
+        // unexpected EOF) is no refusal.
+        note_refusal("tls " + error, "TLS connection failed: " + error);
     }
     return caf::io::scribe::detach_message();
   }
 
  private:
-  void note_refusal(const char* kind, const std::string& why) {
+  void note_refusal(const std::string& kind, const std::string& why) {
     refused_ = true;
     log_->refuse(peer_, kind, why);
   }
@@ -158,9 +164,9 @@ class guarded_scribe final : public caf::io::scribe, public guarded_connection {
   frame_guard frames_;
   std::shared_ptr<refusal_log> log_;
   std::string peer_;
-  /// Set by the policy when the transport (TLS) fails, with OpenSSL's
-  /// reason.
-  std::string transport_error_;
+  /// Set by the policy (TLS: handshake done, OpenSSL's reason of a
+  /// failure).
+  transport_state transport_;
   uint64_t reads_ = 0;
   bool launched_ = false;
   bool refused_ = false;

@@ -13,13 +13,13 @@ refusal_log::refusal_log(std::string prefix, sink out, size_t max_named)
     };
 }
 
-void refusal_log::refuse(const std::string& peer, const char* kind,
+void refusal_log::refuse(const std::string& peer, const std::string& kind,
                          const std::string& why) {
   std::string line;
   {
     std::lock_guard<std::mutex> guard{mtx_};
     ++refused_;
-    auto key = std::make_pair(host_of_peer(peer), std::string{kind});
+    auto key = std::make_pair(host_of_peer(peer), kind);
     if (named_.count(key) > 0)
       return;
     if (named_.size() >= max_named_) {

@@ -28,9 +28,9 @@ class refusal_log {
                        size_t max_named = 100);
 
   /// The connection from or to `peer` ("10.0.0.5:51234") is refused for
-  /// `why`; `kind` groups refusals for the once-per-host rule ("frame",
-  /// "tls", "flood", ...).
-  void refuse(const std::string& peer, const char* kind,
+  /// `why`; `kind` groups refusals for the once-per-host rule ("oversized",
+  /// "tls certificate verify failed", "flood", ...).
+  void refuse(const std::string& peer, const std::string& kind,
               const std::string& why);
 
   /// Connections refused so far.

@@ -62,6 +62,14 @@ std::string take_openssl_errors() {
   return text;
 }
 
+std::string tls_hint(const std::string& reason) {
+  for (auto* plain : {"wrong version number", "http request",
+                      "packet length too long", "unexpected eof"})
+    if (reason.find(plain) != std::string::npos)
+      return " (a peer without --tls-cert?)";
+  return {};
+}
+
 std::string check_tls_files(const tls_files& files) {
   ERR_clear_error();
   for (auto* file : {&files.cert, &files.key, &files.ca}) {
@@ -76,9 +84,13 @@ std::string check_tls_files(const tls_files& files) {
     return "--tls-cert " + files.cert + ": no certificate (" + reason() + ")";
   if (SSL_CTX_use_PrivateKey_file(ctx.get(), files.key.c_str(),
                                   SSL_FILETYPE_PEM)
-      != 1)
+      != 1) {
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH)
+      return "--tls-key " + files.key + " does not belong to --tls-cert "
+             + files.cert;
     return "--tls-key " + files.key + ": no unencrypted private key ("
            + reason() + ")";
+  }
   if (SSL_CTX_check_private_key(ctx.get()) != 1)
     return "--tls-key " + files.key + " does not belong to --tls-cert "
            + files.cert;

@@ -44,9 +44,10 @@ struct transport_core {
         sys, fd, side == connection_side::accepted);
     if (!session) {
       auto why = take_openssl_errors();
-      log->refuse(peer_of(fd), "tls",
-                  "TLS handshake failed: "
-                      + (why.empty() ? std::string{"the peer closed"} : why));
+      if (why.empty())
+        why = "the peer closed the connection";
+      log->refuse(peer_of(fd), "tls " + why,
+                  "TLS handshake failed: " + why + tls_hint(why));
       return nullptr;
     }
     return caf::make_counted<guarded_scribe<tls_policy>>(

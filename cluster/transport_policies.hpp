@@ -1,10 +1,10 @@
 // How a cluster/guarded_scribe moves bytes: plain TCP (CAF's policy), or
 // TLS through CAF's OpenSSL module (libcaf_openssl's session, as its own
-// scribes use it). Both note why the transport failed in the scribe's
-// `error` string, so that a failed TLS handshake is logged with OpenSSL's
-// reason ("certificate verify failed", "peer did not return a
-// certificate"); CAF 0.17 only logs it at a level Debian's build compiles
-// out.
+// scribes use it). The TLS policy notes in the scribe's transport_state
+// whether bytes went through (the handshake is done) and why the transport
+// failed, so that a failed TLS handshake is logged with OpenSSL's reason
+// ("certificate verify failed", "peer did not return a certificate"); CAF
+// 0.17 only logs it at a level Debian's build compiles out.
 #pragma once
 
 #include <cstddef>
@@ -17,15 +17,27 @@
 
 namespace crashwatch {
 
+/// What a policy tells its scribe.
+struct transport_state {
+  /// Bytes went through (for TLS: the handshake is done).
+  bool up = false;
+  /// Why the transport failed ("" if it did not, or gave no reason).
+  std::string error;
+};
+
 /// OpenSSL's queued errors of this thread as text ("" if none); clears
 /// them.
 std::string take_openssl_errors();
+
+/// " (a peer without --tls-cert?)" when OpenSSL's `reason` says the peer
+/// spoke something else than TLS; "" otherwise.
+std::string tls_hint(const std::string& reason);
 
 class plain_policy {
  public:
   static constexpr bool tls = false;
 
-  explicit plain_policy(std::string*) {}
+  explicit plain_policy(transport_state*) {}
 
   caf::io::network::rw_state read_some(size_t& result,
                                        caf::io::network::native_socket fd,
@@ -48,19 +60,19 @@ class tls_policy {
  public:
   static constexpr bool tls = true;
 
-  tls_policy(std::string* error, caf::openssl::session_ptr session)
-      : error_(error), session_(std::move(session)) {}
+  tls_policy(transport_state* state, caf::openssl::session_ptr session)
+      : state_(state), session_(std::move(session)) {}
 
   caf::io::network::rw_state read_some(size_t& result,
                                        caf::io::network::native_socket fd,
                                        void* buf, size_t len) {
-    return noted(session_->read_some(result, fd, buf, len));
+    return noted(session_->read_some(result, fd, buf, len), result);
   }
 
   caf::io::network::rw_state write_some(size_t& result,
                                         caf::io::network::native_socket fd,
                                         const void* buf, size_t len) {
-    return noted(session_->write_some(result, fd, buf, len));
+    return noted(session_->write_some(result, fd, buf, len), result);
   }
 
   bool must_read_more(caf::io::network::native_socket fd, size_t threshold) {
@@ -68,13 +80,18 @@ class tls_policy {
   }
 
  private:
-  caf::io::network::rw_state noted(caf::io::network::rw_state state) {
-    if (state == caf::io::network::rw_state::failure && error_->empty())
-      *error_ = take_openssl_errors();
+  caf::io::network::rw_state noted(caf::io::network::rw_state state,
+                                   size_t transferred) {
+    if (state == caf::io::network::rw_state::failure) {
+      if (state_->error.empty())
+        state_->error = take_openssl_errors();
+    } else if (transferred > 0) {
+      state_->up = true;
+    }
     return state;
   }
 
-  std::string* error_;
+  transport_state* state_;
   caf::openssl::session_ptr session_;
 };
 
