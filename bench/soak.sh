@@ -221,12 +221,13 @@ log "running: broker $brokers, coordinator /status at 127.0.0.1:$mport"
 # The sampler: every 10 s the RSS of every crashwatch process (rss.csv) and
 # the coordinator's view of the topic (status.csv).
 sampler() {
-  local hz t s pid rss cpu kept
+  local hz t s pid rss cpu kept status
   hz=$(getconf CLK_TCK)
   echo "process,pid,time_s,rss_kb,cpu_s" >"$out/rss.csv"
   echo "time_s,end_offsets,lag_records,watermark_lag_s,state,retained_records,load1" >"$out/status.csv"
   while :; do
     t=$(awk -v a="$t0" -v b="$(now_ms)" 'BEGIN{printf "%.1f", (b - a) / 1000}')
+    status=$(curl -s -m 2 "http://127.0.0.1:$mport/status" 2>/dev/null) || status=""
     for s in "${SERVICES[@]}"; do
       pid=$(<"$out/pids/$s")
       rss=$(awk '/^VmRSS:/{print $2}' "/proc/$pid/status" 2>/dev/null) || rss=""
@@ -239,11 +240,10 @@ sampler() {
     kept=$(for p in 0 1 2; do kcat -Q -b "$brokers" -t "logs:$p:-2" 2>/dev/null; done \
       | awk '{s += $NF} END {print s + 0}')
     kept=$(($(end_offsets | awk '{s += $2} END {print s + 0}') - kept))
-    curl -s -m 2 "http://127.0.0.1:$mport/status" 2>/dev/null | jq -r --arg t "$t" \
-      --arg kept "$kept" --arg load "$(cut -d' ' -f1 /proc/loadavg)" '
+    jq -r --arg t "$t" --arg kept "$kept" --arg load "$(cut -d' ' -f1 /proc/loadavg)" '
       [$t, ([.partitions[].end_offset // 0] | add), ([.partitions[].lag_records // 0] | add),
        (.watermark.lag_seconds // ""), (.cluster.state // ""), $kept, $load] | @csv' \
-      >>"$out/status.csv" 2>/dev/null || true
+      <<<"$status" >>"$out/status.csv" 2>/dev/null || true
     sleep 10
   done
 }
@@ -277,8 +277,8 @@ kill_one() {
   local ends0
   ends0=$(end_offsets | awk '{s += $2} END {print s + 0}')
   t_kill=$(now_ms)
-  kill -9 "$old" 2>/dev/null || true
-  wait_exit "$v" 10
+  # (stderr closed: bash reports each killed job.)
+  { kill -9 "$old" && wait_exit "$v" 10; } 2>/dev/null || wait_exit "$v" 10
   [[ $RC == 137 ]] || note="exited $RC before the kill"
   start "$v"
   log "kill -9 $v (pid $old) at $(((t_kill - t0) / 1000)) s; started again as pid ${PID[$v]}"

@@ -105,8 +105,8 @@ def main(d, minutes):
     rates, lags, kept, load = [], [], [], []
     prev = None
     for r in st:
-        if r[4] != "running":  # the coordinator was down or waiting
-            prev = None
+        if r[4] != "running" or not int(float(r[1] or 0)):
+            prev = None  # the coordinator was down, waiting or starting
             continue
         t, end, lag = float(r[0]), int(float(r[1] or 0)), int(float(r[2] or 0))
         lags.append((t, lag))
