@@ -15,8 +15,10 @@
 # Environment: SOAK_MINUTES (30), SOAK_KILL_EVERY (180 s), SOAK_RATE (50000
 # records/s), SOAK_SEED (random; the order of the victims), SOAK_DIR (where
 # everything goes; default a new /tmp/crashwatch-soak.XXXXXX, kept),
-# SOAK_KEEP_TOPIC=1 keeps the copy of the topic (3 x ~2 GB per 10 min at
-# 50k/s; removed otherwise once checked).
+# SOAK_KEEP_TOPIC=1 keeps the copy of the topic (removed otherwise once
+# checked). A 30-minute run at 50k/s needs ~15 GB free there (the copy of
+# the topic: 90 M records) and, after the run, ~16 min of one core for the
+# oracle.
 #
 # Which processes are killed: the generator and the four nodes, in a
 # shuffled order (every one of them once before any twice). Not the broker:
