@@ -206,7 +206,11 @@ void add_metrics_option(CLI::App& cmd, std::string& host, uint16_t& port) {
         if (port.empty() || port.size() > 5
             || port.find_first_not_of("0123456789") != std::string::npos
             || std::stoi(port) > 65535)
-          return "'" + port + "' is not a port (0 to 65535)";
+          return colon == std::string::npos
+                     ? "'" + text
+                           + "' is not [HOST:]PORT (e.g. 9464: 127.0.0.1 only, "
+                             "or 0.0.0.0:9464)"
+                     : "'" + port + "' is not a port (0 to 65535)";
         return {};
       }));
 }

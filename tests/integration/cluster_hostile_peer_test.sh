@@ -57,8 +57,20 @@ old=$(free_port)
 python3 "$PEER" old-server "$old" 8 &
 old_pid=$!
 sleep 0.3
-node old --role aggregator --node-id old --listen "127.0.0.1:$(free_port)" \
-  --join "127.0.0.1:$old" --join-timeout 3s
+# It is told only ports (--listen and --metrics without a host): it
+# listens on 127.0.0.1 alone.
+old_listen=$(free_port)
+old_metrics=$(free_port)
+node old --role aggregator --node-id old --listen "$old_listen" \
+  --metrics ":$old_metrics" --join "127.0.0.1:$old" --join-timeout 3s
+for _ in $(seq 100); do
+  grep -q "live page" "$TMP/old.err" 2>/dev/null && break
+  sleep 0.05
+done
+for p in "$old_listen" "$old_metrics"; do
+  where=$(ss -ltnH "sport = :$p" | awk '{print $4}')
+  [[ $where == "127.0.0.1:$p" ]] || fail "a node told port $p listens on '$where', not 127.0.0.1:$p"
+done
 expect_rc old 1 30
 kill "$old_pid" 2>/dev/null || true
 wait "$old_pid" 2>/dev/null || true

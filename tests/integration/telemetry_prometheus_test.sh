@@ -24,7 +24,7 @@ trap cleanup EXIT
 rc=0
 "$BIN" run --input /dev/null --metrics nonsense 2>"$TMP/bad.err" || rc=$?
 [[ $rc == 2 ]] || fail "--metrics nonsense: exit $rc, not 2"
-grep -q -- "--metrics: 'nonsense' is not HOST:PORT" "$TMP/bad.err" \
+grep -q -- "--metrics: 'nonsense' is not \[HOST:\]PORT" "$TMP/bad.err" \
   || fail "--metrics nonsense: $(cat "$TMP/bad.err")"
 
 # --- a running pipeline --------------------------------------------------------
