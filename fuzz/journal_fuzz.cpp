@@ -175,6 +175,17 @@ const std::string& run_dir() {
 
 } // namespace
 
+/// CRASHWATCH_FUZZ_WRITE_SEEDS=DIR: write the real journal the patches
+/// apply to as DIR/valid-journal.db (a seed of the raw-file form) and exit.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  if (auto dir = std::getenv("CRASHWATCH_FUZZ_WRITE_SEEDS")) {
+    std::ofstream out{std::string{dir} + "/valid-journal.db", std::ios::binary};
+    out << valid_journal();
+    std::exit(0);
+  }
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& dir = run_dir();
   auto file = file_of(data, size);

@@ -11,6 +11,9 @@
 // the way).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +24,7 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
+#include <caf/make_message.hpp>
 #include <caf/message.hpp>
 
 #include "fuzz_failure.hpp"
@@ -118,7 +122,72 @@ const std::vector<decoder>& decoders() {
   return all;
 }
 
+/// Writes `x` as a seed: `prefix` (the decoder's index), then its encoding.
+template <class T>
+void write_seed(const std::string& dir, const std::string& name, uint8_t prefix,
+                T x) {
+  std::vector<char> bytes;
+  if (!encode(x, bytes))
+    return;
+  std::ofstream out{dir + "/" + name, std::ios::binary};
+  out.put(static_cast<char>(prefix));
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+template <caf::type_id_t... Is>
+void write_block_seeds(const std::string& dir,
+                       std::integer_sequence<caf::type_id_t, Is...>) {
+  auto message_index = static_cast<uint8_t>(block_size);
+  (write_seed(dir, std::to_string(Is) + "-default", static_cast<uint8_t>(Is),
+              typename caf::type_by_id<first_id + Is>::type{}),
+   ...);
+  (write_seed(
+       dir, std::to_string(Is) + "-in-message", message_index,
+       caf::make_message(typename caf::type_by_id<first_id + Is>::type{})),
+   ...);
+}
+
+/// The seed corpus (fuzz/corpus/messages): every type of the block with
+/// default values, alone and inside a caf::message, and a few with content.
+void write_seeds(const std::string& dir) {
+  write_block_seeds(dir,
+                    std::make_integer_sequence<caf::type_id_t, block_size>{});
+  auto index
+      = [](caf::type_id_t id) { return static_cast<uint8_t>(id - first_id); };
+  partition_batch batch{
+      partition_id{3},
+      7,
+      {{event_time{1'768'917'185'123}, record_offset{42}, "user_1361"},
+       {event_time{1'768'917'186'000}, record_offset{43},
+        "user \"q\" \xc3\xa9"}},
+      event_time{1'768'917'155'123},
+      partition_state::idle};
+  write_seed(dir, "partition_batch-two-events",
+             index(caf::type_id<partition_batch>::value), batch);
+  write_seed(dir, "partition_batch-in-message", index(end_id),
+             caf::make_message(batch));
+  std::vector<alert> alerts{{event_time{1'768'917'180'000},
+                             event_time{1'768'917'190'000}, "user_1361", 3,
+                             true},
+                            {event_time{1'768'917'180'000},
+                             event_time{1'768'917'190'000}, "u2", 4, false}};
+  write_seed(dir, "alerts-two", index(caf::type_id<std::vector<alert>>::value),
+             alerts);
+  basp_payload payload{{}, caf::make_message(batch)};
+  write_seed(dir, "basp-partition_batch", static_cast<uint8_t>(block_size + 1),
+             payload);
+}
+
 } // namespace
+
+/// CRASHWATCH_FUZZ_WRITE_SEEDS=DIR: write the seed corpus into DIR and exit.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  if (auto dir = std::getenv("CRASHWATCH_FUZZ_WRITE_SEEDS")) {
+    write_seeds(dir);
+    std::exit(0);
+  }
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0)
