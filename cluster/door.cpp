@@ -47,8 +47,9 @@ std::string join_refusal(const door_rules& rules,
            + std::to_string(rules.node_timeout_ms)
            + "ms (every node needs the same)";
   for (auto& [option, value] : request.job_options) {
-    auto mine = std::find_if(rules.job_options.begin(), rules.job_options.end(),
-                             [&](auto& o) { return o.first == option; });
+    auto mine
+        = std::find_if(rules.job_options.begin(), rules.job_options.end(),
+                       [&name = option](auto& o) { return o.first == name; });
     if (mine != rules.job_options.end() && mine->second != value)
       return "node " + request.node_id + " was started with " + option + " "
              + value + ", the job has " + option + " " + mine->second;

@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev sqlite3
   catch2
   clang-format
+  clang-14 libclang-rt-14-dev
   librdkafka-dev
   kcat
   libcli11-dev
