@@ -20,7 +20,7 @@ if ((seconds > 60)); then
   exit 2
 fi
 targets=("$@")
-((${#targets[@]} > 0)) || targets=(record_parser event_time messages journal)
+((${#targets[@]} > 0)) || targets=(record_parser event_time messages journal frame_guard)
 jobs=$(nproc)
 
 ./scripts/install-deps.sh
