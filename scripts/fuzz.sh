@@ -2,7 +2,7 @@
 # The sanitizer and fuzzing stage (docs/FUZZING.md), run by scripts/test.sh
 # after ctest and so by CI: builds build-fuzz/ with clang-14, ASan and UBSan
 # (-DCRASHWATCH_FUZZ=ON), runs the whole Catch2 unit suite under them once,
-# then each libFuzzer target of fuzz/ for FUZZ_SECONDS (default 30, at most
+# then each libFuzzer target of fuzz/ for FUZZ_SECONDS (default 20, at most
 # 60) on its seed corpus. Fails on any sanitizer report, leak, fuzz crash,
 # mismatch, timeout or oversized allocation. New corpus entries go to a
 # temporary directory, never into fuzz/corpus/; crashing inputs are kept in
@@ -13,7 +13,7 @@
 #   scripts/fuzz.sh record_parser      # only the fuzz targets named
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${FUZZ_SECONDS:-30}
+seconds=${FUZZ_SECONDS:-20}
 if ((seconds > 60)); then
   echo "fuzz.sh: FUZZ_SECONDS is at most 60 here (CI time); run a target" \
        "by hand for longer (docs/FUZZING.md)" >&2
