@@ -36,3 +36,13 @@ expect_rc() {
   node_rc "$1" "$3"
   [[ $NODE_RC == "$2" ]] || fail "node $1 exited $NODE_RC (want $2): $(tail -5 "$TMP/$1.err")"
 }
+
+# await_line NAME TEXT: node NAME's stderr has a line with TEXT within 10 s
+# (fails the test otherwise).
+await_line() {
+  local deadline=$((SECONDS + 10))
+  until grep -qF -- "$2" "$TMP/$1.err" 2>/dev/null; do
+    ((SECONDS < deadline)) || fail "node $1 never said '$2': $(cat "$TMP/$1.err" 2>/dev/null)"
+    sleep 0.05
+  done
+}

@@ -22,11 +22,7 @@ port=$(free_port)
 node c --role coordinator --node-id c --listen "127.0.0.1:$port" \
   --expect-nodes 1 --node-timeout 1s --input "$TMP/in.jsonl" \
   --output jsonl --output-file "$TMP/alerts.jsonl"
-for _ in $(seq 100); do
-  grep -q "waiting for 1 nodes" "$TMP/c.err" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q "waiting for 1 nodes" "$TMP/c.err" || fail "coordinator did not start: $(cat "$TMP/c.err")"
+await_line c "waiting for 1 nodes"
 
 # attack KIND: the coordinator closes the connection.
 attack() {
@@ -63,10 +59,7 @@ old_listen=$(free_port)
 old_metrics=$(free_port)
 node old --role aggregator --node-id old --listen "$old_listen" \
   --metrics ":$old_metrics" --join "127.0.0.1:$old" --join-timeout 3s
-for _ in $(seq 100); do
-  grep -q "live page" "$TMP/old.err" 2>/dev/null && break
-  sleep 0.05
-done
+await_line old "live page"
 for p in "$old_listen" "$old_metrics"; do
   where=$(ss -ltnH "sport = :$p" | awk '{print $4}')
   [[ $where == "127.0.0.1:$p" ]] || fail "a node told port $p listens on '$where', not 127.0.0.1:$p"

@@ -66,11 +66,7 @@ port=$(free_port)
 node c --role coordinator --node-id c --listen "127.0.0.1:$port" \
   --expect-nodes 1 --node-timeout 1s --input "$TMP/in.jsonl" \
   --output jsonl --output-file "$TMP/alerts.jsonl" $(tls c)
-for _ in $(seq 100); do
-  grep -q "waiting for 1 nodes" "$TMP/c.err" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q "waiting for 1 nodes" "$TMP/c.err" || fail "coordinator did not start: $(cat "$TMP/c.err")"
+await_line c "waiting for 1 nodes"
 
 # s_client NAME ARGS...: a TLS handshake with the coordinator's port; its
 # output in $TMP/NAME.tls.
@@ -110,7 +106,7 @@ port=$(free_port)
 node p --role coordinator --node-id p --listen "127.0.0.1:$port" \
   --expect-nodes 1 --node-timeout 1s --input "$TMP/in.jsonl" \
   --output jsonl --output-file "$TMP/p.alerts"
-sleep 0.5
+await_line p "waiting for 1 nodes"
 # shellcheck disable=SC2046
 node t --role aggregator --node-id t --listen "127.0.0.1:$(free_port)" \
   --join "127.0.0.1:$port" --node-timeout 1s --join-timeout 3s $(tls a1)
