@@ -138,10 +138,12 @@ class guarded_scribe final : public caf::io::scribe, public guarded_connection {
       if (!error.empty() && reads_ == 0)
         note_refusal("tls " + error,
                      "TLS handshake failed: " + error + tls_hint(error));
-      else if (Policy::tls && error.empty() && !transport_.up)
-        note_refusal("tls closed",
-                     "closed the connection in the TLS handshake (a peer "
-                     "without --tls-cert?)");
+      // No error and no message: the peer closed the TLS session
+      // cleanly (close_notify) before sending anything, as a TLS health
+      // check or `openssl s_client` does; like a plain connection closed
+      // before its first byte, that is no refusal. (A peer that drops the
+      // connection inside the handshake leaves OpenSSL's "unexpected eof"
+      // and is named above.)
       else if (frames_.awaited() > 0)
         note_refusal("truncated", "closed the connection in the middle of a "
                                       + std::to_string(frames_.awaited())
@@ -164,8 +166,7 @@ class guarded_scribe final : public caf::io::scribe, public guarded_connection {
   frame_guard frames_;
   std::shared_ptr<refusal_log> log_;
   std::string peer_;
-  /// Set by the policy (TLS: handshake done, OpenSSL's reason of a
-  /// failure).
+  /// Set by the policy (TLS: OpenSSL's reason of a failure).
   transport_state transport_;
   uint64_t reads_ = 0;
   bool launched_ = false;

@@ -19,8 +19,6 @@ namespace crashwatch {
 
 /// What a policy tells its scribe.
 struct transport_state {
-  /// Bytes went through (for TLS: the handshake is done).
-  bool up = false;
   /// Why the transport failed ("" if it did not, or gave no reason).
   std::string error;
 };
@@ -66,13 +64,13 @@ class tls_policy {
   caf::io::network::rw_state read_some(size_t& result,
                                        caf::io::network::native_socket fd,
                                        void* buf, size_t len) {
-    return noted(session_->read_some(result, fd, buf, len), result);
+    return noted(session_->read_some(result, fd, buf, len));
   }
 
   caf::io::network::rw_state write_some(size_t& result,
                                         caf::io::network::native_socket fd,
                                         const void* buf, size_t len) {
-    return noted(session_->write_some(result, fd, buf, len), result);
+    return noted(session_->write_some(result, fd, buf, len));
   }
 
   bool must_read_more(caf::io::network::native_socket fd, size_t threshold) {
@@ -80,14 +78,9 @@ class tls_policy {
   }
 
  private:
-  caf::io::network::rw_state noted(caf::io::network::rw_state state,
-                                   size_t transferred) {
-    if (state == caf::io::network::rw_state::failure) {
-      if (state_->error.empty())
-        state_->error = take_openssl_errors();
-    } else if (transferred > 0) {
-      state_->up = true;
-    }
+  caf::io::network::rw_state noted(caf::io::network::rw_state state) {
+    if (state == caf::io::network::rw_state::failure && state_->error.empty())
+      state_->error = take_openssl_errors();
     return state;
   }
 
