@@ -2,7 +2,7 @@
 // shard with one million open (window, user) keys takes under 2 seconds").
 //
 //   restore_bench [--keys N] [--windows W] [--reps R] [--cache warm|cold|both]
-//                 [--dir PARENT] [--keep] [--sorted-write]
+//                 [--dir PARENT] [--keep]
 //                 [--write-reps N]
 //
 // 1. Builds ONE shard's state the way a shard does: window_counts::add() of
@@ -19,9 +19,8 @@
 //    --write-reps N (default 1) writes the same two checkpoints into N fresh
 //    data dirs, one after the other, to time write() N times; the last one
 //    is restored.
-//    --sorted-write (an experiment, not what crashwatch does) sorts the
-//    changed entries by the table's key (window, user) before write(), to
-//    show what the insertion order costs.
+//    write() sorts each window's changes by user id itself (the journal's
+//    insertion order).
 // 3. Restores it R times (default 5) as a restarted process does
 //    (app/run_start.cpp): journal::open (flock, PRAGMA quick_check over every
 //    page), check_settings() + partitions(), load(), then load_shard()
@@ -70,7 +69,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: restore_bench [--keys N] [--windows W] [--reps R] "
                "[--cache warm|cold|both] [--dir PARENT] [--keep] "
-               "[--sorted-write] [--write-reps N]\n");
+               "[--write-reps N]\n");
   return 2;
 }
 
@@ -154,7 +153,6 @@ int main(int argc, char** argv) {
   std::string cache = "warm";
   std::string parent = "/tmp";
   bool keep = false;
-  bool sorted_write = false;
   int write_reps = 1;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -175,8 +173,6 @@ int main(int argc, char** argv) {
       parent = value();
     else if (a == "--keep")
       keep = true;
-    else if (a == "--sorted-write")
-      sorted_write = true;
     else if (a == "--write-reps")
       write_reps = std::atoi(value().c_str());
     else
@@ -246,17 +242,6 @@ int main(int argc, char** argv) {
               take, one.shards[0].changed.size());
   // The live state is not needed any more: free it.
   live = window_counts{window_ms, threshold};
-  if (sorted_write) {
-    auto& ch = one.shards[0].changed;
-    t0 = clock_type::now();
-    std::sort(ch.begin(), ch.end(), [](auto& a, auto& b) {
-      return a.window_start != b.window_start ? a.window_start < b.window_start
-                                              : a.user_id < b.user_id;
-    });
-    std::printf("restore_bench: --sorted-write: sorted the changed "
-                "entries by (window, user) in %.3f s\n",
-                since(t0));
-  }
   std::vector<double> writes;
   std::string jdir;
   for (int w = 1; w <= write_reps; ++w) {
@@ -292,9 +277,8 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   one = checkpoint_record{};
-  std::printf("restore_bench: summary write, median of %zu (best): %s%s\n",
-              writes.size(), median_best(writes).c_str(),
-              sorted_write ? " (entries sorted by key first)" : "");
+  std::printf("restore_bench: summary write, median of %zu (best): %s\n",
+              writes.size(), median_best(writes).c_str());
 
   // -- 3. restores ------------------------------------------------------------
   std::vector<std::string> modes;

@@ -8,9 +8,8 @@
 #      quick_check, load(), load_shard()), timed per step, every restore
 #      verified; warm page cache, and cold (sync + drop_caches, root only).
 #      Also times the first checkpoint that holds the big state (take_changes
-#      once, journal write $BENCH_REPS times into fresh journals), and the
-#      write again with the entries sorted by key (an experiment on the
-#      insertion order, not what crashwatch does).
+#      once, journal write $BENCH_REPS times into fresh journals; write()
+#      sorts each window's changes by user id).
 #   2. End to end: a real `crashwatch run --data-dir D --shards 1
 #      --watermark-delay 1h` over a file of 1,285,716 crash lines (one or
 #      three per (window, user) key, 4 windows x 250,000 users) followed by
@@ -59,13 +58,9 @@ if can_drop; then cache=both; fi
 echo "restore_bench: API level, $reps reps ($cache cache; load $(load))" >&2
 api=$(build/bench/restore_bench --reps "$reps" --write-reps "$reps" \
   --cache "$cache" --dir "$work")
-sorted=$(build/bench/restore_bench --reps 1 --write-reps "$reps" --cache warm \
-  --sorted-write --dir "$work")
 {
   echo "\$ build/bench/restore_bench --reps $reps --write-reps $reps --cache $cache"
   echo "$api"
-  echo "\$ build/bench/restore_bench --reps 1 --write-reps $reps --cache warm --sorted-write"
-  echo "$sorted"
 } >>"$raw"
 
 # -- 2. end to end ------------------------------------------------------------
@@ -170,8 +165,6 @@ field() { # summary-line mode name -> "median s (best s)"
 }
 take_s=$(grep 'take_changes' <<<"$api" | sed -E 's/.*checkpoint\): ([0-9.]+) s.*/\1/')
 write_s=$(grep 'summary write' <<<"$api" | sed -E 's/.*\(best\): ([0-9.]+ s \([0-9.]+ s\)).*/\1/')
-sorted_s=$(grep 'summary write' <<<"$sorted" | sed -E 's/.*\(best\): ([0-9.]+ s \([0-9.]+ s\)).*/\1/')
-sort_s=$(grep -- '--sorted-write: sorted' <<<"$sorted" | sed -E 's/.* in ([0-9.]+) s.*/\1/')
 {
   echo "Machine: $(machine_line); load average at start $load_start, at the end $(load)"
   echo
@@ -186,7 +179,6 @@ sort_s=$(grep -- '--sorted-write: sorted' <<<"$sorted" | sed -E 's/.* in ([0-9.]
   echo "| restart end to end: \`crashwatch run --data-dir\` after kill -9, spawn → restored (+ one empty checkpoint) | **${e2e[warm]}** | $(if can_drop; then echo "**${e2e[cold]}**"; fi) | < 2 s |"
   echo "| first checkpoint holding the 1 M keys: journal write() (coordinator thread) | ${write_s} | | |"
   echo "| … take_changes() (shard actor; one run) | ${take_s} s | | |"
-  echo "| … the write with the entries sorted by key first (experiment) | ${sorted_s}, + ${sort_s} s to sort (one run) | | |"
   echo "| check: restart run to completion (restore, read the remaining 5 M lines, fire 1 M keys, final checkpoint) | ${complete_s} s, $got_alerts alerts = expected $want_alerts | | |"
   echo
   echo '```'

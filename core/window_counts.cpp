@@ -55,8 +55,26 @@ void window_counts::fire(event_time watermark, std::vector<alert>& out) {
   windows_.erase(windows_.begin(), it);
 }
 
-void window_counts::take_changes(std::vector<window_entry>& out) {
-  out.reserve(out.size() + pending_changes());
+void window_counts::take_changes(changed_counts& out) {
+  // Sized exactly first: grown by doubling, a large checkpoint's copy would
+  // take up to twice its size while it moves.
+  size_t windows = 0;
+  size_t bytes = 0;
+  if (!tracking_) {
+    for (auto& [start, window] : windows_) {
+      windows += window.users.empty() ? 0 : 1;
+      for (auto& [user, entry] : window.users)
+        bytes += changed_counts::encoded_size(user, entry.count());
+    }
+  } else {
+    for (auto& [start, window] : windows_) {
+      windows += window.changed.empty() ? 0 : 1;
+      for (auto* node : window.changed)
+        bytes
+            += changed_counts::encoded_size(node->first, node->second.count());
+    }
+  }
+  out.reserve(windows, bytes);
   if (!tracking_) {
     // The first call: every open count changed since construction (nothing
     // was restored, else tracking would be on). Changes are tracked from
@@ -64,7 +82,7 @@ void window_counts::take_changes(std::vector<window_entry>& out) {
     tracking_ = true;
     for (auto& [start, window] : windows_)
       for (auto& [user, entry] : window.users)
-        out.push_back(window_entry{event_time{start}, user, entry.count()});
+        out.push_back(event_time{start}, user, entry.count());
     return;
   }
   // Only open windows are held (fire() freed the others with their
@@ -75,8 +93,7 @@ void window_counts::take_changes(std::vector<window_entry>& out) {
          changed.pop_front()) {
       auto* node = changed.front();
       node->second.set_changed(false);
-      out.push_back(
-          window_entry{event_time{start}, node->first, node->second.count()});
+      out.push_back(event_time{start}, node->first, node->second.count());
     }
   }
   pending_ = 0;

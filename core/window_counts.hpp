@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "core/alert.hpp"
+#include "core/changed_counts.hpp"
 #include "core/types.hpp"
-#include "core/window_entry.hpp"
 
 namespace crashwatch {
 
@@ -103,15 +103,14 @@ class window_counts {
   const std::map<int64_t, open_window>& windows() const { return windows_; }
 
   /// Appends every count of a still-open window that changed since the
-  /// previous call (or since construction) to `out`, and marks them
-  /// unchanged. Counts of windows emitted meanwhile are left out: a
-  /// checkpoint drops those by emitted_through(). Changes are tracked only
+  /// previous call (or since construction) to `out`, window by window, and
+  /// marks them unchanged. Counts of windows emitted meanwhile are left out:
+  /// a checkpoint drops those by emitted_through(). Changes are tracked only
   /// from the first call (or the first restore_count()) on: the first call
   /// returns every open count, and a run that never checkpoints keeps no
-  /// change list (8 B per changed key). `out` grows by exactly the number
-  /// of counts appended (pending_changes()): grown by doubling, a large
-  /// checkpoint's copy would take up to twice its size.
-  void take_changes(std::vector<window_entry>& out);
+  /// change list (8 B per changed key). `out` is reserved at the exact size
+  /// of what is appended.
+  void take_changes(changed_counts& out);
 
   /// Number of counts take_changes() would return.
   size_t pending_changes() const { return tracking_ ? pending_ : open_keys_; }

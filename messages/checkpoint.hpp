@@ -15,6 +15,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include "core/alert.hpp"
+#include "core/changed_counts.hpp"
 #include "core/global_watermark.hpp"
 #include "core/types.hpp"
 #include "core/window_entry.hpp"
@@ -74,8 +75,8 @@ struct shard_snapshot {
   shard_id shard;
   /// Windows ending at or before this are emitted: their state is gone.
   event_time emitted_through = min_event_time;
-  /// Counts of open windows changed since the previous checkpoint.
-  std::vector<window_entry> changed;
+  /// Counts of open windows changed since the previous checkpoint, packed.
+  changed_counts changed;
   /// (window, user) keys held after this checkpoint.
   uint64_t open_keys = 0;
 };

@@ -848,13 +848,20 @@ caf::error journal::write_rows(const checkpoint_record& record) {
         return fail(err);
     }
     s.put_count.bind(1, shard);
-    for (auto& e : sh.changed) {
+    // In key order: SQLite then appends to its B-tree instead of seeking
+    // for every row (measured: 1 M keys written in 1.14 s + 0.25 s sorting
+    // instead of 1.66 s; bench/restore_bench --sorted-write).
+    caf::error put_err;
+    sh.changed.for_each_sorted([&](const changed_counts::entry& e) {
+      if (put_err)
+        return;
       s.put_count.bind(2, e.window_start.value);
       s.put_count.bind(3, e.user_id);
       s.put_count.bind(4, as_int(e.count));
-      if (auto err = s.put_count.run())
-        return fail(err);
-    }
+      put_err = s.put_count.run();
+    });
+    if (put_err)
+      return fail(put_err);
     changed += sh.changed.size();
     open += sh.open_keys;
   }

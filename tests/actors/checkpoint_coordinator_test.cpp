@@ -540,7 +540,7 @@ TEST(the journal holds exactly the parts sent) {
     CHECK_EQUAL(newest->shard_emitted.at(s), sent.emitted_through);
     std::vector<window_entry> counts;
     REQUIRE(!(*j)->load_shard(shard_id{s}, counts));
-    CHECK_EQUAL(str(counts), str(sent.changed));
+    CHECK_EQUAL(str(counts), str(sent.changed.entries()));
   }
   // The sink: all of it.
   CHECK_EQUAL(str(newest->sink), str(sink_part(id, event_time{t0})));

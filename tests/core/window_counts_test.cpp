@@ -90,11 +90,11 @@ TEST_CASE("restore brings back counts and the emitted mark",
   add(wc, 31'000, "a");
   add(wc, 32'000, "a");
   add(wc, 33'000, "b");
-  std::vector<window_entry> saved;
+  changed_counts saved;
   wc.take_changes(saved);
   window_counts copy{window_ms, threshold};
   copy.restore_emitted_through(event_time{30'000});
-  for (auto& e : saved)
+  for (auto& e : saved.entries())
     copy.restore_count(e.window_start, e.user_id, e.count);
   CHECK(copy.open_keys() == 2);
   CHECK(copy.pending_changes() == 0); // restored counts are not changes
@@ -106,10 +106,11 @@ namespace {
 
 /// take_changes() as "start:user=count" strings, sorted.
 std::vector<std::string> changes(window_counts& wc) {
-  std::vector<window_entry> out;
+  changed_counts out;
   wc.take_changes(out);
+  REQUIRE(out.check().empty());
   std::vector<std::string> result;
-  for (auto& e : out)
+  for (auto& e : out.entries())
     result.push_back(std::to_string(e.window_start.value) + ":" + e.user_id
                      + "=" + std::to_string(e.count));
   std::sort(result.begin(), result.end());
@@ -270,22 +271,22 @@ TEST_CASE("take_changes grows its output by exactly what it appends",
   window_counts wc{window_ms, threshold};
   for (int u = 0; u < 1000; ++u)
     add(wc, 1'000, ("user-" + std::to_string(u)).c_str());
-  std::vector<window_entry> first;
+  changed_counts first;
   CHECK(wc.pending_changes() == 1000); // the first call takes every count
   wc.take_changes(first);
   CHECK(first.size() == 1000);
-  CHECK(first.capacity() == 1000);
+  CHECK(first.byte_capacity() == first.byte_size());
   for (int u = 0; u < 300; ++u)
     add(wc, 12'000 + u, ("user-" + std::to_string(u)).c_str());
   for (int u = 0; u < 200; ++u)
     add(wc, 1'500, ("user-" + std::to_string(u)).c_str());
   CHECK(wc.pending_changes() == 500);
-  std::vector<window_entry> next;
+  changed_counts next;
   wc.take_changes(next);
   CHECK(next.size() == 500);
-  CHECK(next.capacity() == 500);
+  CHECK(next.byte_capacity() == next.byte_size());
   uint64_t twos = 0;
-  for (auto& e : next)
+  for (auto& e : next.entries())
     twos += e.window_start == event_time{0} && e.count == 2 ? 1 : 0;
   CHECK(twos == 200);
 }

@@ -430,9 +430,11 @@ struct sample<window_entry> {
 template <>
 struct sample<shard_snapshot> {
   static shard_snapshot make(sample_context& ctx, int n) {
+    changed_counts changed;
+    for (auto& e : ::make<std::vector<window_entry>>(ctx, n))
+      changed.push_back(e);
     return {::make<checkpoint_id>(ctx, n), ::make<shard_id>(ctx, n),
-            ::make<event_time>(ctx, n),
-            ::make<std::vector<window_entry>>(ctx, n), 31u + n};
+            ::make<event_time>(ctx, n), std::move(changed), 31u + n};
   }
 };
 
