@@ -40,6 +40,23 @@ bool get_varint(std::string_view in, size_t& pos, uint64_t& x) {
 /// The largest count (as window_counts::user_count and SQLite keep it).
 constexpr uint64_t max_count = (uint64_t{1} << 63) - 1;
 
+/// The id of the well-formed entry at `pos`: most ids are shorter than 128
+/// bytes, a length of one byte (the sort calls this twice per comparison).
+std::string_view id_at(std::string_view in, size_t pos) {
+  auto first = static_cast<uint8_t>(in[pos]);
+  if (first < 0x80)
+    return in.substr(pos + 1, first);
+  uint64_t len = 0;
+  get_varint(in, pos, len);
+  return in.substr(pos, static_cast<size_t>(len));
+}
+
+template <class Offset>
+void sort_offsets(std::string_view in, std::vector<Offset>& order) {
+  std::sort(order.begin(), order.end(),
+            [in](Offset a, Offset b) { return id_at(in, a) < id_at(in, b); });
+}
+
 } // namespace
 
 changed_counts::changed_counts(std::initializer_list<window_entry> entries) {
@@ -85,29 +102,11 @@ changed_counts::entry changed_counts::decode(int64_t start, size_t& pos) const {
 }
 
 void changed_counts::sort_by_user(std::vector<uint32_t>& order) const {
-  std::string_view in{bytes_};
-  std::sort(order.begin(), order.end(), [in](uint32_t a, uint32_t b) {
-    size_t pa = a;
-    size_t pb = b;
-    uint64_t la = 0;
-    uint64_t lb = 0;
-    get_varint(in, pa, la);
-    get_varint(in, pb, lb);
-    return in.substr(pa, la) < in.substr(pb, lb);
-  });
+  sort_offsets(bytes_, order);
 }
 
 void changed_counts::sort_by_user(std::vector<uint64_t>& order) const {
-  std::string_view in{bytes_};
-  std::sort(order.begin(), order.end(), [in](uint64_t a, uint64_t b) {
-    size_t pa = a;
-    size_t pb = b;
-    uint64_t la = 0;
-    uint64_t lb = 0;
-    get_varint(in, pa, la);
-    get_varint(in, pb, lb);
-    return in.substr(pa, la) < in.substr(pb, lb);
-  });
+  sort_offsets(bytes_, order);
 }
 
 std::vector<window_entry> changed_counts::entries() const {
