@@ -46,3 +46,13 @@ await_line() {
     sleep 0.05
   done
 }
+
+# small_job SEED: a 20,000-record input with late and malformed records in
+# $TMP/in.jsonl and the oracle's outputs for it in $TMP/expected.* (at least
+# 20 alerts, or the test fails).
+small_job() {
+  gen "$TMP/in.jsonl" --records 20000 --users 200 --seed "$1" \
+    --late-fraction 0.02 --malformed-fraction 0.01
+  oracle_outputs "$TMP/expected" --input "$TMP/in.jsonl"
+  at_least 20 "$(wc -l <"$TMP/expected.jsonl")" "expected alerts"
+}

@@ -57,10 +57,7 @@ bad_option "no CA certificate" --tls-cert "$pki/a1.pem" --tls-key "$pki/a1.key" 
   --tls-ca "$pki/a1.key"
 
 # --- a TLS cluster ------------------------------------------------------------
-gen "$TMP/in.jsonl" --records 20000 --users 200 --seed 43 \
-  --late-fraction 0.02 --malformed-fraction 0.01
-oracle_outputs "$TMP/expected" --input "$TMP/in.jsonl"
-at_least 20 "$(wc -l <"$TMP/expected.jsonl")" "expected alerts"
+small_job 43
 port=$(free_port)
 # shellcheck disable=SC2046
 node c --role coordinator --node-id c --listen "127.0.0.1:$port" \
