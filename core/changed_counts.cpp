@@ -37,9 +37,6 @@ bool get_varint(std::string_view in, size_t& pos, uint64_t& x) {
   return false;
 }
 
-/// The largest count (as window_counts::user_count and SQLite keep it).
-constexpr uint64_t max_count = (uint64_t{1} << 63) - 1;
-
 /// The id of the well-formed entry at `pos`: most ids are shorter than 128
 /// bytes, a length of one byte (the sort calls this twice per comparison).
 std::string_view id_at(std::string_view in, size_t pos) {
@@ -134,7 +131,7 @@ std::string changed_counts::check() const {
         return "entry " + std::to_string(total) + ": id runs past the end";
       pos += static_cast<size_t>(len);
       uint64_t count = 0;
-      if (!get_varint(in, pos, count) || count > max_count)
+      if (!get_varint(in, pos, count) || count > max_crash_count)
         return "entry " + std::to_string(total) + ": bad count";
       ++total;
     }

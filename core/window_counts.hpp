@@ -43,7 +43,7 @@ class window_counts {
   class user_count {
    public:
     /// The largest count.
-    static constexpr uint64_t max_count = (uint64_t{1} << 63) - 1;
+    static constexpr uint64_t max_count = max_crash_count;
 
     uint64_t count() const { return bits_ & max_count; }
     bool changed() const { return bits_ > max_count; }

@@ -12,6 +12,10 @@
 
 namespace crashwatch {
 
+/// The largest crash count a (window, user) key holds: 63 bits, what
+/// SQLite's signed integers keep (window_counts packs a flag in the 64th).
+constexpr uint64_t max_crash_count = (uint64_t{1} << 63) - 1;
+
 /// One (window, user) count, as a checkpoint stores it.
 struct window_entry {
   event_time window_start;
