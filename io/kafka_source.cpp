@@ -349,7 +349,7 @@ caf::expected<poll_status> kafka_source::poll(std::vector<source_record>& out) {
     return make_error(ec::input_error,
                       "cannot read " + describe() + ": " + fatal_);
   if (end_offset_ >= 0 && next_offset_ >= end_offset_)
-    return poll_status::end;
+    return at_end();
   auto n
       = rd_kafka_consume_batch_queue(queue_, 0, batch_.data(), batch_.size());
   if (n == 0 && !wake_)
@@ -360,6 +360,10 @@ caf::expected<poll_status> kafka_source::poll(std::vector<source_record>& out) {
     return make_error(ec::input_error,
                       "cannot read " + describe() + ": "
                           + rd_kafka_err2str(rd_kafka_last_error()));
+  // At most one reallocation of a poll's records per larger batch, not one
+  // per doubling (the caller clears `out` and keeps its capacity).
+  if (n > 0)
+    out.reserve(out.size() + static_cast<size_t>(n));
   size_t appended = 0;
   // After a seek, the rest of the batch belongs to the old position.
   bool stale = false;
@@ -425,9 +429,22 @@ caf::expected<poll_status> kafka_source::poll(std::vector<source_record>& out) {
   if (appended > 0)
     return poll_status::records;
   if (end_offset_ >= 0 && next_offset_ >= end_offset_)
-    return poll_status::end;
+    return at_end();
   arm_wakeup();
   return poll_status::no_data;
+}
+
+poll_status kafka_source::at_end() {
+  if (assigned_) {
+    assigned_ = false;
+    // Nothing past the end is read: without an assignment the consumer
+    // sends no more fetches (records already fetched are dropped by
+    // librdkafka). A failure only leaves the fetches running.
+    if (auto err = rd_kafka_assign(rk_, nullptr))
+      log(std::string{"cannot stop fetching at the end: "}
+          + rd_kafka_err2str(err));
+  }
+  return poll_status::end;
 }
 
 void kafka_source::commit_position() {

@@ -212,6 +212,10 @@ class kafka_source : public record_source {
   /// message comes (or now, if one came meanwhile).
   void arm_wakeup();
 
+  /// The partition's end (--exit-at-end) is reached: stops fetching and
+  /// returns poll_status::end.
+  poll_status at_end();
+
   void log(const std::string& line) const;
 
   kafka_source_options options_;
@@ -228,6 +232,10 @@ class kafka_source : public record_source {
   std::vector<rd_kafka_message_t*> batch_;
   int64_t next_offset_ = 0;
   int64_t end_offset_ = -1;
+  /// Cleared by at_end(): the partition is unassigned, so that the consumer
+  /// stops asking the broker for records past the end (an empty fetch every
+  /// fetch.wait.max.ms while the other partitions are still read).
+  bool assigned_ = true;
   /// Last offset committed to the group, and when.
   int64_t committed_ = -1;
   /// Asynchronous commits whose result has not come back yet.

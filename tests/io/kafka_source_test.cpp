@@ -262,10 +262,18 @@ TEST_CASE("kafka_source with exit_at_end stops at the high watermark of open",
   REQUIRE(got.records.size() == 20);
   CHECK(got.records.back().offset == 19);
   CHECK(src->next_offset() == 20);
+  // Ended for good: the consumer stopped fetching (unassigned), and later
+  // polls hand out nothing, also of what was produced meanwhile.
   std::vector<source_record> out;
-  auto again = src->poll(out);
-  REQUIRE(again);
-  CHECK(*again == poll_status::end);
+  for (int i = 0; i < 3; ++i) {
+    kafka.produce_range("logs", 0, 30 + i, 31 + i);
+    std::this_thread::sleep_for(20ms);
+    auto again = src->poll(out);
+    REQUIRE(again);
+    CHECK(*again == poll_status::end);
+  }
+  CHECK(out.empty());
+  CHECK(src->next_offset() == 20);
   // An empty partition ends at once.
   auto empty_opts = opts;
   empty_opts.partition = 1;
