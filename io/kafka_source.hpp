@@ -105,8 +105,11 @@ struct kafka_source_options {
   std::vector<kafka_property> properties;
   /// `--max-record-bytes`: a longer message is handed out as oversized.
   uint64_t max_record_bytes = uint64_t{1} << 20;
-  /// Most records one poll() hands out.
-  size_t max_records = 8192;
+  /// Most records one poll() hands out: a reader's chunk. 1024 keeps the
+  /// chunk's records (32 B each) in the core's cache while they are parsed;
+  /// 8192 was ~5% slower (their stores missed the cache), 256 ~7% slower
+  /// (more batches to the shards): docs/PERFORMANCE.md.
+  size_t max_records = 1024;
   /// Longest a poll() waits for messages.
   std::chrono::milliseconds poll_wait{10};
   /// Limit for the questions open() asks (partitions, watermarks) and for
