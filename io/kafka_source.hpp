@@ -107,7 +107,7 @@ struct kafka_source_options {
   uint64_t max_record_bytes = uint64_t{1} << 20;
   /// Most records one poll() hands out: a reader's chunk. 1024 keeps the
   /// chunk's records (32 B each) in the core's cache while they are parsed;
-  /// 8192 was ~5% slower (their stores missed the cache), 256 ~7% slower
+  /// 8192 was ~5% slower (their stores missed the cache), 256 5-15% slower
   /// (more batches to the shards): docs/PERFORMANCE.md.
   size_t max_records = 1024;
   /// Longest a poll() waits for messages.

@@ -262,7 +262,7 @@ TEST_CASE("kafka_source with exit_at_end stops at the high watermark of open",
   REQUIRE(got.records.size() == 20);
   CHECK(got.records.back().offset == 19);
   CHECK(src->next_offset() == 20);
-  // Ended for good: the consumer stopped fetching (unassigned), and later
+  // Ended for good (the source unassigns its partition at the end): later
   // polls hand out nothing, also of what was produced meanwhile.
   std::vector<source_record> out;
   for (int i = 0; i < 3; ++i) {
