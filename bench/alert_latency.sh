@@ -15,6 +15,8 @@
 # bench/report.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 bin=$PWD/build/crashwatch
 probe=$PWD/build/bench/alert_latency_bench
 rates=${BENCH_RATES:-0 10000 100000}
@@ -29,10 +31,8 @@ echo "| background | mode | probes | p50 | p99 | max |"
 echo "|---|---|---|---|---|---|"
 for rate in $rates; do
   for mode in $modes; do
-    "$bin" broker --partitions 4 >"$tmp/broker.out" 2>/dev/null &
-    broker=$!
-    for _ in $(seq 50); do [[ -s $tmp/broker.out ]] && break; sleep 0.1; done
-    brokers=$(awk '{print $2}' "$tmp/broker.out")
+    start_broker "$bin" 4 "$tmp"
+    broker=$BROKER_PID brokers=$BROKERS
     gen=""
     if ((rate > 0)); then
       "$bin" generate --brokers "$brokers" --rate "$rate" --duration 10m \

@@ -7,19 +7,18 @@
 # records (~4.7 MB each), 240k records in all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 ./scripts/build.sh >/dev/null
 bin=build/crashwatch
 reps=${BENCH_REPS:-5}
 tmp=$(mktemp -d)
 trap 'kill $broker 2>/dev/null; rm -rf "$tmp"' EXIT
-"$bin" broker --partitions 8 >"$tmp/broker.out" 2>/dev/null &
-broker=$!
-for _ in $(seq 50); do [[ -s $tmp/broker.out ]] && break; sleep 0.1; done
-brokers=$(awk '{print $2}' "$tmp/broker.out")
+start_broker "$bin" 8 "$tmp"
+broker=$BROKER_PID brokers=$BROKERS
 "$bin" generate --brokers "$brokers" --rate 0 --records 240000 2>/dev/null
 records=$(kcat -C -b "$brokers" -t logs -e -q -o beginning | wc -l)
 
-best() { sort -g | head -1; }
 kcat_times=() cw_times=()
 for _ in $(seq "$reps"); do
   kcat_times+=("$( { /usr/bin/time -f %e kcat -C -b "$brokers" -t logs -e -q \
@@ -29,8 +28,8 @@ for _ in $(seq "$reps"); do
     --output-file /dev/null --late-output /dev/null --dead-letter /dev/null \
     >/dev/null; } 2>&1 | tail -1)")
 done
-k=$(printf '%s\n' "${kcat_times[@]}" | best)
-c=$(printf '%s\n' "${cw_times[@]}" | best)
+k=$(best "${kcat_times[@]}")
+c=$(best "${cw_times[@]}")
 {
   echo "| reader | records | best of $reps | rate |"
   echo "|---|---|---|---|"

@@ -18,6 +18,8 @@
 #   BENCH_REPS=21 BENCH_PARTITIONS=4 BENCH_RECORDS=72000 bench/kafka_floor.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 reps=${BENCH_REPS:-21}
 partitions=${BENCH_PARTITIONS:-4}
 records=${BENCH_RECORDS:-72000}
@@ -48,9 +50,8 @@ git apply -R "$patch"
 patched=0
 cmake --build build --target crashwatch >/dev/null
 
-"$bin" broker --partitions "$partitions" >"$tmp/broker.out" 2>/dev/null &
-for _ in $(seq 50); do [[ -s $tmp/broker.out ]] && break; sleep 0.1; done
-brokers=$(awk '{print $2}' "$tmp/broker.out")
+start_broker "$bin" "$partitions" "$tmp"
+brokers=$BROKERS
 "$bin" generate --brokers "$brokers" --rate 0 --records "$records" 2>/dev/null
 
 python3 - "$reps" "$brokers" "$bin" "$tmp/crashwatch-discard" "$bare" <<'PY'

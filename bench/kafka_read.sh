@@ -17,6 +17,8 @@
 #   bench/kafka_read.sh [EXTRA crashwatch run OPTIONS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 bin=$PWD/build/crashwatch
 bare=$PWD/build/bench/bare_consumer_bench
 reps=${BENCH_REPS:-20}
@@ -26,9 +28,8 @@ out=${BENCH_OUT:-bench/results/kafka_read.tsv}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-"$bin" broker --partitions "$partitions" >"$tmp/broker.out" 2>/dev/null &
-for _ in $(seq 50); do [[ -s $tmp/broker.out ]] && break; sleep 0.1; done
-brokers=$(awk '{print $2}' "$tmp/broker.out")
+start_broker "$bin" "$partitions" "$tmp"
+brokers=$BROKERS
 "$bin" generate --brokers "$brokers" --rate 0 --records "$records" 2>/dev/null
 
 now() { date +%s.%N; }

@@ -9,6 +9,8 @@
 # the delay stays bounded (no growth through the run) and no data is lost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 ./scripts/build.sh >/dev/null
 bin=build/crashwatch
 rates=${BENCH_RATES:-10000 50000 100000 200000}
@@ -18,10 +20,8 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 { echo "| generator rate | achieved | alerts | delay p50 | p99 | max | delay, first vs last third (p50) | data loss |"
 echo "|---|---|---|---|---|---|---|---|"; } | tee bench/results/latency.md
 for rate in $rates; do
-  "$bin" broker --partitions 4 >"$tmp/broker.out" 2>/dev/null &
-  broker=$!
-  for _ in $(seq 50); do [[ -s $tmp/broker.out ]] && break; sleep 0.1; done
-  brokers=$(awk '{print $2}' "$tmp/broker.out")
+  start_broker "$bin" 4 "$tmp"
+  broker=$BROKER_PID brokers=$BROKERS
   { "$bin" run --brokers "$brokers" --from earliest --watermark-delay 2s \
       --output jsonl --late-output /dev/null --dead-letter /dev/null \
       2>"$tmp/run.err" \

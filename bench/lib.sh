@@ -5,6 +5,7 @@
 #   median/best       of the arguments, or of stdin's lines without arguments
 #   now_ns, secs A B  clock in ns; (B - A) in seconds, 3 decimals
 #   free_port         a free TCP port on 127.0.0.1
+#   start_broker      the embedded Kafka broker in the background
 #   start_cluster     a coordinator and K aggregator nodes on 127.0.0.1
 #   tcp_bytes         bytes sent + received so far on each TCP socket of PIDs
 #   crash_keys_input  JSON Lines holding many distinct (window, user) keys
@@ -41,6 +42,19 @@ now_ns() { date +%s%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", (b - a) / 1e9}'; }
 free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_broker BIN PARTITIONS DIR: `BIN broker` (the embedded Kafka broker,
+# topic "logs" of PARTITIONS partitions) in the background, its banner in
+# DIR/broker.out; waits up to 5 s for the banner. Sets BROKER_PID and BROKERS
+# (its host:port).
+# shellcheck disable=SC2034 # BROKER_PID, BROKERS: for the caller
+start_broker() {
+  local bin=$1 partitions=$2 d=$3
+  "$bin" broker --partitions "$partitions" >"$d/broker.out" 2>/dev/null &
+  BROKER_PID=$!
+  for _ in $(seq 50); do [[ -s $d/broker.out ]] && break; sleep 0.1; done
+  BROKERS=$(awk '{print $2}' "$d/broker.out")
 }
 
 # start_cluster BIN DIR K ARGS...: `BIN node` processes on 127.0.0.1 in the
