@@ -199,6 +199,7 @@ caf::error kafka_source::seek(int64_t offset) {
                                            + " at offset "
                                            + std::to_string(offset) + ": "
                                            + rd_kafka_err2str(err));
+  assigned_ = true;
   return caf::none;
 }
 

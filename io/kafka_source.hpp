@@ -235,10 +235,10 @@ class kafka_source : public record_source {
   std::vector<rd_kafka_message_t*> batch_;
   int64_t next_offset_ = 0;
   int64_t end_offset_ = -1;
-  /// Cleared by at_end(): the partition is unassigned, so that the consumer
-  /// stops asking the broker for records past the end (an empty fetch every
-  /// fetch.wait.max.ms while the other partitions are still read).
-  bool assigned_ = true;
+  /// Set by seek(), cleared by at_end(): the partition is unassigned, so that
+  /// the consumer stops asking the broker for records past the end (an empty
+  /// fetch every fetch.wait.max.ms while the other partitions are still read).
+  bool assigned_ = false;
   /// Last offset committed to the group, and when.
   int64_t committed_ = -1;
   /// Asynchronous commits whose result has not come back yet.
